@@ -1,0 +1,471 @@
+"""``[tool.actorlint]`` discovery, parsing and validation (tomllib, or tomli before 3.11)."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import keyword
+import math
+import os
+import re
+import sys
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Set, Tuple
+
+from actorlint.gitignore import compile_glob
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on older interpreters only
+    import tomli as tomllib
+
+__all__ = [
+    "CODE_PATTERN",
+    "CONFIG_KEYS",
+    "ConfigError",
+    "ConfigKey",
+    "DEFAULT_EXCLUDE",
+    "PARSE_ERROR_CODE",
+    "Settings",
+    "find_config_file",
+    "load_settings",
+    "selector_matches",
+    "selector_specificity",
+]
+
+# Folders never worth linting; matched against every path component.
+DEFAULT_EXCLUDE: Tuple[str, ...] = (
+    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".mypy_cache", ".nox",
+    ".pants.d", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__",
+    "_build", "buck-out", "build", "dist", "node_modules", "site-packages", "venv",
+    ".actorlint_cache",
+)
+
+#: A rule code or a prefix of one, as accepted by ``select``, ``ignore`` and friends.
+CODE_PATTERN = re.compile(r"(ALL|ACT[0-9]{0,3})")
+
+#: The code of "this file could not be read or parsed"; it can never be turned off.
+PARSE_ERROR_CODE = "ACT000"
+
+# Config file names that hold top-level keys, in order of preference within a folder.
+_OWN_CONFIG_NAMES = (".actorlint.toml", "actorlint.toml")
+_PYPROJECT = "pyproject.toml"
+
+
+class ConfigError(Exception):
+    """A configuration problem the user must fix; the message names the file and key."""
+
+
+def selector_matches(selector: str, code: str) -> bool:
+    """Whether a selector (``"ALL"``, a code, or a code prefix) covers ``code``."""
+    return selector == "ALL" or code.startswith(selector)
+
+
+def selector_specificity(selector: str) -> int:
+    """How specific a selector is: ``ALL`` 0, ``ACT`` 1, ``ACT1`` 2 ... ``ACT101`` 4."""
+    return 0 if selector == "ALL" else len(selector) - 2
+
+
+def _best_specificity(selectors: Iterable[str], code: str) -> int:
+    """The specificity of the most specific selector covering ``code``, or -1."""
+    return max((selector_specificity(s) for s in selectors if selector_matches(s, code)), default=-1)
+
+
+def _split_parts(path: str) -> List[str]:
+    return [part for part in path.replace(os.sep, "/").split("/") if part]
+
+
+def _glob_matches(pattern: str, rel: Optional[str], absolute: str) -> bool:
+    """Whether a per-file-ignores glob matches a file.
+
+    ``rel`` is the file's path relative to the settings root (None when outside it).
+    The pattern may match the whole path, or a folder the file is inside; a pattern
+    without a slash may also match the file's name or any folder name on the way.
+    """
+    dir_only = pattern.endswith("/")
+    pattern = pattern.rstrip("/")
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    if not pattern:
+        return False
+    regex = compile_glob(pattern)
+    if os.path.isabs(pattern):
+        target = absolute.replace(os.sep, "/")
+        parts = _split_parts(target)
+        prefix = "/" if target.startswith("/") else ""
+        candidates = [prefix + "/".join(parts[:k]) for k in range(1, len(parts))]
+        if not dir_only:
+            candidates.append(target)
+        return any(regex.fullmatch(c) for c in candidates)
+    if rel is None:
+        # Outside the root only the file name can be matched meaningfully.
+        name = os.path.basename(absolute)
+        return "/" not in pattern and not dir_only and regex.fullmatch(name) is not None
+    parts = _split_parts(rel)
+    if "/" not in pattern:
+        if not dir_only and regex.fullmatch(parts[-1]):
+            return True
+        return any(regex.fullmatch(part) for part in parts[:-1])
+    if not dir_only and regex.fullmatch("/".join(parts)):
+        return True
+    return any(regex.fullmatch("/".join(parts[:k])) for k in range(1, len(parts)))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective configuration of one run."""
+
+    select: Tuple[str, ...] = ("ACT",)
+    ignore: Tuple[str, ...] = ()
+    extend_select: Tuple[str, ...] = ()
+    exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: Tuple[str, ...] = ()
+    # (glob pattern, codes) pairs; patterns are relative to ``root``.
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    call_timeout: float = 5.0
+    handler_time_limit: float = 4.0
+    headroom: float = 0.8
+    large_literal: int = 1000
+    extend_blocking_calls: Tuple[str, ...] = ()
+    # The folder of the config file (or the current directory when there is none).
+    root: Path = field(default_factory=Path.cwd)
+    config_file: Optional[Path] = None
+
+    def with_overrides(
+        self,
+        select: Optional[Iterable[str]] = None,
+        ignore: Optional[Iterable[str]] = None,
+        extend_select: Optional[Iterable[str]] = None,
+    ) -> Settings:
+        """Apply command-line flags: ``--select`` replaces, ``--ignore``/``--extend-select`` extend.
+
+        Raises ConfigError naming the flag when a code is not a valid selector.
+        """
+        changes: Dict[str, Tuple[str, ...]] = {}
+        if select is not None:
+            changes["select"] = _validate_flag_codes("--select", select)
+        if ignore is not None:
+            changes["ignore"] = self.ignore + _validate_flag_codes("--ignore", ignore)
+        if extend_select is not None:
+            changes["extend_select"] = self.extend_select + _validate_flag_codes(
+                "--extend-select", extend_select
+            )
+        return replace(self, **changes) if changes else self
+
+    def is_enabled(self, code: str) -> bool:
+        """Whether rule ``code`` runs, by Ruff's rule: the most specific selector wins.
+
+        An ignore selector at least as specific as the best select selector turns the
+        code off; a more specific select turns it back on. ACT000 is always on.
+        """
+        if code == PARSE_ERROR_CODE:
+            return True
+        selected = _best_specificity(self.select + self.extend_select, code)
+        return selected >= 0 and selected > _best_specificity(self.ignore, code)
+
+    def _relative(self, path: Path) -> Tuple[Optional[str], str]:
+        absolute = os.path.abspath(os.fspath(path))
+        root = os.path.abspath(os.fspath(self.root))
+        try:
+            rel: Optional[str] = Path(absolute).relative_to(root).as_posix()
+        except ValueError:
+            rel = None
+        return (None if rel in (None, ".") else rel), absolute
+
+    def ignored_codes_for(self, path: Path) -> frozenset[str]:
+        """The selectors that per-file-ignores turns off for ``path`` (prefixes included)."""
+        if not self.per_file_ignores:
+            return frozenset()
+        rel, absolute = self._relative(path)
+        codes: Set[str] = set()
+        for pattern, selectors in self.per_file_ignores:
+            if _glob_matches(pattern, rel, absolute):
+                codes.update(selectors)
+        return frozenset(codes)
+
+    def is_ignored_for(self, code: str, path: Path) -> bool:
+        """Whether per-file-ignores turns ``code`` off for ``path`` (never ACT000)."""
+        if code == PARSE_ERROR_CODE:
+            return False
+        return any(selector_matches(s, code) for s in self.ignored_codes_for(path))
+
+    def fingerprint(self) -> str:
+        """A stable sha256 hex digest of every setting that can change results.
+
+        ``root`` and ``config_file`` are left out so that moving a checkout keeps the cache.
+        """
+        payload = {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in ("root", "config_file")
+        }
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(("actorlint-settings-1:" + text).encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# Value checks. Each takes the raw TOML value and returns the Settings value, or
+# raises _BadValue whose message reads well after "<file>: <key>: ".
+
+
+class _BadValue(Exception):
+    def __init__(self, message: str, subkey: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.subkey = subkey
+
+
+def _show(value: Any) -> str:
+    """A value spelled roughly as TOML would, for error messages."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, list):
+        text = "[" + ", ".join(_show(v) for v in value) + "]"
+    elif isinstance(value, dict):
+        text = "a table"
+    else:
+        text = str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _string_list(value: Any, what: str) -> Tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _BadValue(f"expected a list of {what}, got {_show(value)}")
+    return tuple(value)
+
+
+def _check_codes(value: Any) -> Tuple[str, ...]:
+    codes = _string_list(value, "rule codes")
+    for code in codes:
+        if not CODE_PATTERN.fullmatch(code):
+            raise _BadValue(
+                f'expected rule codes or prefixes such as "ACT101", "ACT1" or "ALL", got {_show(code)}'
+            )
+    return codes
+
+
+def _check_globs(value: Any) -> Tuple[str, ...]:
+    globs = _string_list(value, "glob patterns")
+    for glob in globs:
+        if not glob.strip():
+            raise _BadValue(f"expected non-empty glob patterns, got {_show(glob)}")
+    return globs
+
+
+def _check_per_file_ignores(value: Any) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise _BadValue(f"expected a table of glob patterns to lists of rule codes, got {_show(value)}")
+    pairs = []
+    for pattern, codes in value.items():
+        subkey = "." + json.dumps(pattern, ensure_ascii=False)
+        if not pattern.strip():
+            raise _BadValue("expected a non-empty glob pattern", subkey)
+        try:
+            pairs.append((pattern, _check_codes(codes)))
+        except _BadValue as error:
+            raise _BadValue(error.message, subkey) from None
+    return tuple(pairs)
+
+
+def _check_positive_number(unit: str) -> Callable[[Any], float]:
+    def check(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+            math.isfinite(value) and value > 0
+        ):
+            raise _BadValue(f"expected a positive number{unit}, got {_show(value)}")
+        return float(value)
+
+    return check
+
+
+def _check_fraction(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (0 < value <= 1):
+        raise _BadValue(f"expected a number greater than 0 and at most 1, got {_show(value)}")
+    return float(value)
+
+
+def _check_positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise _BadValue(f"expected a positive integer, got {_show(value)}")
+    return value
+
+
+def _is_dotted_name(name: str) -> bool:
+    parts = name.split(".")
+    return len(parts) >= 2 and all(p.isidentifier() and not keyword.iskeyword(p) for p in parts)
+
+
+def _check_dotted_names(value: Any) -> Tuple[str, ...]:
+    names = _string_list(value, "qualified names")
+    for name in names:
+        if not _is_dotted_name(name):
+            raise _BadValue(
+                f'expected dotted qualified names such as "mylib.slow_call", got {_show(name)}'
+            )
+    return names
+
+
+class ConfigKey(NamedTuple):
+    """One configuration key: how to check a value, its default, and what it does."""
+
+    check: Callable[[Any], Any]
+    default: Any
+    description: str
+    # How the value is spelled in TOML, for generated docs.
+    type_name: str
+
+
+#: Every key of ``[tool.actorlint]``, in the order the docs list them.
+CONFIG_KEYS: Mapping[str, ConfigKey] = {
+    "select": ConfigKey(
+        _check_codes, ("ACT",), "Rule codes or prefixes to enable (ALL for every rule).", "list of codes"
+    ),
+    "ignore": ConfigKey(
+        _check_codes, (), "Rule codes or prefixes to disable; a more specific select wins.", "list of codes"
+    ),
+    "extend-select": ConfigKey(
+        _check_codes, (), "Rule codes or prefixes to enable on top of select.", "list of codes"
+    ),
+    "exclude": ConfigKey(
+        _check_globs, DEFAULT_EXCLUDE, "Glob patterns of files and folders to skip (replaces the defaults).",
+        "list of globs",
+    ),
+    "extend-exclude": ConfigKey(
+        _check_globs, (), "Glob patterns to skip in addition to exclude.", "list of globs"
+    ),
+    "per-file-ignores": ConfigKey(
+        _check_per_file_ignores, (), "Rule codes or prefixes to disable in files matching each glob.",
+        "table of glob to list of codes",
+    ),
+    "call-timeout": ConfigKey(
+        _check_positive_number(" of seconds"), 5.0,
+        "Seconds an actor call may wait before it counts as unbounded.", "number",
+    ),
+    "handler-time-limit": ConfigKey(
+        _check_positive_number(" of seconds"), 4.0,
+        "Seconds a message handler may block before it is reported.", "number",
+    ),
+    "headroom": ConfigKey(
+        _check_fraction, 0.8, "Fraction of a caller's timeout that nested calls may use up, in (0, 1].",
+        "number",
+    ),
+    "large-literal": ConfigKey(
+        _check_positive_int, 1000, "Element count from which a literal sent in a message counts as large.",
+        "integer",
+    ),
+    "extend-blocking-calls": ConfigKey(
+        _check_dotted_names, (), 'Extra qualified names of blocking calls, such as "mylib.slow_call".',
+        "list of names",
+    ),
+}
+
+
+def _validate_flag_codes(flag: str, codes: Iterable[str]) -> Tuple[str, ...]:
+    try:
+        return _check_codes(list(codes))
+    except _BadValue as error:
+        raise ConfigError(f"{flag}: {error.message}") from None
+
+
+# ---------------------------------------------------------------------------
+# Files.
+
+
+def _read_toml(path: Path) -> Dict[str, Any]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the file: {error.strerror or error}") from None
+    return _parse_toml(path, data)
+
+
+def _parse_toml(path: Path, data: bytes) -> Dict[str, Any]:
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: invalid TOML: the file is not UTF-8") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+
+
+def _has_actorlint_table(pyproject: Path) -> bool:
+    try:
+        data = pyproject.read_bytes()
+    except OSError:
+        return False
+    # Cheap pre-check: a pyproject that never says "actorlint" cannot configure us,
+    # and a broken one of somebody else's should not stop the run.
+    if b"actorlint" not in data:
+        return False
+    tool = _parse_toml(pyproject, data).get("tool")
+    return isinstance(tool, dict) and "actorlint" in tool
+
+
+def find_config_file(start: Path) -> Optional[Path]:
+    """The config file that governs folder ``start``, searching it and its ancestors.
+
+    In each folder ``.actorlint.toml`` and then ``actorlint.toml`` win over a
+    ``pyproject.toml``; a ``pyproject.toml`` without ``[tool.actorlint]`` is skipped.
+    """
+    directory = Path(os.path.abspath(os.fspath(start)))
+    if directory.is_file():
+        directory = directory.parent
+    for folder in (directory, *directory.parents):
+        for name in _OWN_CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+        pyproject = folder / _PYPROJECT
+        if pyproject.is_file() and _has_actorlint_table(pyproject):
+            return pyproject
+    return None
+
+
+def _unknown_key_message(key: str, is_pyproject: bool) -> str:
+    message = "unknown key"
+    normalized = key.replace("_", "-").lower()
+    if normalized in CONFIG_KEYS:
+        return f'{message}; did you mean "{normalized}"?'
+    close = difflib.get_close_matches(normalized, list(CONFIG_KEYS), n=1, cutoff=0.6)
+    if close:
+        return f'{message}; did you mean "{close[0]}"?'
+    if key == "tool" and not is_pyproject:
+        return f"{message}; in this file keys are top-level, without [tool.actorlint]"
+    return f"{message}; known keys: {', '.join(CONFIG_KEYS)}"
+
+
+def load_settings(config_file: Optional[Path], cwd: Path) -> Settings:
+    """Read and validate ``config_file``; without one, the defaults rooted at ``cwd``.
+
+    Raises ConfigError with a message naming the file and key for any problem.
+    """
+    if config_file is None:
+        return Settings(root=Path(os.path.abspath(os.fspath(cwd))))
+    path = Path(os.path.abspath(os.fspath(config_file)))
+    document = _read_toml(path)
+    is_pyproject = path.name == _PYPROJECT
+    if is_pyproject:
+        where = f"{path}: [tool.actorlint]"
+        tool = document.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(f"{path}: tool: expected a table, got {_show(tool)}")
+        table = tool.get("actorlint", {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where}: expected a table, got {_show(table)}")
+    else:
+        where = f"{path}:"
+        table = document
+    values: Dict[str, Any] = {}
+    for key, raw in table.items():
+        spec = CONFIG_KEYS.get(key)
+        if spec is None:
+            raise ConfigError(f"{where} {key}: {_unknown_key_message(key, is_pyproject)}")
+        try:
+            values[key.replace("-", "_")] = spec.check(raw)
+        except _BadValue as error:
+            raise ConfigError(f"{where} {key}{error.subkey}: {error.message}") from None
+    return Settings(root=path.parent, config_file=path, **values)
