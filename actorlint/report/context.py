@@ -1,0 +1,56 @@
+"""What a reporter knows besides the diagnostics: the rule catalogue and the run's options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from actorlint import __version__
+
+__all__ = ["DEFAULT_DOCS_BASE_URL", "ReportContext", "RuleInfo"]
+
+DEFAULT_DOCS_BASE_URL = "https://github.com/actorlint/actorlint/blob/main/docs/rules/"
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """The reporter's view of one registered rule."""
+
+    code: str
+    name: str
+    summary: str
+    fixable: bool
+    documentation: str = ""
+
+    @classmethod
+    def from_rule(cls, rule: Any) -> "RuleInfo":
+        """Describe a :class:`~actorlint.rules.base.Rule` subclass or instance."""
+        return cls(
+            code=rule.code,
+            name=rule.name,
+            summary=rule.summary,
+            fixable=getattr(rule, "fix_applicability", None) is not None,
+            documentation=rule.documentation(),
+        )
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Everything a format needs besides the diagnostics themselves.
+
+    ``rules`` maps each registered rule's code (ACT000 included) to its :class:`RuleInfo`.
+    ``show_fixes``, ``statistics`` and ``quiet`` only affect the ``text`` format.
+    """
+
+    rules: Mapping[str, RuleInfo]
+    files_checked: int
+    show_fixes: bool = False
+    statistics: bool = False
+    quiet: bool = False
+    tool_version: str = __version__
+    docs_base_url: str = DEFAULT_DOCS_BASE_URL
+
+    def rule_name(self, code: str, fallback: str = "") -> str:
+        """The registered name of rule ``code``, or ``fallback`` when it is unknown."""
+        info = self.rules.get(code)
+        return info.name if info is not None else fallback
