@@ -1,0 +1,1 @@
+"""The actor model: frameworks as data, the collector, facts and their resolution."""

@@ -1,0 +1,865 @@
+"""The collector: one LibCST pass over a module turns it into ``FileFacts``.
+
+The pass keeps its own scopes, import table and local bindings (LibCST's scope and
+qualified-name providers cost several times the parse). It records bindings and the
+nodes that may matter (calls, awaits, attribute assignments) while visiting; once the
+whole module is seen, it evaluates those nodes (a name's value depends on every
+assignment to it, wherever it stands) and asks for positions of the few nodes that
+became facts.
+
+Bindings are flow-insensitive: a name has a value only when every assignment to it in
+its scope agrees. That misses some code and never guesses.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
+
+import libcst as cst
+
+from actorlint.diagnostics import Span
+from actorlint.model import blocking as blocking_table
+from actorlint.model.facts import ClassFact, FileFacts, HandleFact, MethodFact, Site, Timeout
+from actorlint.model.frameworks import (
+    AWAITABLE, CLASS_MEMBERS, FUNCTIONS, MEMBERS, PROXY_MEMBER_CALL, PROXY_SETATTR, RAY_REMOTE,
+    SELF_MEMBERS, TASK_MEMBERS, Member, Param, framework_of_role,
+)
+from actorlint.model.positions import node_spans
+from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Qual, SelfRef, Value
+
+__all__ = ["collect"]
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
+_CONSTANT_NAMES = {"None": Const(None), "True": Const(True), "False": Const(False)}
+_INFINITE_QUALS = frozenset({"math.inf", "numpy.inf", "float.inf"})
+_STATIC_DECORATORS = frozenset({"builtins.staticmethod", "builtins.classmethod"})
+# Roles a call's target can name an actor through.
+_TARGET_ROLES = frozenset({
+    "pykka.ref", "pykka.proxy", "pykka.future", "ray.handle", "ray.objectref", "thespian.address",
+})
+# Roles that are only meaningful once their actor is known to be an actor.
+_FRAMEWORK_SELF_ROLE = "{}.self"
+
+
+class _Scope:
+    """A module, class, function, lambda or comprehension scope and its bindings."""
+
+    __slots__ = (
+        "kind", "qualname", "parent", "bindings", "globals", "nonlocals", "cls",
+        "self_name", "is_async", "star_import",
+    )
+
+    def __init__(self, kind: str, qualname: str, parent: Optional["_Scope"]) -> None:
+        self.kind = kind
+        self.qualname = qualname
+        self.parent = parent
+        # name -> list of bindings: a Value, or (expression, scope it is evaluated in)
+        self.bindings: Dict[str, List[object]] = {}
+        self.globals: Set[str] = set()
+        self.nonlocals: Set[str] = set()
+        self.cls: Optional[_ClassInfo] = None
+        self.self_name: Optional[str] = None
+        self.is_async = False
+        self.star_import = False
+
+
+class _ClassInfo:
+    """A class seen in the module, with the ``self.<attr>`` assignments of its methods."""
+
+    __slots__ = ("qualname", "node", "scope", "methods", "attr_bindings", "bases", "decorators")
+
+    def __init__(self, qualname: str, node: cst.ClassDef, scope: _Scope) -> None:
+        self.qualname = qualname
+        self.node = node
+        self.scope = scope  # the class body scope
+        self.methods: List[Tuple[cst.FunctionDef, _Scope]] = []
+        self.attr_bindings: Dict[str, List[object]] = {}
+        self.bases: List[cst.BaseExpression] = []
+        self.decorators: List[cst.BaseExpression] = []
+
+
+class _Candidate:
+    """A node that may become a site, with the scope and statement it stands in."""
+
+    __slots__ = ("kind", "node", "scope", "statement", "dropped")
+
+    def __init__(self, kind: str, node: cst.CSTNode, scope: _Scope,
+                 statement: Optional[cst.CSTNode], dropped: bool) -> None:
+        self.kind = kind
+        self.node = node
+        self.scope = scope
+        self.statement = statement
+        self.dropped = dropped
+
+
+class _Visitor(cst.CSTVisitor):
+    """Records scopes, bindings, classes and candidate nodes in one pass."""
+
+    def __init__(self, module_name: str, is_package: bool) -> None:
+        super().__init__()
+        self.module_name = module_name
+        self.is_package = is_package
+        self.module_scope = _Scope("module", module_name, None)
+        self.scope = self.module_scope
+        self.classes: List[_ClassInfo] = []
+        self.candidates: List[_Candidate] = []
+        # Decorated functions: qualname -> (decorator expressions, scope they run in).
+        self.decorated: Dict[str, Tuple[List[cst.BaseExpression], _Scope]] = {}
+        self.statements: List[cst.CSTNode] = []
+        self.dropped: Set[int] = set()
+
+    # -- scopes ------------------------------------------------------------------------
+    def _push(self, kind: str, name: str) -> _Scope:
+        parent = self.scope
+        if parent.kind == "module":
+            qualname = f"{parent.qualname}.{name}"
+        elif parent.kind == "class":
+            qualname = f"{parent.qualname}.{name}"
+        else:
+            qualname = f"{parent.qualname}.<locals>.{name}"
+        self.scope = _Scope(kind, qualname, parent)
+        return self.scope
+
+    def _pop(self) -> None:
+        assert self.scope.parent is not None
+        self.scope = self.scope.parent
+
+    def _bind(self, name: str, binding: object) -> None:
+        scope = self.scope
+        if name in scope.globals:
+            scope = self.module_scope
+        elif name in scope.nonlocals:
+            outer = scope.parent
+            while outer is not None and not (outer.kind == "function" and name in outer.bindings):
+                outer = outer.parent
+            scope = outer or scope
+        elif scope.kind == "comprehension":  # walrus binds in the enclosing function
+            while scope.kind == "comprehension" and scope.parent is not None:
+                scope = scope.parent
+        scope.bindings.setdefault(name, []).append(binding)
+
+    def _bind_target(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
+        """Bind an assignment target to ``value`` (None: an unknown value)."""
+        if isinstance(target, cst.Name):
+            self._bind(target.value, (value, self.scope) if value is not None else UNKNOWN)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            elements = [e.value for e in target.elements]
+            values: Sequence[Optional[cst.BaseExpression]] = [None] * len(elements)
+            if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(elements) \
+                    and not any(isinstance(e, cst.StarredElement) for e in value.elements):
+                values = [e.value for e in value.elements]
+            for element, element_value in zip(elements, values):
+                self._bind_target(element, element_value)
+        elif isinstance(target, cst.StarredElement):
+            self._bind_target(target.value, None)
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            cls = self._method_class()
+            if cls is not None and target.value.value == self.scope.self_name:
+                cls.attr_bindings.setdefault(target.attr.value, []).append(
+                    (value, self.scope) if value is not None else UNKNOWN
+                )
+
+    def _method_class(self) -> Optional[_ClassInfo]:
+        return self.scope.cls if self.scope.kind == "function" else None
+
+    # -- statements --------------------------------------------------------------------
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self.statements.append(node)
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self.statements.pop()
+        super().on_leave(original_node)
+
+    def _candidate(self, kind: str, node: cst.CSTNode) -> None:
+        statement = self.statements[-1] if self.statements else None
+        self.candidates.append(
+            _Candidate(kind, node, self.scope, statement, id(node) in self.dropped)
+        )
+
+    # -- imports -----------------------------------------------------------------------
+    def visit_Import(self, node: cst.Import) -> bool:
+        for alias in node.names:
+            dotted = _dotted(alias.name)
+            if dotted is None:
+                continue
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self._bind(alias.asname.name.value, Qual(dotted))
+            else:
+                top = dotted.split(".", 1)[0]
+                self._bind(top, Qual(top))
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        base = self._import_base(node)
+        if isinstance(node.names, cst.ImportStar):
+            self.scope.star_import = True
+            return False
+        for alias in node.names:
+            name = _dotted(alias.name)
+            if name is None:
+                continue
+            bound = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                bound = alias.asname.name.value
+            self._bind(bound, Qual(f"{base}.{name}") if base else UNKNOWN)
+        return False
+
+    def _import_base(self, node: cst.ImportFrom) -> Optional[str]:
+        module = _dotted(node.module) if node.module is not None else None
+        level = len(node.relative)
+        if level == 0:
+            return module
+        parts = self.module_name.split(".")
+        if not self.is_package:
+            parts = parts[:-1]
+        if level - 1 > len(parts) or (level - 1 == len(parts) and not module):
+            return None
+        parts = parts[: len(parts) - (level - 1)]
+        if module:
+            parts.append(module)
+        return ".".join(parts) or None
+
+    # -- definitions -------------------------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        for decorator in node.decorators:
+            decorator.visit(self)
+        for arg in node.bases:
+            arg.visit(self)
+        for arg in node.keywords:
+            arg.visit(self)
+        outer = self.scope
+        scope = self._push("class", node.name.value)
+        info = _ClassInfo(scope.qualname, node, scope)
+        info.bases = [arg.value for arg in node.bases]
+        info.decorators = [d.decorator for d in node.decorators]
+        self.classes.append(info)
+        scope.cls = info
+        # The class name is bound in the outer scope; bases are evaluated there too.
+        outer.bindings.setdefault(node.name.value, []).append(Qual(scope.qualname))
+        self._class_outer = outer
+        node.body.visit(self)
+        self._pop()
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        for decorator in node.decorators:
+            decorator.visit(self)
+        node.params.visit(self)  # defaults and annotations run in the outer scope
+        outer = self.scope
+        self._bind(node.name.value, Qual(f"{outer.qualname}.{node.name.value}"))
+        if node.decorators:
+            self.decorated[f"{outer.qualname}.{node.name.value}"] = (
+                [d.decorator for d in node.decorators], outer,
+            )
+        scope = self._push("function", node.name.value)
+        scope.is_async = node.asynchronous is not None
+        if outer.kind == "class" and outer.cls is not None:
+            outer.cls.methods.append((node, scope))
+            scope.cls = outer.cls
+            is_static = any(_simple_name(d.decorator) in ("staticmethod", "classmethod")
+                            for d in node.decorators)
+            positional = list(node.params.posonly_params) + list(node.params.params)
+            if positional and not is_static:
+                scope.self_name = positional[0].name.value
+        self._bind_params(node.params, scope)
+        node.body.visit(self)
+        self._pop()
+        return False
+
+    def _bind_params(self, params: cst.Parameters, scope: _Scope) -> None:
+        every = [*params.posonly_params, *params.params, *params.kwonly_params]
+        if isinstance(params.star_arg, cst.Param):
+            every.append(params.star_arg)
+        if params.star_kwarg is not None:
+            every.append(params.star_kwarg)
+        for param in every:
+            name = param.name.value
+            if name == scope.self_name and scope.cls is not None:
+                scope.bindings.setdefault(name, []).append(SelfRef(scope.cls.qualname))
+            else:
+                scope.bindings.setdefault(name, []).append(UNKNOWN)
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        scope = self._push("lambda", "<lambda>")
+        self._bind_params(node.params, scope)
+        node.body.visit(self)
+        self._pop()
+        return False
+
+    def _visit_comprehension(self, node: cst.CSTNode) -> bool:
+        self._push("comprehension", "<comprehension>")
+        self.scope.qualname = self.scope.parent.qualname  # type: ignore[union-attr]
+        return True
+
+    def _leave_comprehension(self, node: cst.CSTNode) -> None:
+        self._pop()
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _visit_comprehension
+    leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _leave_comprehension
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self.scope.globals.update(n.name.value for n in node.names)
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        self.scope.nonlocals.update(n.name.value for n in node.names)
+
+    # -- bindings ----------------------------------------------------------------------
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind_target(target.target, node.value)
+            if isinstance(target.target, cst.Attribute):
+                self._candidate("setattr", target.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._bind_target(node.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind_target(node.target, node.value)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind_target(node.asname.name, node.item)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._bind_target(node.name.name, None)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_MatchAs(self, node: cst.MatchAs) -> None:
+        if node.name is not None:
+            self._bind_target(node.name, None)
+
+    # -- candidates --------------------------------------------------------------------
+    def visit_Expr(self, node: cst.Expr) -> None:
+        value = node.value
+        if isinstance(value, cst.Call):
+            self.dropped.add(id(value))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._candidate("call", node)
+
+    def visit_Await(self, node: cst.Await) -> None:
+        self._candidate("await", node)
+
+
+def _dotted(node: Optional[cst.BaseExpression]) -> Optional[str]:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None
+
+
+def _simple_name(node: cst.BaseExpression) -> Optional[str]:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return None
+
+
+class _PendingSite:
+    """A site found during evaluation, waiting for its positions."""
+
+    __slots__ = ("fields", "node", "statement")
+
+    def __init__(self, fields: dict, node: cst.CSTNode, statement: Optional[cst.CSTNode]) -> None:
+        self.fields = fields
+        self.node = node
+        self.statement = statement
+
+
+class _Evaluator:
+    """Gives expressions abstract values and turns candidates into sites."""
+
+    def __init__(self, visitor: _Visitor, blocking: Mapping[str, blocking_table.BlockingCall]) -> None:
+        self.visitor = visitor
+        self.blocking = blocking
+        self.module_scope = visitor.module_scope
+        self._values: Dict[int, Value] = {}
+        self._in_progress: Set[int] = set()
+        self._calls: Dict[int, Tuple[Value, Optional[dict]]] = {}
+        self._class_by_name = {info.qualname: info for info in visitor.classes}
+
+    # -- values ------------------------------------------------------------------------
+    def value_of(self, node: cst.BaseExpression, scope: _Scope) -> Value:
+        key = id(node)
+        if key in self._values:
+            return self._values[key]
+        if key in self._in_progress:
+            return UNKNOWN
+        self._in_progress.add(key)
+        try:
+            value = self._compute(node, scope)
+        finally:
+            self._in_progress.discard(key)
+        self._values[key] = value
+        return value
+
+    def _compute(self, node: cst.BaseExpression, scope: _Scope) -> Value:
+        if isinstance(node, cst.Name):
+            constant = _CONSTANT_NAMES.get(node.value)
+            return constant if constant is not None else self.lookup(node.value, scope)
+        if isinstance(node, cst.Attribute):
+            return self.attribute(self.value_of(node.value, scope), node.attr.value)
+        if isinstance(node, cst.Call):
+            return self.interpret_call(node, scope)[0]
+        if isinstance(node, (cst.Integer, cst.Float)):
+            return Const(node.evaluated_value)
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) \
+                and isinstance(node.expression, (cst.Integer, cst.Float)):
+            return Const(-node.expression.evaluated_value)
+        if isinstance(node, cst.SimpleString):
+            return Const(node.evaluated_value)
+        return UNKNOWN
+
+    def lookup(self, name: str, scope: _Scope) -> Value:
+        current: Optional[_Scope] = scope
+        if name in scope.globals:
+            current = self.module_scope
+        first = True
+        while current is not None:
+            if current.kind == "class" and not first:
+                current = current.parent
+                continue
+            first = False
+            bindings = current.bindings.get(name)
+            if bindings is not None:
+                return self._agree(bindings)
+            current = current.parent
+        if self.module_scope.star_import:
+            return UNKNOWN
+        return Qual(f"builtins.{name}") if name in _BUILTIN_NAMES else UNKNOWN
+
+    def _agree(self, bindings: List[object]) -> Value:
+        """The value all bindings agree on, else UNKNOWN."""
+        result: Value = UNKNOWN
+        for index, binding in enumerate(bindings):
+            if isinstance(binding, tuple):
+                expression, scope = binding
+                value = self.value_of(expression, scope)
+            else:
+                value = binding  # type: ignore[assignment]
+            if value is UNKNOWN or (index and value != result):
+                return UNKNOWN
+            result = value
+        return result
+
+    def attribute(self, base: Value, attr: str) -> Value:
+        if isinstance(base, Qual):
+            return Qual(f"{base.name}.{attr}")
+        if isinstance(base, Instance):
+            return Qual(f"{base.type}.{attr}")
+        if isinstance(base, Handle):
+            member = MEMBERS.get((base.role, attr)) or MEMBERS.get((base.role, "*"))
+            if member is not None and member.attribute and member.result:
+                return Handle(member.result, base.actor, base.is_self, attr)
+            return UNKNOWN
+        if isinstance(base, SelfRef):
+            info = self._class_by_name.get(base.cls)
+            if info is not None:
+                bindings = info.attr_bindings.get(attr) or info.scope.bindings.get(attr)
+                if bindings is not None:
+                    return self._agree(bindings)
+            for (framework, name), member in SELF_MEMBERS.items():
+                if name == attr and member.attribute and member.result:
+                    return Handle(member.result, base.cls, True)
+        return UNKNOWN
+
+    # -- calls -------------------------------------------------------------------------
+    def interpret_call(self, node: cst.Call, scope: _Scope) -> Tuple[Value, Optional[dict]]:
+        """The value a call returns and the site it makes (as fields), memoised."""
+        key = id(node)
+        cached = self._calls.get(key)
+        if cached is None:
+            cached = self._interpret_call(node, scope)
+            self._calls[key] = cached
+        return cached
+
+    def _interpret_call(self, node: cst.Call, scope: _Scope) -> Tuple[Value, Optional[dict]]:
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            base = self.value_of(func.value, scope)
+            attr = func.attr.value
+            if isinstance(base, Handle):
+                member = MEMBERS.get((base.role, attr)) or MEMBERS.get((base.role, "*"))
+                if member is None:
+                    return UNKNOWN, None
+                if member.attribute:
+                    return self._call_handle(self.attribute(base, attr), node, scope)
+                return self._apply(member, node, scope, base)
+            if isinstance(base, SelfRef):
+                info = self._class_by_name.get(base.cls)
+                own = info is not None and (attr in info.attr_bindings or attr in info.scope.bindings)
+                if not own:
+                    for (framework, name), member in SELF_MEMBERS.items():
+                        if name == attr and not member.attribute:
+                            handle = Handle(_FRAMEWORK_SELF_ROLE.format(framework), base.cls, True)
+                            return self._apply(member, node, scope, handle)
+                return self._call_handle(self.attribute(base, attr), node, scope)
+            if isinstance(base, Qual):
+                task_member = self._task_member(base.name, attr)
+                if task_member is not None:
+                    return self._apply(task_member, node, scope, None)
+                value, site = self._call_qual(f"{base.name}.{attr}", node, scope)
+                if value is UNKNOWN and site is None:
+                    for (framework, name), member in CLASS_MEMBERS.items():
+                        if name == attr and member.result:
+                            return Handle(member.result, base.name), None
+                return value, site
+            if isinstance(base, Instance):
+                return self._call_qual(f"{base.type}.{attr}", node, scope)
+            return UNKNOWN, None
+        return self._call_handle(self.value_of(func, scope), node, scope)
+
+    def _task_member(self, function: str, attr: str) -> Optional[Member]:
+        """The member ``attr`` of a function of this module that a decorator made a task."""
+        decorated = self.visitor.decorated.get(function)
+        if decorated is None:
+            return None
+        decorators, scope = decorated
+        for decorator in decorators:
+            callee = decorator.func if isinstance(decorator, cst.Call) else decorator
+            value = self.value_of(callee, scope)
+            if isinstance(value, Qual):
+                member = TASK_MEMBERS.get((value.name, attr))
+                if member is not None:
+                    return member
+        return None
+
+    def _call_handle(self, callee: Value, node: cst.Call, scope: _Scope) -> Tuple[Value, Optional[dict]]:
+        if isinstance(callee, Qual):
+            return self._call_qual(callee.name, node, scope)
+        if isinstance(callee, Handle) and callee.role == "pykka.proxy_member":
+            return self._apply(PROXY_MEMBER_CALL, node, scope, callee)
+        return UNKNOWN, None
+
+    def _call_qual(self, qualname: str, node: cst.Call, scope: _Scope) -> Tuple[Value, Optional[dict]]:
+        if qualname == "builtins.float" and len(node.args) == 1:
+            argument = self.value_of(node.args[0].value, scope)
+            if isinstance(argument, Const) and isinstance(argument.value, str):
+                try:
+                    return Const(float(argument.value)), None
+                except ValueError:
+                    return UNKNOWN, None
+        member = FUNCTIONS.get(qualname)
+        if member is not None:
+            return self._apply(member, node, scope, None)
+        site = self._blocking_site(qualname, node, scope)
+        type_name = blocking_table.instance_type(qualname)
+        return (Instance(type_name) if type_name else UNKNOWN), site
+
+    def _apply(self, member: Member, node: cst.Call, scope: _Scope,
+               handle: Optional[Handle]) -> Tuple[Value, Optional[dict]]:
+        """Apply a framework member to a call: its result and its site."""
+        if member.nowait is not None:
+            param, literal = member.nowait
+            argument = _find_arg(node, param)
+            if argument is not None:
+                value = self.value_of(argument, scope)
+                if not isinstance(value, Const):
+                    return UNKNOWN, None
+                if value.value == literal:
+                    result = Handle(member.nowait_result, _actor(handle), _is_self(handle)) \
+                        if member.nowait_result else UNKNOWN
+                    return result, None
+        result: Value = UNKNOWN
+        if member.class_arg is not None:
+            argument = _find_arg(node, member.class_arg)
+            cls = self.value_of(argument, scope) if argument is not None else UNKNOWN
+            if isinstance(cls, Qual) and member.result:
+                result = Handle(member.result, cls.name)
+            elif isinstance(cls, Handle) and cls.role == "ray.class" and member.result == "ray.class":
+                result = cls
+        elif member.current_actor and member.result:
+            cls = _enclosing_class(scope)
+            result = Handle(member.result, cls, cls is not None)
+        elif member.result:
+            result = Handle(member.result, _actor(handle), _is_self(handle))
+        site: Optional[dict] = None
+        target = handle
+        if member.target_arg is not None:
+            argument = _find_arg(node, member.target_arg)
+            value = self.value_of(argument, scope) if argument is not None else UNKNOWN
+            target = value if isinstance(value, Handle) and value.role in _TARGET_ROLES else None
+        kind = member.site
+        if kind is None and member.implicit_cast and id(node) in self.visitor.dropped:
+            kind = "cast"
+        if kind is not None:
+            framework = framework_of_role(handle.role) if handle is not None else \
+                (member.label.split(".", 1)[0] if "." in member.label else None)
+            site = {
+                "kind": kind,
+                "label": member.label,
+                "framework": framework or (framework_of_role(target.role) if target else None),
+                "target": target,
+                "timeout": self._timeout(node, member.timeout, scope) if kind == "call" else Timeout.NOT_APPLICABLE,
+                "implicit": member.site is None,
+                "gate": handle if member.target_arg is None else None,
+            }
+        return result, site
+
+    def _timeout(self, node: cst.Call, param: Optional[Param], scope: _Scope) -> str:
+        if param is None:
+            return Timeout.MISSING
+        if any(arg.star for arg in node.args):
+            return Timeout.GIVEN  # *args/**kwargs may carry it: do not guess
+        argument = _find_arg(node, param)
+        if argument is None:
+            return Timeout.MISSING
+        value = self.value_of(argument, scope)
+        if isinstance(value, Const):
+            if value.value is None:
+                return Timeout.NONE
+            if isinstance(value.value, float) and math.isinf(value.value):
+                return Timeout.INFINITE
+        if isinstance(value, Qual) and value.name in _INFINITE_QUALS:
+            return Timeout.INFINITE
+        return Timeout.GIVEN
+
+    def _blocking_site(self, qualname: str, node: cst.Call, scope: _Scope) -> Optional[dict]:
+        entry = blocking_table.lookup(qualname, self.blocking)
+        if entry is None:
+            return None
+        if entry.requires is not None and _find_arg(node, entry.requires) is None:
+            return None
+        for param, literal in entry.nonblocking:
+            argument = _find_arg(node, param)
+            if argument is None:
+                continue
+            value = self.value_of(argument, scope)
+            if isinstance(literal, blocking_table.Symbol):
+                if value == Qual(literal.qualname):
+                    return None
+            elif isinstance(value, Const) and value.value == literal \
+                    and type(value.value) is type(literal):
+                return None
+            elif isinstance(literal, bool) and not isinstance(value, Const):
+                return None  # a flag we cannot read may well turn blocking off
+        if entry.timeout is not None:
+            argument = _find_arg(node, entry.timeout)
+            if any(arg.star for arg in node.args):
+                return None  # the time limit may be in *args or **kwargs
+            if argument is not None:
+                value = self.value_of(argument, scope)
+                forever = blocking_table.forever_timeout_literals(entry.qualname)
+                if not (isinstance(value, Const) and value.value in forever):
+                    return None
+        return {
+            "kind": "blocking",
+            "label": entry.qualname,
+            "blocking": entry.qualname,
+            "category": entry.category,
+            "async_only": entry.async_only,
+        }
+
+    def await_site(self, node: cst.Await, scope: _Scope) -> Optional[dict]:
+        value = self.value_of(node.expression, scope)
+        if isinstance(value, Handle) and value.role in AWAITABLE:
+            return {
+                "kind": "call",
+                "label": AWAITABLE[value.role],
+                "framework": framework_of_role(value.role),
+                "target": value,
+                "timeout": Timeout.MISSING,
+                "awaited": True,
+                "gate": value,
+            }
+        return None
+
+    def setattr_site(self, node: cst.Attribute, scope: _Scope) -> Optional[dict]:
+        value = self.value_of(node.value, scope)
+        if isinstance(value, Handle) and value.role == PROXY_SETATTR[0]:
+            return {
+                "kind": "call",
+                "label": f"proxy.{node.attr.value} = ...",
+                "framework": framework_of_role(value.role),
+                "target": value,
+                "timeout": Timeout.MISSING,
+                "gate": value,
+            }
+        return None
+
+
+def _actor(handle: Optional[Handle]) -> Optional[str]:
+    return handle.actor if handle is not None else None
+
+
+def _is_self(handle: Optional[Handle]) -> bool:
+    return handle.is_self if handle is not None else False
+
+
+def _find_arg(node: cst.Call, param: Param) -> Optional[cst.BaseExpression]:
+    """The expression passed for ``param``, by keyword or by position."""
+    position = 0
+    for arg in node.args:
+        if arg.keyword is not None:
+            if arg.keyword.value == param.name:
+                return arg.value
+            continue
+        if arg.star:
+            return None
+        if param.position is not None and position == param.position:
+            return arg.value
+        position += 1
+    return None
+
+
+def _requirement(handle: Optional[Handle]) -> Tuple[Tuple[str, str], ...]:
+    if handle is None or handle.actor is None:
+        return ()
+    return ((framework_of_role(handle.role), handle.actor),)
+
+
+def _handle_fact(handle: Optional[Handle]) -> Optional[HandleFact]:
+    if handle is None:
+        return None
+    return HandleFact(handle.role, handle.actor, handle.is_self)
+
+
+def _enclosing_class(scope: _Scope) -> Optional[str]:
+    """The class whose method (directly) contains this scope."""
+    current: Optional[_Scope] = scope
+    while current is not None and current.kind == "comprehension":
+        current = current.parent
+    if current is not None and current.kind == "function" and current.cls is not None:
+        return current.cls.qualname
+    return None
+
+
+def _function_of(scope: _Scope) -> Optional[str]:
+    current: Optional[_Scope] = scope
+    while current is not None and current.kind not in ("function", "lambda"):
+        current = current.parent
+    return current.qualname if current is not None else None
+
+
+def collect(
+    module: cst.Module,
+    path: str,
+    module_name: str,
+    *,
+    is_package: bool = False,
+    blocking: Optional[Mapping[str, blocking_table.BlockingCall]] = None,
+) -> FileFacts:
+    """Turn a parsed module into its facts."""
+    visitor = _Visitor(module_name, is_package)
+    module.visit(visitor)
+    evaluator = _Evaluator(visitor, blocking if blocking is not None else blocking_table.BLOCKING_CALLS)
+
+    pending: List[_PendingSite] = []
+    ray_remote_classes: List[str] = []
+    for candidate in visitor.candidates:
+        node, scope = candidate.node, candidate.scope
+        if candidate.kind == "call":
+            assert isinstance(node, cst.Call)
+            value, fields = evaluator.interpret_call(node, scope)
+            if isinstance(value, Handle) and value.role == "ray.class" and value.actor:
+                ray_remote_classes.append(value.actor)
+        elif candidate.kind == "await":
+            assert isinstance(node, cst.Await)
+            fields = evaluator.await_site(node, scope)
+        else:
+            assert isinstance(node, cst.Attribute)
+            fields = evaluator.setattr_site(node, scope)
+        if fields is not None:
+            fields["function"] = _function_of(scope)
+            pending.append(_PendingSite(fields, node, candidate.statement))
+
+    wanted: List[cst.CSTNode] = []
+    for site in pending:
+        wanted.append(site.node)
+        if site.statement is not None:
+            wanted.append(site.statement)
+    class_records = []
+    for info in visitor.classes:
+        bases = tuple(_qualname_of(evaluator.value_of(b, info.scope.parent)) for b in info.bases)  # type: ignore[arg-type]
+        decorators = tuple(
+            _qualname_of(evaluator.value_of(d.func if isinstance(d, cst.Call) else d, info.scope.parent))  # type: ignore[arg-type]
+            for d in info.decorators
+        )
+        bases = tuple(b for b in bases if b)
+        decorators = tuple(d for d in decorators if d)
+        if not bases and not decorators and info.qualname not in ray_remote_classes:
+            continue  # a plain class cannot be an actor
+        class_records.append((info, bases, decorators))
+        wanted.append(info.node.name)
+        wanted.extend(method.name for method, _ in info.methods)
+
+    spans = node_spans(module, wanted) if wanted else {}
+    sites = tuple(_finish_site(site, spans) for site in pending)
+    classes = tuple(
+        _class_fact(info, bases, decorators, spans, evaluator) for info, bases, decorators in class_records
+    )
+    imports = {
+        name: bindings[0].name
+        for name, bindings in visitor.module_scope.bindings.items()
+        if len(bindings) == 1 and isinstance(bindings[0], Qual)
+    }
+    return FileFacts(
+        path=path, module=module_name, classes=classes, sites=sites, imports=imports,
+        ray_remote_classes=tuple(dict.fromkeys(ray_remote_classes)),
+    )
+
+
+def _qualname_of(value: Value) -> str:
+    return value.name if isinstance(value, Qual) else ""
+
+
+def _finish_site(pending: _PendingSite, spans: Dict[int, Span]) -> Site:
+    fields = dict(pending.fields)
+    span = spans[id(pending.node)]
+    statement_lines: Tuple[int, ...] = ()
+    if pending.statement is not None and id(pending.statement) in spans:
+        statement = spans[id(pending.statement)]
+        last = statement.end_line if isinstance(pending.statement, cst.SimpleStatementLine) else span.end_line
+        statement_lines = tuple(sorted({statement.line, last}))
+    target = fields.pop("target", None)
+    gate = fields.pop("gate", None)
+    return Site(
+        span=span,
+        statement_lines=statement_lines,
+        target=_handle_fact(target),
+        requires=_requirement(gate),
+        **fields,
+    )
+
+
+def _class_fact(info: _ClassInfo, bases: Tuple[str, ...], decorators: Tuple[str, ...],
+                spans: Dict[int, Span], evaluator: _Evaluator) -> ClassFact:
+    methods = []
+    for node, scope in info.methods:
+        method_decorators = tuple(
+            _qualname_of(evaluator.value_of(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator, info.scope))
+            for d in node.decorators
+        )
+        methods.append(MethodFact(
+            name=node.name.value,
+            qualname=scope.qualname,
+            span=spans[id(node.name)],
+            is_async=scope.is_async,
+            is_static=any(d in _STATIC_DECORATORS for d in method_decorators),
+            decorators=tuple(d for d in method_decorators if d),
+        ))
+    return ClassFact(
+        qualname=info.qualname, name=info.node.name.value, span=spans[id(info.node.name)],
+        bases=bases, decorators=decorators, methods=tuple(methods),
+    )

@@ -1,0 +1,152 @@
+"""The fact types: what the collector finds in a file and what rules judge.
+
+Two layers, both plain picklable data:
+
+* ``FileFacts`` is what one file says on its own (collect.py). Whether a class is an actor
+  may depend on other files (``class Worker(BaseActor)`` with ``BaseActor`` elsewhere), so
+  sites carry the actor-ness they ``require`` instead of a verdict.
+* ``ProjectFacts`` (resolve.py) merges every file's facts, decides which classes are
+  actors of which framework, and keeps only the sites whose requirements hold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, Optional, Tuple
+
+from actorlint.diagnostics import Diagnostic, Span
+
+__all__ = [
+    "ClassFact",
+    "FileFacts",
+    "HandleFact",
+    "MethodFact",
+    "ProjectFacts",
+    "Site",
+    "Timeout",
+]
+
+
+class Timeout:
+    """How a waiting call is time-limited (the values of ``Site.timeout``)."""
+
+    GIVEN = "given"
+    MISSING = "missing"
+    NONE = "none"
+    INFINITE = "infinite"
+    NOT_APPLICABLE = "n/a"
+
+    UNBOUNDED = frozenset({MISSING, NONE, INFINITE})
+
+
+@dataclass(frozen=True)
+class HandleFact:
+    """The actor a message goes to: its class (when known) and whether it is the sender."""
+
+    role: str
+    actor: Optional[str] = None
+    is_self: bool = False
+
+
+@dataclass(frozen=True)
+class Site:
+    """A place where code waits or messages an actor.
+
+    ``kind`` is ``call`` (the caller waits for a reply), ``cast`` (fire and forget), or
+    ``blocking`` (a known blocking call such as ``time.sleep``). ``function`` is the
+    qualified name of the innermost enclosing function, None at module level.
+    """
+
+    kind: str
+    label: str
+    span: Span
+    function: Optional[str]
+    statement_lines: Tuple[int, ...] = ()
+    framework: Optional[str] = None
+    target: Optional[HandleFact] = None
+    timeout: str = Timeout.NOT_APPLICABLE
+    awaited: bool = False
+    implicit: bool = False
+    # Blocking sites: the qualified name and category from the blocking table.
+    blocking: Optional[str] = None
+    category: Optional[str] = None
+    async_only: bool = False
+    # (framework, class qualname) pairs that must be actors of that framework for this
+    # site to exist (``Worker.start().ask()`` needs ``Worker`` to be a Pykka actor).
+    requires: Tuple[Tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class MethodFact:
+    """A function defined directly in a class body."""
+
+    name: str
+    qualname: str
+    span: Span
+    is_async: bool = False
+    is_static: bool = False
+    decorators: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClassFact:
+    """A class definition with its bases and decorators resolved to qualified names."""
+
+    qualname: str
+    name: str
+    span: Span
+    bases: Tuple[str, ...] = ()
+    decorators: Tuple[str, ...] = ()
+    methods: Tuple[MethodFact, ...] = ()
+
+
+@dataclass
+class FileFacts:
+    """Everything one file contributes: its classes, sites, and module-level imports."""
+
+    path: str
+    module: str
+    classes: Tuple[ClassFact, ...] = ()
+    sites: Tuple[Site, ...] = ()
+    # Module-level names bound by imports: name -> qualified name (for re-exports).
+    imports: Dict[str, str] = field(default_factory=dict)
+    # Classes turned into Ray actors by ``ray.remote(Cls)`` in this file.
+    ray_remote_classes: Tuple[str, ...] = ()
+    # ACT000 and other diagnostics produced while reading and parsing.
+    errors: Tuple[Diagnostic, ...] = ()
+    skipped: bool = False
+    # The file's suppression comments (``actorlint.suppressions.Suppressions``), read only
+    # when the file has sites that may become diagnostics.
+    suppressions: Optional[object] = None
+    # A collector bug met on this file (a traceback), reported as an internal error.
+    internal_error: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A class that is an actor of some framework."""
+
+    qualname: str
+    framework: str
+    path: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Handler:
+    """A method of an actor class that handles messages."""
+
+    actor: Actor
+    method: MethodFact
+
+
+@dataclass
+class ProjectFacts:
+    """Every file's facts merged, with actors resolved across the tree."""
+
+    files: Tuple[FileFacts, ...]
+    actors: Dict[str, Actor]
+    # Function qualname -> handler, for every handler of every actor.
+    handlers: Dict[str, Handler]
+    # Per file path: the sites whose actor requirements hold.
+    sites: Dict[str, Tuple[Site, ...]]

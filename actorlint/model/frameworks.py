@@ -1,0 +1,213 @@
+"""Each supported framework as data: what makes an actor, which methods handle messages,
+and what every API member does (returns a handle, sends a call or a cast, takes a timeout).
+
+The collector (collect.py) interprets these tables; it holds no framework names of its own.
+Roles name the kind of framework value an expression holds, prefixed by the framework:
+
+pykka.ref            an ActorRef                     ``Worker.start()``, ``self.actor_ref``
+pykka.proxy          an ActorProxy                   ``ref.proxy()``
+pykka.proxy_member   an attribute of a proxy         ``proxy.method`` / ``proxy.field``
+pykka.future         a Future                        ``proxy.method()``, ``ref.ask(m, block=False)``
+ray.class            an actor class made by ray.remote(Cls)
+ray.class_options    ``Cls.options(...)``
+ray.handle           an ActorHandle                  ``Worker.remote()``
+ray.method           a method of a handle            ``handle.method``
+ray.objectref        an ObjectRef                    ``handle.method.remote()``
+ray.runtime_context  ``ray.get_runtime_context()``
+thespian.system      an ActorSystem                  ``ActorSystem()``
+thespian.address     an ActorAddress                 ``asys.createActor(Cls)``, ``self.myAddress``
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from typing import Mapping, Optional, Tuple
+
+__all__ = [
+    "AWAITABLE",
+    "CLASS_MEMBERS",
+    "FRAMEWORKS",
+    "FUNCTIONS",
+    "Framework",
+    "MEMBERS",
+    "Member",
+    "Param",
+    "PROXY_SETATTR",
+    "SELF_MEMBERS",
+    "TASK_MEMBERS",
+]
+
+
+@dataclass(frozen=True)
+class Param:
+    """A call parameter, found by keyword ``name`` or 0-based ``position`` (self excluded)."""
+
+    name: str
+    position: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Framework:
+    """What makes a class an actor of a framework, and which of its methods are handlers."""
+
+    name: str
+    actor_bases: Tuple[str, ...] = ()
+    actor_decorators: Tuple[str, ...] = ()
+    # Handler method names; shell-style patterns allowed (``receiveMsg_*``).
+    handler_names: Tuple[str, ...] = ()
+    # Whether every public method (no leading underscore) is a handler too.
+    public_methods_are_handlers: bool = False
+    # Task-queue workers are not serialization points: ACT101 does not apply.
+    task_queue: bool = False
+    # Whether messages are copied (serialized) on their way to the actor (ACT401).
+    serializes: bool = True
+
+    def is_handler_name(self, method: str) -> bool:
+        """Whether a method of this framework's actor class with this name handles messages."""
+        if self.public_methods_are_handlers and not method.startswith("_"):
+            return True
+        return any(fnmatch.fnmatchcase(method, pattern) for pattern in self.handler_names)
+
+
+FRAMEWORKS: Mapping[str, Framework] = {
+    "pykka": Framework(
+        name="pykka",
+        actor_bases=(
+            "pykka.Actor", "pykka.ThreadingActor",
+            "pykka._actor.Actor", "pykka._threading.ThreadingActor",
+        ),
+        handler_names=("on_receive", "on_start", "on_stop", "on_failure"),
+        public_methods_are_handlers=True,
+        serializes=False,
+    ),
+    "ray": Framework(
+        name="ray",
+        actor_decorators=("ray.remote",),
+        public_methods_are_handlers=True,
+    ),
+    "thespian": Framework(
+        name="thespian",
+        actor_bases=(
+            "thespian.actors.Actor", "thespian.actors.ActorTypeDispatcher",
+        ),
+        handler_names=("receiveMessage", "receiveMsg_*"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Member:
+    """What using a framework API member does.
+
+    ``result`` is the role of the value it produces (called, or read when ``attribute``).
+    ``site`` is the message it sends when called: ``"call"`` (the caller waits) or
+    ``"cast"``. ``implicit_cast``: calling it queues a message and returns a future or
+    ref; dropping that result makes it a cast (counted for ACT301 only).
+    """
+
+    result: Optional[str] = None
+    site: Optional[str] = None
+    label: str = ""
+    timeout: Optional[Param] = None
+    # ``block=False`` and the like: passing this literal makes it not wait.
+    nowait: Optional[Tuple[Param, object]] = None
+    nowait_result: Optional[str] = None
+    # Argument holding the handle the message goes to (Thespian ``ask(addr, ...)``,
+    # ``ray.get(ref)``), or the class of the actor it creates (``createActor(Cls)``).
+    target_arg: Optional[Param] = None
+    class_arg: Optional[Param] = None
+    attribute: bool = False
+    implicit_cast: bool = False
+    # The result points at the actor whose method runs the call (``get_runtime_context()``).
+    current_actor: bool = False
+
+
+_TIMEOUT_KW = Param("timeout")
+_BLOCK_FALSE = (Param("block"), False)
+
+# (role, member) -> behaviour; the member ``*`` stands for any other name.
+MEMBERS: Mapping[Tuple[str, str], Member] = {
+    ("pykka.ref", "ask"): Member(
+        site="call", label="ask", timeout=_TIMEOUT_KW,
+        nowait=_BLOCK_FALSE, nowait_result="pykka.future",
+    ),
+    ("pykka.ref", "tell"): Member(site="cast", label="tell"),
+    ("pykka.ref", "proxy"): Member(result="pykka.proxy"),
+    ("pykka.ref", "stop"): Member(
+        site="call", label="stop", timeout=_TIMEOUT_KW,
+        nowait=_BLOCK_FALSE, nowait_result="pykka.future",
+    ),
+    ("pykka.proxy", "*"): Member(result="pykka.proxy_member", attribute=True),
+    ("pykka.proxy_member", "defer"): Member(site="cast", label="defer"),
+    ("pykka.proxy_member", "get"): Member(site="call", label="get", timeout=_TIMEOUT_KW),
+    ("pykka.proxy_member", "*"): Member(result="pykka.proxy_member", attribute=True),
+    ("pykka.future", "get"): Member(site="call", label="get", timeout=_TIMEOUT_KW),
+    ("pykka.future", "join"): Member(result="pykka.future"),
+    ("ray.class", "remote"): Member(result="ray.handle"),
+    ("ray.class", "options"): Member(result="ray.class_options"),
+    ("ray.class_options", "remote"): Member(result="ray.handle"),
+    ("ray.handle", "*"): Member(result="ray.method", attribute=True),
+    ("ray.method", "remote"): Member(result="ray.objectref", implicit_cast=True, label="remote"),
+    ("ray.method", "options"): Member(result="ray.method"),
+    ("ray.runtime_context", "current_actor"): Member(result="ray.handle", attribute=True),
+    ("thespian.system", "ask"): Member(
+        site="call", label="ask", timeout=Param("timeout", 2), target_arg=Param("actorAddr", 0),
+    ),
+    ("thespian.system", "tell"): Member(site="cast", label="tell", target_arg=Param("actorAddr", 0)),
+    ("thespian.system", "createActor"): Member(
+        result="thespian.address", class_arg=Param("actorClass", 0),
+    ),
+}
+
+# Calling a proxy member returns a future and queues a message: a cast when dropped.
+PROXY_MEMBER_CALL = Member(result="pykka.future", implicit_cast=True, label="proxy call")
+
+# Module-level functions and classes, by qualified name.
+FUNCTIONS: Mapping[str, Member] = {
+    "ray.get": Member(site="call", label="ray.get", timeout=_TIMEOUT_KW, target_arg=Param("object_refs", 0)),
+    "ray.wait": Member(site="call", label="ray.wait", timeout=_TIMEOUT_KW, target_arg=Param("ray_waitables", 0)),
+    "ray.get_runtime_context": Member(result="ray.runtime_context", current_actor=True),
+    "ray.remote": Member(result="ray.class", class_arg=Param("__t", 0)),
+    "pykka.get_all": Member(site="call", label="pykka.get_all", timeout=_TIMEOUT_KW),
+    "thespian.actors.ActorSystem": Member(result="thespian.system"),
+}
+
+# Members of an actor class itself, by framework: ``Worker.start()``, ``Counter.remote()``.
+CLASS_MEMBERS: Mapping[Tuple[str, str], Member] = {
+    ("pykka", "start"): Member(result="pykka.ref"),
+    ("ray", "remote"): Member(result="ray.handle"),
+    ("ray", "options"): Member(result="ray.class_options"),
+}
+
+# Members of a function turned into a remote task by a decorator, keyed by
+# (decorator, member): ``@ray.remote def f`` then ``f.remote()`` returns an ObjectRef.
+TASK_MEMBERS: Mapping[Tuple[str, str], Member] = {
+    ("ray.remote", "remote"): Member(result="ray.objectref", implicit_cast=True, label="remote"),
+}
+
+# Members reached through ``self`` inside an actor class, by framework.
+SELF_MEMBERS: Mapping[Tuple[str, str], Member] = {
+    ("pykka", "actor_ref"): Member(result="pykka.ref", attribute=True),
+    ("thespian", "myAddress"): Member(result="thespian.address", attribute=True),
+    ("thespian", "send"): Member(site="cast", label="send", target_arg=Param("targetAddr", 0)),
+    ("thespian", "createActor"): Member(result="thespian.address", class_arg=Param("actorClass", 0)),
+}
+
+# Roles whose ``await`` waits for an actor's reply (no time limit can be passed).
+AWAITABLE: Mapping[str, str] = {
+    "pykka.future": "await future",
+    "pykka.proxy_member": "await proxy attribute",
+    "ray.objectref": "await",
+}
+
+# Setting an attribute on a proxy asks the actor and waits for it (pykka ActorProxy.__setattr__).
+PROXY_SETATTR = ("pykka.proxy", "setattr")
+
+# The call that marks a class as a Ray actor when applied to it: ``ray.remote(Cls)``.
+RAY_REMOTE = "ray.remote"
+
+
+def framework_of_role(role: str) -> str:
+    """The framework a role belongs to (``pykka.ref`` -> ``pykka``)."""
+    return role.split(".", 1)[0]
