@@ -1,0 +1,109 @@
+"""One file, start to finish inside a worker: read, decode, parse once, collect facts.
+
+Whatever goes wrong with the file itself (unreadable, undecodable, unparsable) becomes
+an ACT000 diagnostic in its facts, never an exception; only a bug in the collector
+raises, and the engine reports that as an internal error naming the file.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional, Tuple
+
+from actorlint import suppressions
+from actorlint.diagnostics import Diagnostic, Severity, Span
+from actorlint.model.facts import FileFacts
+
+__all__ = ["FileJob", "analyse", "module_name_for"]
+
+UNREADABLE_CODE = "ACT000"
+UNREADABLE_NAME = "unreadable-file"
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """What a worker needs to analyse one file."""
+
+    path: str            # the path to read (ignored when ``source`` is given)
+    display_path: str    # the path diagnostics name
+    module: str
+    is_package: bool
+    source: Optional[bytes] = None  # stdin contents
+
+
+def module_name_for(path: Path) -> Tuple[str, bool]:
+    """The dotted module name of a file, walking up through packages (``__init__.py``)."""
+    path = Path(os.path.abspath(path))
+    is_package = path.name == "__init__.py"
+    parts = [] if is_package else [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        parts.append(folder.name)
+        folder = folder.parent
+    parts.reverse()
+    return ".".join(parts) or path.stem, is_package
+
+
+def _error(display_path: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
+    return Diagnostic(
+        code=UNREADABLE_CODE, name=UNREADABLE_NAME, message=message, path=display_path,
+        span=Span(line, column, line, column), severity=Severity.ERROR,
+    )
+
+
+def decode_source(data: bytes) -> str:
+    """Decode Python source bytes as the interpreter would (BOM, coding cookie, UTF-8)."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    text = data.decode(encoding)
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def analyse(job: FileJob, blocking: Optional[Mapping] = None) -> FileFacts:
+    """Read, parse and collect one file; problems with the file become ACT000."""
+    empty = FileFacts(path=job.display_path, module=job.module)
+    try:
+        data = job.source if job.source is not None else Path(job.path).read_bytes()
+    except (OSError, ValueError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        empty.errors = (_error(job.display_path, f"Cannot read file: {reason}"),)
+        return empty
+    try:
+        source = decode_source(data)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as error:
+        empty.errors = (_error(job.display_path, f"Cannot decode file: {error}"),)
+        return empty
+    if suppressions.skip_file(source):
+        empty.skipped = True
+        return empty
+    if "\0" in source:
+        empty.errors = (_error(job.display_path, "Cannot parse file: it contains a NUL byte"),)
+        return empty
+
+    import libcst as cst  # deferred: a run where every file is cached never imports libcst
+
+    from actorlint.model.collect import collect
+
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        empty.errors = (_error(
+            job.display_path, f"SyntaxError: {error.message}",
+            max(error.raw_line, 1), error.raw_column + 1,
+        ),)
+        return empty
+    except RecursionError:
+        empty.errors = (_error(job.display_path, "Cannot parse file: it is nested too deeply"),)
+        return empty
+    try:
+        facts = collect(module, job.display_path, job.module, is_package=job.is_package,
+                        blocking=blocking)
+    except RecursionError:
+        empty.errors = (_error(job.display_path, "Cannot analyse file: it is nested too deeply"),)
+        return empty
+    if facts.sites:
+        facts.suppressions = suppressions.Suppressions.from_source(source)
+    return facts

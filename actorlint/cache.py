@@ -1,0 +1,94 @@
+"""Per-file facts cached by content hash, under ``.actorlint_cache/`` in the project root.
+
+The key covers the file's bytes, its path and module name (facts name both), the
+actorlint version and the settings that change facts. Entries are written to a
+temporary file and renamed into place, so concurrent runs never see half an entry; an
+entry that cannot be read back is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+from actorlint import __version__
+from actorlint.analyse import FileJob
+from actorlint.config import Settings
+from actorlint.model.facts import FileFacts
+
+__all__ = ["CACHE_DIR_NAME", "Cache"]
+
+CACHE_DIR_NAME = ".actorlint_cache"
+_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by actorlint.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+
+
+class Cache:
+    """A folder of pickled ``FileFacts``, one file per key."""
+
+    def __init__(self, folder: Path, salt: str) -> None:
+        self.folder = folder
+        self.salt = salt
+
+    @classmethod
+    def open(cls, settings: Settings) -> Optional["Cache"]:
+        """The cache of the project ``settings`` belong to; None when it cannot be created."""
+        top = settings.root / CACHE_DIR_NAME
+        folder = top / __version__
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            if not (top / "CACHEDIR.TAG").exists():
+                _write_atomic(top / "CACHEDIR.TAG", _TAG.encode())
+            if not (top / ".gitignore").exists():
+                _write_atomic(top / ".gitignore", b"# Created by actorlint.\n*\n")
+        except OSError:
+            return None
+        salt = f"{__version__}\0{','.join(settings.extend_blocking_calls)}"
+        return cls(folder, salt)
+
+    def key_for(self, job: FileJob, data: bytes) -> str:
+        """The key of a file's contents ``data``."""
+        digest = hashlib.sha256()
+        for part in (self.salt, job.display_path, job.module, str(job.is_package)):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+        digest.update(data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> Optional[FileFacts]:
+        """The cached facts for ``key``, or None when absent or damaged."""
+        try:
+            with open(self.folder / key[:2] / key, "rb") as handle:
+                value = pickle.load(handle)
+        except Exception:  # absent, truncated, or written by another version: rebuild
+            return None
+        return value if isinstance(value, FileFacts) else None
+
+    def put(self, key: str, facts: FileFacts) -> None:
+        """Store facts under ``key``; failures only cost the next run some time."""
+        try:
+            (self.folder / key[:2]).mkdir(exist_ok=True)
+            _write_atomic(self.folder / key[:2] / key, pickle.dumps(facts, pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise

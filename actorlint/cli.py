@@ -1,0 +1,177 @@
+"""The command line: ``actorlint check``, ``actorlint rules``, ``actorlint explain``.
+
+Wiring only. Exit codes follow Ruff: 0 nothing found, 1 diagnostics found, 2 a usage,
+configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import List, Optional, Sequence, Tuple
+
+import click
+
+from actorlint import __version__
+
+__all__ = ["main"]
+
+EXIT_CLEAN = 0
+EXIT_FOUND = 1
+EXIT_ERROR = 2
+
+OUTPUT_FORMATS = ("text", "json", "github", "sarif")
+
+
+def _split_codes(values: Sequence[str]) -> Tuple[str, ...]:
+    codes: List[str] = []
+    for value in values:
+        codes.extend(part.strip().upper() for part in value.split(",") if part.strip())
+    return tuple(codes)
+
+
+def _fail(message: str) -> "click.exceptions.Exit":
+    click.echo(f"error: {message}", err=True)
+    return click.exceptions.Exit(EXIT_ERROR)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="actorlint")
+def cli() -> None:
+    """actorlint: find blocking handlers, untimed calls and races in Python actor code."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--select", multiple=True, metavar="CODES", help="Rule codes or prefixes to enable (replaces the config's `select`).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Rule codes or prefixes to disable.")
+@click.option("--extend-select", multiple=True, metavar="CODES", help="Rule codes or prefixes to enable on top of `select`.")
+@click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="text", show_default=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this pyproject.toml / actorlint.toml instead of discovering one.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics are found.")
+@click.option("--statistics", is_flag=True, help="Show how many diagnostics each rule produced.")
+@click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only, no summary.")
+@click.option("--force-exclude", is_flag=True, help="Apply exclusions to paths given explicitly too (for pre-commit).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes [default: all cores].")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--stdin-filename", metavar="PATH", help="The file name to report for source read from `-`.")
+@click.option("--show-fixes", is_flag=True, help="Show the fix each fixable diagnostic offers.")
+def check(
+    paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ...],
+    extend_select: Tuple[str, ...], output_format: str, config_path: Optional[str],
+    exit_zero: bool, statistics: bool, quiet: bool, force_exclude: bool, jobs: Optional[int],
+    no_cache: bool, stdin_filename: Optional[str], show_fixes: bool,
+) -> None:
+    """Check PATHS (files or folders; default `.`; `-` reads standard input)."""
+    from actorlint.config import ConfigError, find_config_file, load_settings
+    from actorlint.discovery import DiscoveryError, discover
+    from actorlint.engine import FileJob, check_files, display_path, jobs_for_paths
+    from actorlint.analyse import module_name_for
+    from actorlint.report import ReportContext, RuleInfo, render
+    from actorlint.rules import ALL_RULES
+
+    cwd = Path.cwd()
+    paths = paths or (".",)
+    try:
+        if config_path:
+            config_file: Optional[Path] = Path(config_path)
+        else:
+            config_file = find_config_file(cwd) or find_config_file(_common_folder(paths, cwd))
+        settings = load_settings(config_file, cwd)
+        settings = settings.with_overrides(
+            select=_split_codes(select) or None,
+            ignore=_split_codes(ignore) or None,
+            extend_select=_split_codes(extend_select) or None,
+        )
+    except ConfigError as error:
+        raise _fail(str(error))
+
+    file_jobs: List[FileJob] = []
+    if "-" in paths:
+        if len(paths) > 1:
+            raise _fail("`-` (standard input) cannot be combined with other paths")
+        name = stdin_filename or "-"
+        if stdin_filename and force_exclude and not discover([stdin_filename], settings, force_exclude=True):
+            name = ""  # excluded: check nothing, as Ruff does
+        if name:
+            module, is_package = module_name_for(Path(name)) if stdin_filename else ("stdin", False)
+            shown = display_path(Path(name), cwd) if stdin_filename else "-"
+            file_jobs.append(FileJob(name, shown, module, is_package, source=sys.stdin.buffer.read()))
+    else:
+        try:
+            files = discover(paths, settings, force_exclude=force_exclude)
+        except DiscoveryError as error:
+            raise _fail(str(error))
+        file_jobs = jobs_for_paths(files, cwd)
+
+    workers = jobs or os.cpu_count() or 1
+    result = check_files(file_jobs, settings, workers=workers, use_cache=not no_cache)
+
+    rules = {rule.code: RuleInfo.from_rule(rule) for rule in ALL_RULES}
+    context = ReportContext(
+        rules=rules, files_checked=result.files_checked, show_fixes=show_fixes,
+        statistics=statistics, quiet=quiet,
+    )
+    out = click.get_text_stream("stdout")
+    render(output_format, result.diagnostics, context, out)
+    out.flush()
+    for message in result.internal_errors:
+        click.echo(f"error: {message}", err=True)
+    if result.internal_errors:
+        raise click.exceptions.Exit(EXIT_ERROR)
+    if result.diagnostics and not exit_zero:
+        raise click.exceptions.Exit(EXIT_FOUND)
+
+
+def _common_folder(paths: Sequence[str], cwd: Path) -> Path:
+    absolute = [os.path.abspath(p) for p in paths if p != "-"]
+    if not absolute:
+        return cwd
+    common = Path(os.path.commonpath(absolute))
+    return common if common.is_dir() else common.parent
+
+
+@cli.command("rules")
+@click.option("--output-format", type=click.Choice(("text", "json")), default="text", show_default=True)
+def list_rules(output_format: str) -> None:
+    """List every rule: code, name, whether it has a fix, summary."""
+    from actorlint.rules import ALL_RULES
+
+    if output_format == "json":
+        payload = [
+            {"code": r.code, "name": r.name, "fixable": r.fix_applicability is not None,
+             "fix": r.fix_applicability.value if r.fix_applicability else None,
+             "summary": r.summary}
+            for r in ALL_RULES
+        ]
+        click.echo(json.dumps(payload, indent=2))
+        return
+    width = max(len(r.name) for r in ALL_RULES)
+    for rule in ALL_RULES:
+        fix = rule.fix_applicability.value if rule.fix_applicability else "-"
+        click.echo(f"{rule.code}  {rule.name:<{width}}  {fix:<6}  {rule.summary}")
+
+
+@cli.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Print the documentation of rule CODE (e.g. ACT101)."""
+    from actorlint.rules import rules_by_code
+
+    rule = rules_by_code().get(code.strip().upper())
+    if rule is None:
+        raise _fail(f"unknown rule code: {code} (see `actorlint rules`)")
+    click.echo(f"# {rule.name} ({rule.code})\n")
+    click.echo(rule.documentation())
+
+
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    """Run the command line; exit codes: 0 clean, 1 diagnostics, 2 errors."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="actorlint",
+                 standalone_mode=True)
+    except SystemExit as exit_:
+        # click exits 2 on usage errors already; keep that and everything else as is.
+        raise exit_

@@ -1,0 +1,191 @@
+"""The pipeline: files -> facts (parallel, cached) -> resolution -> rules -> suppressions
+-> selection -> sorted diagnostics. The only module that knows every stage."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Dict, List, Mapping, Optional, Sequence
+
+from actorlint.analyse import FileJob, analyse, module_name_for
+from actorlint.cache import Cache
+from actorlint.config import Settings
+from actorlint.diagnostics import Diagnostic
+from actorlint.model import blocking as blocking_table
+from actorlint.model.facts import FileFacts, ProjectFacts
+from actorlint.model.resolve import resolve
+from actorlint.rules import ALL_RULES, FileRule, ProjectRule
+
+__all__ = ["RunResult", "check_files", "display_path"]
+
+# Below this many files a process pool costs more than it saves.
+_MIN_FILES_FOR_POOL = 8
+
+
+@dataclass
+class RunResult:
+    """What a run found: the diagnostics to report and any internal errors."""
+
+    diagnostics: List[Diagnostic]
+    files_checked: int
+    internal_errors: List[str] = field(default_factory=list)
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    """The path as diagnostics show it: relative to the current directory when inside it."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(cwd).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def _blocking_for(settings: Settings) -> Mapping[str, blocking_table.BlockingCall]:
+    if settings.extend_blocking_calls:
+        return blocking_table.with_extensions(settings.extend_blocking_calls)
+    return blocking_table.BLOCKING_CALLS
+
+
+_WORKER_BLOCKING: Optional[Mapping[str, blocking_table.BlockingCall]] = None
+
+
+def _init_worker(extensions: Sequence[str]) -> None:
+    global _WORKER_BLOCKING
+    _WORKER_BLOCKING = blocking_table.with_extensions(extensions) if extensions \
+        else blocking_table.BLOCKING_CALLS
+
+
+def _analyse_in_worker(job: FileJob) -> FileFacts:
+    return _analyse_safely(job, _WORKER_BLOCKING)
+
+
+def _analyse_safely(job: FileJob, blocking: Optional[Mapping]) -> FileFacts:
+    try:
+        return analyse(job, blocking)
+    except Exception:  # a collector bug: report it with the file, go on with the rest
+        facts = FileFacts(path=job.display_path, module=job.module)
+        facts.internal_error = traceback.format_exc()
+        return facts
+
+
+def _jobs_for(paths: Sequence[Path], cwd: Path) -> List[FileJob]:
+    jobs = []
+    for path in paths:
+        module, is_package = module_name_for(path)
+        jobs.append(FileJob(str(path), display_path(path, cwd), module, is_package))
+    return jobs
+
+
+def collect_facts(jobs: Sequence[FileJob], settings: Settings, *, workers: int,
+                  cache: Optional[Cache]) -> List[FileFacts]:
+    """Facts for every job, from the cache where the file is unchanged."""
+    jobs = list(jobs)
+    results: Dict[int, FileFacts] = {}
+    todo: List[int] = []
+    keys: Dict[int, str] = {}
+    for index, job in enumerate(jobs):
+        if cache is not None and job.source is None:
+            try:
+                data = Path(job.path).read_bytes()
+            except OSError:
+                data = None  # analysing it reports why
+            if data is not None:
+                keys[index] = cache.key_for(job, data)
+                cached = cache.get(keys[index])
+                if cached is not None:
+                    results[index] = cached
+                    continue
+                jobs[index] = replace(job, source=data)  # read once
+        todo.append(index)
+    if todo:
+        pending = [jobs[i] for i in todo]
+        if workers > 1 and len(pending) >= _MIN_FILES_FOR_POOL:
+            # Large files first, so that no worker is left with a big file at the end.
+            order = sorted(range(len(pending)), key=lambda i: -_size(pending[i]))
+            context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+            with ProcessPoolExecutor(
+                max_workers=workers, mp_context=context,
+                initializer=_init_worker, initargs=(settings.extend_blocking_calls,),
+            ) as pool:
+                chunk = max(1, min(32, len(pending) // (workers * 4) or 1))
+                produced = pool.map(_analyse_in_worker, [pending[i] for i in order], chunksize=chunk)
+                for position, facts in zip(order, produced):
+                    results[todo[position]] = facts
+        else:
+            blocking = _blocking_for(settings)
+            for index in todo:
+                results[index] = _analyse_safely(jobs[index], blocking)
+        if cache is not None:
+            for index in todo:
+                facts = results[index]
+                if index in keys and facts.internal_error is None:
+                    cache.put(keys[index], facts)
+    return [results[i] for i in range(len(jobs))]
+
+
+def _size(job: FileJob) -> int:
+    try:
+        return os.path.getsize(job.path)
+    except OSError:
+        return 0
+
+
+def run_rules(files: Sequence[FileFacts], settings: Settings) -> RunResult:
+    """Resolve facts across files, run every enabled rule, apply suppressions and selection."""
+    internal: List[str] = []
+    for facts in files:
+        if facts.internal_error:
+            internal.append(f"internal error while analysing {facts.path}:\n{facts.internal_error}")
+    project: ProjectFacts = resolve(files)
+    rules = [rule(settings) for rule in ALL_RULES if settings.is_enabled(rule.code)]
+    found: List[Diagnostic] = []
+    for facts in files:
+        found.extend(facts.errors)
+        for rule in rules:
+            if not isinstance(rule, FileRule):
+                continue
+            try:
+                found.extend(rule.check(facts, project))
+            except Exception:
+                internal.append(
+                    f"internal error in rule {rule.code} on {facts.path}:\n{traceback.format_exc()}"
+                )
+    for rule in rules:
+        if isinstance(rule, ProjectRule):
+            try:
+                found.extend(rule.check(project))
+            except Exception:
+                internal.append(f"internal error in rule {rule.code}:\n{traceback.format_exc()}")
+
+    by_path = {facts.path: facts for facts in files}
+    kept = []
+    for diagnostic in found:
+        if not settings.is_enabled(diagnostic.code):
+            continue
+        if settings.is_ignored_for(diagnostic.code, Path(os.path.abspath(diagnostic.path))):
+            continue
+        facts = by_path.get(diagnostic.path)
+        marks = facts.suppressions if facts is not None else None
+        if marks is not None and marks.is_suppressed(diagnostic):  # type: ignore[attr-defined]
+            continue
+        kept.append(diagnostic)
+    kept = sorted(set(kept), key=lambda d: d.sort_key)
+    checked = sum(1 for facts in files if not facts.skipped)
+    return RunResult(kept, checked, internal)
+
+
+def check_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1,
+                use_cache: bool = False) -> RunResult:
+    """Run the whole pipeline over prepared file jobs."""
+    cache = Cache.open(settings) if use_cache else None
+    files = collect_facts(jobs, settings, workers=workers, cache=cache)
+    return run_rules(files, settings)
+
+
+def jobs_for_paths(paths: Sequence[Path], cwd: Path) -> List[FileJob]:
+    """File jobs for discovered paths."""
+    return _jobs_for(paths, cwd)

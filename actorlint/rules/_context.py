@@ -1,0 +1,62 @@
+"""Helpers rules share for reading resolved facts: which handler a site runs in, and
+how to name actors and targets in messages."""
+
+from __future__ import annotations
+
+from typing import Iterator, Optional, Tuple
+
+from actorlint.model.facts import Handler, HandleFact, ProjectFacts, Site
+from actorlint.model.frameworks import FRAMEWORKS
+
+__all__ = ["handler_sites", "short_name", "target_phrase", "waits_in_handler"]
+
+
+def short_name(qualname: str) -> str:
+    """The last component of a qualified name."""
+    return qualname.rpartition(".")[2]
+
+
+def handler_sites(project: ProjectFacts, path: str) -> Iterator[Tuple[Site, Handler]]:
+    """The sites of one file that run directly inside an actor handler."""
+    for site in project.sites.get(path, ()):
+        if site.function is None:
+            continue
+        handler = project.handlers.get(site.function)
+        if handler is not None:
+            yield site, handler
+
+
+def is_self_call(site: Site, handler: Handler) -> bool:
+    """Whether the site addresses the very actor whose handler it runs in."""
+    target = site.target
+    return target is not None and target.is_self and target.actor == handler.actor.qualname
+
+
+def waits_in_handler(site: Site, handler: Handler) -> bool:
+    """Whether a call site holds the handler (and so the actor) until the reply comes.
+
+    An ``await`` in an ``async def`` handler yields to the actor's event loop, which goes
+    on serving other messages, so it does not hold the actor.
+    """
+    if site.kind != "call":
+        return False
+    return not (site.awaited and handler.method.is_async)
+
+
+def blocks_handler(site: Site, handler: Handler) -> bool:
+    """Whether a blocking site counts in this handler (ACT101)."""
+    if site.kind != "blocking" or FRAMEWORKS[handler.actor.framework].task_queue:
+        return False
+    return handler.method.is_async or not site.async_only
+
+
+def target_phrase(target: Optional[HandleFact]) -> str:
+    """How a message names the actor a call waits for."""
+    if target is not None and target.actor is not None:
+        return f"actor `{short_name(target.actor)}`"
+    return "an actor"
+
+
+def handler_phrase(handler: Handler) -> str:
+    """``handler `fetch` of `Crawler```"""
+    return f"handler `{handler.method.name}` of `{short_name(handler.actor.qualname)}`"
