@@ -1,0 +1,57 @@
+"""Reading fixture expectations and running the linter on fixtures, for the tests.
+
+A marker is a comment that starts with rule codes: ``# ACT101`` or ``# ACT102, ACT201``,
+optionally followed by `` - why``. The harness compares the exact set of
+(path, line, code) triples, so an unexpected diagnostic fails as surely as a missing one.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from pathlib import Path
+from typing import Iterable, Set, Tuple
+
+from actorlint.config import Settings
+from actorlint.engine import check_files, jobs_for_paths
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MARKER = re.compile(r"#\s*(ACT\d{3}(?:\s*,\s*ACT\d{3})*)(?![\w])")
+
+Expectation = Set[Tuple[str, int, str]]
+
+
+def markers(path: Path, relative_to: Path) -> Expectation:
+    """The (path, line, code) triples the markers of one file expect."""
+    expected: Expectation = set()
+    name = path.relative_to(relative_to).as_posix()
+    source = path.read_text(encoding="utf-8")
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+        comments = [(t.start[0], t.string) for t in tokens if t.type == tokenize.COMMENT]
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        # Files that do not tokenize (ACT000 fixtures): any comment-looking text counts.
+        comments = [(n, line[line.index("#"):]) for n, line in enumerate(source.splitlines(), 1)
+                    if "#" in line]
+    for line, comment in comments:
+        match = MARKER.match(comment)
+        if match:
+            for code in re.split(r"\s*,\s*", match.group(1)):
+                expected.add((name, line, code))
+    return expected
+
+
+def expected_for(paths: Iterable[Path], root: Path) -> Expectation:
+    expected: Expectation = set()
+    for path in paths:
+        expected |= markers(path, root)
+    return expected
+
+
+def lint(paths: Iterable[Path], root: Path, settings: Settings = None, workers: int = 1) -> Expectation:
+    """Run the linter; return the (path relative to root, line, code) triples it reports."""
+    settings = settings or Settings(root=root)
+    result = check_files(jobs_for_paths(list(paths), root), settings, workers=workers)
+    assert not result.internal_errors, result.internal_errors
+    return {(d.path, d.span.line, d.code) for d in result.diagnostics}
