@@ -114,7 +114,7 @@ def check(
         rules=rules, files_checked=result.files_checked, show_fixes=show_fixes,
         statistics=statistics, quiet=quiet,
     )
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     render(output_format, result.diagnostics, context, out)
     out.flush()
     for message in result.internal_errors:

@@ -1,0 +1,58 @@
+"""The bundled example app trips every implemented rule, at the lines EXPECTED.txt lists
+(checked by hand), in every output format."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from actorlint.cli import cli
+from actorlint.rules import ALL_RULES
+from tests.fixture_harness import lint
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def _expected() -> set:
+    expected = set()
+    for line in (EXAMPLES / "EXPECTED.txt").read_text().splitlines():
+        if line.strip():
+            path, number, code = re.fullmatch(r"(\S+):(\d+): (ACT\d{3})", line.strip()).groups()
+            expected.add((path, int(number), code))
+    return expected
+
+
+def test_examples_report_exactly_the_expected_lines() -> None:
+    files = sorted(EXAMPLES.rglob("*.py"))
+    assert lint(files, EXAMPLES) == _expected()
+
+
+def test_examples_trip_every_rule_but_act000() -> None:
+    codes = {code for _, _, code in _expected()}
+    assert codes == {rule.code for rule in ALL_RULES} - {"ACT000"}
+
+
+def test_examples_in_every_format(monkeypatch) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    runner = CliRunner()
+    expected = _expected()
+    text = runner.invoke(cli, ["check", ".", "--no-cache"])
+    assert text.exit_code == 1
+    found = {(m[0], int(m[1]), m[2]) for m in re.findall(r"^(\S+?):(\d+):\d+: (ACT\d{3})", text.output, re.M)}
+    assert found == expected
+    data = json.loads(runner.invoke(cli, ["check", ".", "--no-cache", "--output-format", "json"]).output)
+    assert {(d["path"], d["line"], d["code"]) for d in data} == expected
+    github = runner.invoke(cli, ["check", ".", "--no-cache", "--output-format", "github"]).output
+    found = {(m[0], int(m[1]), m[2]) for m in re.findall(r"^::warning file=([^,]+),line=(\d+),.*title=(ACT\d{3}) ", github, re.M)}
+    assert found == expected
+    sarif = json.loads(runner.invoke(cli, ["check", ".", "--no-cache", "--output-format", "sarif"]).output)
+    results = sarif["runs"][0]["results"]
+    found = {
+        (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+         r["locations"][0]["physicalLocation"]["region"]["startLine"], r["ruleId"])
+        for r in results
+    }
+    assert found == expected
