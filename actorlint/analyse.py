@@ -7,6 +7,7 @@ raises, and the engine reports that as an internal error naming the file.
 
 from __future__ import annotations
 
+import ast
 import io
 import os
 import tokenize
@@ -62,6 +63,25 @@ def decode_source(data: bytes) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+def _describe_syntax_error(source: str, error: "Exception") -> Tuple[str, int, int]:
+    """A parse error's message and 1-based position.
+
+    LibCST's ``raw_line`` can point one line past the error when code follows it, so the
+    interpreter's own parser (run only on files that failed) describes the error when it
+    agrees that the file is broken; LibCST's account stands for syntax newer than the
+    running interpreter.
+    """
+    try:
+        compile(source, "<actorlint>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as syntax_error:
+        if syntax_error.lineno:
+            return syntax_error.msg, syntax_error.lineno, max(syntax_error.offset or 1, 1)
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    message = getattr(error, "message", str(error))
+    return message, max(getattr(error, "raw_line", 1), 1), getattr(error, "raw_column", 0) + 1
+
+
 def analyse(job: FileJob, blocking: Optional[Mapping] = None) -> FileFacts:
     """Read, parse and collect one file; problems with the file become ACT000."""
     empty = FileFacts(path=job.display_path, module=job.module)
@@ -90,10 +110,8 @@ def analyse(job: FileJob, blocking: Optional[Mapping] = None) -> FileFacts:
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        empty.errors = (_error(
-            job.display_path, f"SyntaxError: {error.message}",
-            max(error.raw_line, 1), error.raw_column + 1,
-        ),)
+        message, line, column = _describe_syntax_error(source, error)
+        empty.errors = (_error(job.display_path, f"SyntaxError: {message}", line, column),)
         return empty
     except RecursionError:
         empty.errors = (_error(job.display_path, "Cannot parse file: it is nested too deeply"),)

@@ -32,8 +32,8 @@ class CallWithoutTimeout(FileRule):
     ## Why is this bad?
     If the actor is slow, stuck, or dead, the caller waits forever, and whatever waits
     on the caller hangs with it. A time limit turns a hang into an error you can handle
-    and see in your logs. Choose a limit above the time the actor's handler may take
-    (see ACT202), with headroom for the messages queued before yours.
+    and see in your logs. Choose a limit above the time the actor's handler may take,
+    with headroom for the messages queued before yours.
 
     Some waits cannot take a limit (`await` on a Pykka future, `proxy.attr = value`):
     use `future.get(timeout=...)` or a method call with a timeout instead.
