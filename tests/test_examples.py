@@ -56,3 +56,14 @@ def test_examples_in_every_format(monkeypatch) -> None:
         for r in results
     }
     assert found == expected
+
+
+def test_examples_sarif_validates_against_the_official_schema(monkeypatch) -> None:
+    jsonschema = __import__("pytest").importorskip("jsonschema")
+    schema = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+    monkeypatch.chdir(EXAMPLES)
+    output = CliRunner().invoke(cli, ["check", ".", "--no-cache", "--output-format", "sarif"]).output
+    log = json.loads(output)
+    jsonschema.validators.validator_for(schema)(schema).validate(log)
+    fingerprints = [r["partialFingerprints"] for r in log["runs"][0]["results"]]
+    assert len({json.dumps(f, sort_keys=True) for f in fingerprints}) == len(fingerprints)

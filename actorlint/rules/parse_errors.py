@@ -17,8 +17,10 @@ class UnreadableFile(Rule):
     The run goes on with the other files, and this diagnostic tells you which file was
     skipped and why (the parser's message, or the read or decoding error).
 
-    It is always reported, whatever `select` and `ignore` say, like Ruff's syntax errors;
-    `per-file-ignores` and `# actorlint: skip-file` still apply.
+    Like Ruff's syntax errors, it is always reported: `select`, `ignore`,
+    `per-file-ignores` and suppression comments do not turn it off. A file with a
+    `# actorlint: skip-file` comment line is skipped before it is parsed, so it is not
+    reported either.
 
     ## Example
     ```python

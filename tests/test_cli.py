@@ -1,0 +1,593 @@
+"""End-to-end tests of the command line: ``actorlint.cli.cli`` through click's CliRunner,
+plus a few real ``python -m actorlint`` subprocesses.
+
+Every tree is written to ``tmp_path`` with its own ``pyproject.toml`` holding a
+``[tool.actorlint]`` table, so the project root (and the cache) is always inside
+``tmp_path``. The expected diagnostics were checked by hand against the fixture code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Union
+
+import pytest
+from click.testing import CliRunner, Result
+
+import actorlint.engine
+from actorlint import __version__
+from actorlint.cli import cli
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# A Pykka actor whose handler sleeps (ACT101 on line 8, columns 9-22: `time.sleep(2)`)
+# and a plain function asking it with no timeout (ACT201 on line 14, columns 12-24:
+# `ref.ask("x")`).
+WORKER = """\
+import time
+
+import pykka
+
+
+class Worker(pykka.ThreadingActor):
+    def on_receive(self, message):
+        time.sleep(2)
+        return message
+
+
+def use():
+    ref = Worker.start()
+    return ref.ask("x")
+"""
+WORKER_ACT101 = 8
+WORKER_ACT201 = 14
+
+# The same shapes done right: nothing blocks in the handler, the ask has a timeout
+# below the default call-timeout of 5 seconds.
+CLEAN = """\
+import pykka
+
+
+class Doubler(pykka.ThreadingActor):
+    def on_receive(self, message):
+        return message * 2
+
+
+def use():
+    ref = Doubler.start()
+    return ref.ask(21, timeout=1.0)
+"""
+
+# Only an ACT101, on line 8.
+SLEEPER = """\
+import time
+
+import pykka
+
+
+class Sleeper(pykka.ThreadingActor):
+    def on_receive(self, message):
+        time.sleep(2)
+"""
+
+DEFAULT_PYPROJECT = '[project]\nname = "demo"\n\n[tool.actorlint]\n'
+
+JSON_KEYS = {
+    "code", "name", "message", "path", "line", "column", "end_line", "end_column",
+    "severity", "fix",
+}
+
+
+def write_tree(root: Path, files: Dict[str, Union[str, bytes]], pyproject: Optional[str] = DEFAULT_PYPROJECT) -> Path:
+    """Write ``files`` (relative path -> text or bytes) under ``root``, plus a pyproject."""
+    if pyproject is not None:
+        (root / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    for name, content in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Invoke the CLI in-process with ``tmp_path`` as the current directory."""
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args: str, input: Optional[Union[str, bytes]] = None) -> Result:
+        return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def codes_and_lines(result: Result) -> List[tuple]:
+    """(path, line, code) of each text-format diagnostic line in stdout."""
+    found = []
+    for line in result.stdout.splitlines():
+        match = re.match(r"^(.+?):(\d+):(\d+): (ACT\d{3}) ", line)
+        if match:
+            found.append((match.group(1), int(match.group(2)), match.group(4)))
+    return found
+
+
+def json_diagnostics(result: Result) -> List[dict]:
+    data = json.loads(result.stdout)
+    assert isinstance(data, list)
+    return data
+
+
+def python_m_actorlint(args: Sequence[str], cwd: Path, input: Optional[bytes] = None) -> subprocess.CompletedProcess:
+    """Run ``python -m actorlint`` as a real subprocess, importing this checkout."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(PROJECT_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "actorlint", *args], cwd=cwd, env=env, input=input,
+        capture_output=True, timeout=120, check=False,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Exit codes.
+
+
+def test_exit_0_on_clean_code(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/app.py": CLEAN})
+    result = run("check", "src")
+    assert result.exit_code == 0, result.output
+    assert codes_and_lines(result) == []
+    assert "All checks passed!" in result.stdout
+
+
+def test_exit_1_with_diagnostics(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER, "src/clean.py": CLEAN})
+    result = run("check", "src")
+    assert result.exit_code == 1, result.output
+    assert codes_and_lines(result) == [
+        ("src/worker.py", WORKER_ACT101, "ACT101"),
+        ("src/worker.py", WORKER_ACT201, "ACT201"),
+    ]
+    assert "Found 2 errors." in result.stdout
+
+
+def test_default_path_is_the_current_directory(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    result = run("check")
+    assert result.exit_code == 1, result.output
+    assert {c for _, _, c in codes_and_lines(result)} == {"ACT101", "ACT201"}
+
+
+def test_exit_zero_flag(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    result = run("check", "--exit-zero", "src")
+    assert result.exit_code == 0, result.output
+    assert len(codes_and_lines(result)) == 2  # still reported
+
+
+def test_exit_2_on_nonexistent_path(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    result = run("check", "src", "no_such_dir/missing.py")
+    assert result.exit_code == 2, result.output
+    assert "no_such_dir/missing.py" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_exit_2_on_unknown_config_key(tmp_path: Path, run) -> None:
+    pyproject = '[tool.actorlint]\nselect = ["ACT"]\ncall-timout = 3\nfrobnicate = true\n'
+    write_tree(tmp_path, {"src/worker.py": WORKER}, pyproject=pyproject)
+    result = run("check", "src")
+    assert result.exit_code == 2, result.output
+    assert str(tmp_path / "pyproject.toml") in result.stderr
+    assert "call-timout" in result.stderr
+    assert "unknown key" in result.stderr
+    assert "Traceback" not in result.output
+    assert codes_and_lines(result) == []  # nothing was checked
+
+
+def test_exit_2_on_unknown_config_key_as_subprocess(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": WORKER}, pyproject="[tool.actorlint]\nfrobnicate = true\n")
+    proc = python_m_actorlint(["check", "app.py"], cwd=tmp_path)
+    assert proc.returncode == 2, proc
+    stderr = proc.stderr.decode()
+    assert "pyproject.toml" in stderr and "frobnicate" in stderr
+    assert "Traceback" not in stderr + proc.stdout.decode()
+
+
+def test_exit_2_on_unknown_explain_code(run) -> None:
+    result = run("explain", "ACT999")
+    assert result.exit_code == 2, result.output
+    assert "ACT999" in result.stderr
+    assert "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------------------
+# Selection and suppression.
+
+
+def test_select_only_reports_selected_code(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    result = run("check", "--select", "ACT201", "src")
+    assert result.exit_code == 1, result.output
+    assert codes_and_lines(result) == [("src/worker.py", WORKER_ACT201, "ACT201")]
+
+
+def test_ignore_drops_code(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    result = run("check", "--ignore", "ACT201", "src")
+    assert result.exit_code == 1, result.output
+    assert codes_and_lines(result) == [("src/worker.py", WORKER_ACT101, "ACT101")]
+
+
+def test_ignore_everything_reported_exits_0(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    result = run("check", "--ignore", "ACT101,ACT201", "src")
+    assert result.exit_code == 0, result.output
+    assert codes_and_lines(result) == []
+
+
+def test_extend_select_adds_to_config_select(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER},
+               pyproject='[tool.actorlint]\nselect = ["ACT201"]\n')
+    only_config = run("check", "src")
+    assert codes_and_lines(only_config) == [("src/worker.py", WORKER_ACT201, "ACT201")]
+    extended = run("check", "--extend-select", "ACT101", "src")
+    assert extended.exit_code == 1, extended.output
+    assert codes_and_lines(extended) == [
+        ("src/worker.py", WORKER_ACT101, "ACT101"),
+        ("src/worker.py", WORKER_ACT201, "ACT201"),
+    ]
+
+
+def test_per_file_ignores_from_config(tmp_path: Path, run) -> None:
+    pyproject = '[tool.actorlint]\nper-file-ignores = { "tests/*" = ["ACT201"] }\n'
+    write_tree(tmp_path, {"src/worker.py": WORKER, "tests/test_worker.py": WORKER}, pyproject=pyproject)
+    result = run("check", "src", "tests")
+    assert result.exit_code == 1, result.output
+    assert codes_and_lines(result) == [
+        ("src/worker.py", WORKER_ACT101, "ACT101"),
+        ("src/worker.py", WORKER_ACT201, "ACT201"),
+        ("tests/test_worker.py", WORKER_ACT101, "ACT101"),
+    ]
+
+
+SUPPRESSED = """\
+import time
+
+import pykka
+
+
+class Mixed(pykka.ThreadingActor):
+    def on_receive(self, message):
+        time.sleep(1)  # noqa: ACT101
+        time.sleep(2)  # actorlint: ignore[ACT101]
+        time.sleep(3)  # noqa: E501
+        time.sleep(4)  # actorlint: ignore[ACT201]
+        time.sleep(5)
+"""
+
+
+def test_suppression_comments(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/mixed.py": SUPPRESSED})
+    result = run("check", "src")
+    assert result.exit_code == 1, result.output
+    # Lines 8 and 9 are suppressed; another tool's code (10) or another rule's (11) is not.
+    assert codes_and_lines(result) == [
+        ("src/mixed.py", 10, "ACT101"),
+        ("src/mixed.py", 11, "ACT101"),
+        ("src/mixed.py", 12, "ACT101"),
+    ]
+
+
+def test_skip_file(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {
+        "src/skipped.py": "# actorlint: skip-file\n" + WORKER,
+        "src/checked.py": SLEEPER,
+    })
+    result = run("check", "src")
+    assert result.exit_code == 1, result.output
+    assert codes_and_lines(result) == [("src/checked.py", 8, "ACT101")]
+    alone = run("check", "src/skipped.py")
+    assert alone.exit_code == 0, alone.output
+    assert codes_and_lines(alone) == []
+
+
+# ---------------------------------------------------------------------------
+# Output formats.
+
+
+def test_json_output(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    result = run("check", "--output-format", "json", str(tmp_path / "src"))
+    assert result.exit_code == 1, result.output
+    data = json_diagnostics(result)
+    assert len(data) == 2
+    for item in data:
+        assert set(item) == JSON_KEYS
+        assert item["path"] == "src/worker.py"  # relative to cwd, though given absolute
+        assert item["fix"] is None
+        assert item["severity"] == "warning"
+    first, second = data
+    assert (first["code"], first["name"]) == ("ACT101", "blocking-call-in-handler")
+    assert (first["line"], first["column"], first["end_line"], first["end_column"]) == (8, 9, 8, 22)
+    assert "time.sleep" in first["message"]
+    assert (second["code"], second["name"]) == ("ACT201", "call-without-timeout")
+    assert (second["line"], second["column"], second["end_line"], second["end_column"]) == (14, 12, 14, 24)
+
+
+def test_json_output_clean_is_empty_list(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/app.py": CLEAN})
+    result = run("check", "--output-format", "json", "src")
+    assert result.exit_code == 0, result.output
+    assert json_diagnostics(result) == []
+
+
+GITHUB_LINE = re.compile(
+    r"^::warning file=(?P<file>[^,]+),line=(?P<line>\d+),endLine=(?P<end_line>\d+),"
+    r"col=(?P<col>\d+),endColumn=(?P<end_col>\d+),"
+    r"title=(?P<code>ACT\d{3}) \((?P<name>[a-z-]+)\)::(?P<message>.+)$"
+)
+
+
+def test_github_output(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    result = run("check", "--output-format", "github", "src")
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert len(lines) == 2, lines
+    first = GITHUB_LINE.match(lines[0])
+    assert first is not None, lines[0]
+    assert first.group("file", "line", "end_line", "col", "end_col", "code", "name") == (
+        "src/worker.py", "8", "8", "9", "22", "ACT101", "blocking-call-in-handler",
+    )
+    assert re.match(
+        r"^::warning file=src/worker\.py,line=8,endLine=8,col=9,endColumn=22,"
+        r"title=ACT101 \(blocking-call-in-handler\)::", lines[0],
+    )
+    second = GITHUB_LINE.match(lines[1])
+    assert second is not None, lines[1]
+    assert second.group("code", "line") == ("ACT201", "14")
+
+
+def test_sarif_output(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    result = run("check", "--output-format", "sarif", "src")
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    assert data["version"] == "2.1.0"
+    results = data["runs"][0]["results"]
+    assert sorted(r["ruleId"] for r in results) == ["ACT101", "ACT201"]
+
+
+def test_statistics(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER, "src/sleeper.py": SLEEPER, "src/other.py": SLEEPER})
+    result = run("check", "--statistics", "src")
+    assert result.exit_code == 1, result.output
+    counts = {}
+    for line in result.stdout.splitlines():
+        match = re.match(r"^\s*(\d+)\s+(ACT\d{3})\b", line)
+        if match:
+            counts[match.group(2)] = int(match.group(1))
+    assert counts == {"ACT101": 3, "ACT201": 1}, result.stdout
+
+
+# ---------------------------------------------------------------------------
+# Inputs: stdin, broken files.
+
+
+def test_stdin_with_filename(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {})
+    result = run("check", "-", "--stdin-filename", "src/app.py", "--output-format", "json",
+                 input=WORKER)
+    assert result.exit_code == 1, result.output
+    data = json_diagnostics(result)
+    assert [(d["path"], d["line"], d["code"]) for d in data] == [
+        ("src/app.py", WORKER_ACT101, "ACT101"),
+        ("src/app.py", WORKER_ACT201, "ACT201"),
+    ]
+
+
+def test_stdin_clean(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {})
+    result = run("check", "-", "--stdin-filename", "src/app.py", input=CLEAN)
+    assert result.exit_code == 0, result.output
+
+
+def test_stdin_as_subprocess(tmp_path: Path) -> None:
+    write_tree(tmp_path, {})
+    proc = python_m_actorlint(["check", "--stdin-filename", "src/app.py", "-"], cwd=tmp_path,
+                              input=WORKER.encode())
+    assert proc.returncode == 1, proc
+    out = proc.stdout.decode()
+    assert f"src/app.py:{WORKER_ACT101}:9: ACT101" in out
+    assert f"src/app.py:{WORKER_ACT201}:12: ACT201" in out
+
+
+def test_syntax_error_reported_and_other_files_checked(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/broken.py": "def broken(:\n    pass\n", "src/sleeper.py": SLEEPER})
+    result = run("check", "--output-format", "json", "src")
+    assert result.exit_code == 1, result.output
+    data = json_diagnostics(result)
+    assert [(d["path"], d["code"]) for d in data] == [
+        ("src/broken.py", "ACT000"),
+        ("src/sleeper.py", "ACT101"),
+    ]
+    assert data[0]["severity"] == "error"
+    assert "SyntaxError" in data[0]["message"]
+
+
+def test_syntax_error_cannot_be_deselected(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/broken.py": "def broken(:\n    pass\n"})
+    result = run("check", "--select", "ACT201", "--ignore", "ACT000", "src")
+    assert result.exit_code == 1, result.output
+    assert [c for _, _, c in codes_and_lines(result)] == ["ACT000"]
+
+
+def test_undecodable_file(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/bad.py": b"# coding: utf-8\n\xff\xfe\x00bad", "src/sleeper.py": SLEEPER})
+    result = run("check", "--output-format", "json", "src")
+    assert result.exit_code == 1, result.output
+    data = json_diagnostics(result)
+    assert [(d["path"], d["code"]) for d in data] == [
+        ("src/bad.py", "ACT000"),
+        ("src/sleeper.py", "ACT101"),
+    ]
+    message = data[0]["message"]
+    assert "decode" in message.lower()
+    assert "utf-8" in message.lower()
+    assert "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------------------
+# Parallelism and the cache.
+
+
+def _many_files() -> Dict[str, str]:
+    """12 modules with an ACT101 and an ACT201 each, plus one cross-module ACT201."""
+    files = {"app/__init__.py": ""}
+    for i in range(12):
+        files[f"app/mod{i:02d}.py"] = WORKER.replace("Worker", f"Worker{i}")
+    files["app/main.py"] = textwrap.dedent("""\
+        from app.mod03 import Worker3
+
+
+        def run():
+            ref = Worker3.start()
+            return ref.ask({"go": True})
+        """)
+    return files
+
+
+class _PoolSpy:
+    """Counts how often the engine creates a process pool, and delegates to the real one."""
+
+    def __init__(self, real) -> None:
+        self.real = real
+        self.created = 0
+
+    def __call__(self, *args, **kwargs):
+        self.created += 1
+        return self.real(*args, **kwargs)
+
+
+def test_jobs_1_and_2_give_identical_json(tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_tree(tmp_path, _many_files())
+    spy = _PoolSpy(actorlint.engine.ProcessPoolExecutor)
+    monkeypatch.setattr(actorlint.engine, "ProcessPoolExecutor", spy)
+
+    serial = run("check", "--no-cache", "--jobs", "1", "--output-format", "json", "app")
+    assert spy.created == 0
+    parallel = run("check", "--no-cache", "--jobs", "2", "--output-format", "json", "app")
+    assert spy.created == 1  # 13 files to analyse: the pool was used
+
+    assert serial.exit_code == parallel.exit_code == 1, (serial.output, parallel.output)
+    assert serial.stdout == parallel.stdout
+    data = json_diagnostics(serial)
+    expected = []
+    for i in range(12):
+        expected.append((f"app/mod{i:02d}.py", WORKER_ACT101, "ACT101"))
+        expected.append((f"app/mod{i:02d}.py", WORKER_ACT201, "ACT201"))
+    expected.insert(0, ("app/main.py", 6, "ACT201"))
+    assert [(d["path"], d["line"], d["code"]) for d in data] == expected
+
+
+def test_jobs_2_as_subprocess_matches_jobs_1(tmp_path: Path) -> None:
+    write_tree(tmp_path, _many_files())
+    one = python_m_actorlint(["check", "--no-cache", "-j", "1", "--output-format", "json", "app"], cwd=tmp_path)
+    two = python_m_actorlint(["check", "--no-cache", "-j", "2", "--output-format", "json", "app"], cwd=tmp_path)
+    assert one.returncode == two.returncode == 1, (one, two)
+    assert one.stdout == two.stdout
+    assert len(json.loads(one.stdout)) == 25
+
+
+def test_cache_second_run_identical_and_served_from_cache(
+    tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER, "src/sleeper.py": SLEEPER, "src/clean.py": CLEAN})
+    first = run("check", "--jobs", "1", "src")
+    assert first.exit_code == 1, first.output
+
+    cache = tmp_path / ".actorlint_cache"
+    assert cache.is_dir()
+    tag = (cache / "CACHEDIR.TAG").read_text()
+    assert tag.startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    assert (cache / ".gitignore").read_text().splitlines()[-1] == "*"
+
+    # The second run must not analyse anything: every file is unchanged.
+    def no_analysis(*args, **kwargs):
+        raise AssertionError("analysed a file that the cache should have served")
+
+    monkeypatch.setattr(actorlint.engine, "analyse", no_analysis)
+    second = run("check", "--jobs", "1", "src")
+    assert second.exit_code == first.exit_code
+    assert second.stdout == first.stdout
+    assert second.stderr == ""
+
+
+def test_cache_notices_changed_file(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    assert run("check", "src").exit_code == 1
+    (tmp_path / "src/worker.py").write_text(CLEAN, encoding="utf-8")
+    after = run("check", "src")
+    assert after.exit_code == 0, after.output
+
+
+def test_no_cache_creates_no_cache_folder(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    result = run("check", "--no-cache", "src")
+    assert result.exit_code == 1, result.output
+    assert not list(tmp_path.rglob(".actorlint_cache"))
+
+
+# ---------------------------------------------------------------------------
+# rules, explain, --version.
+
+
+def test_rules_lists_act101(run) -> None:
+    result = run("rules")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^ACT101\s+blocking-call-in-handler\b", result.stdout, re.MULTILINE)
+    assert re.search(r"^ACT201\s+call-without-timeout\b", result.stdout, re.MULTILINE)
+
+
+def test_rules_json(run) -> None:
+    result = run("rules", "--output-format", "json")
+    assert result.exit_code == 0, result.output
+    by_code = {r["code"]: r for r in json.loads(result.stdout)}
+    assert by_code["ACT101"]["name"] == "blocking-call-in-handler"
+
+
+def test_explain_act101(run) -> None:
+    result = run("explain", "ACT101")
+    assert result.exit_code == 0, result.output
+    assert "## What it does" in result.stdout
+    assert "blocking-call-in-handler" in result.stdout
+    lower = run("explain", "act101")
+    assert lower.exit_code == 0 and lower.stdout == result.stdout
+
+
+def test_version_as_subprocess(tmp_path: Path) -> None:
+    proc = python_m_actorlint(["--version"], cwd=tmp_path)
+    assert proc.returncode == 0, proc
+    assert proc.stdout.decode().strip() == f"actorlint, version {__version__}"
+
+
+def test_check_as_subprocess_exit_codes(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"bad/worker.py": WORKER, "good/app.py": CLEAN})
+    bad = python_m_actorlint(["check", "bad"], cwd=tmp_path)
+    assert bad.returncode == 1, bad
+    assert "bad/worker.py:8:9: ACT101" in bad.stdout.decode()
+    good = python_m_actorlint(["check", "good"], cwd=tmp_path)
+    assert good.returncode == 0, good
+    missing = python_m_actorlint(["check", "nowhere"], cwd=tmp_path)
+    assert missing.returncode == 2, missing
+    assert "Traceback" not in missing.stderr.decode()
