@@ -23,7 +23,7 @@ from actorlint.diagnostics import Span
 from actorlint.model import blocking as blocking_table
 from actorlint.model.facts import ClassFact, FileFacts, HandleFact, MethodFact, Site, Timeout
 from actorlint.model.frameworks import (
-    AWAITABLE, CLASS_MEMBERS, FUNCTIONS, MEMBERS, PROXY_MEMBER_CALL, PROXY_SETATTR, RAY_REMOTE,
+    AWAITABLE, CLASS_MEMBERS, FUNCTIONS, MEMBERS, PROXY_MEMBER_CALL, PROXY_SETATTR,
     SELF_MEMBERS, TASK_MEMBERS, Member, Param, framework_of_role,
 )
 from actorlint.model.positions import node_spans
@@ -39,7 +39,7 @@ _STATIC_DECORATORS = frozenset({"builtins.staticmethod", "builtins.classmethod"}
 _TARGET_ROLES = frozenset({
     "pykka.ref", "pykka.proxy", "pykka.future", "ray.handle", "ray.objectref", "thespian.address",
 })
-# Roles that are only meaningful once their actor is known to be an actor.
+# The role of an actor's own members reached through `self` (`self.send`), per framework.
 _FRAMEWORK_SELF_ROLE = "{}.self"
 
 
@@ -241,7 +241,6 @@ class _Visitor(cst.CSTVisitor):
         scope.cls = info
         # The class name is bound in the outer scope; bases are evaluated there too.
         outer.bindings.setdefault(node.name.value, []).append(Qual(scope.qualname))
-        self._class_outer = outer
         node.body.visit(self)
         self._pop()
         return False
@@ -479,7 +478,7 @@ class _Evaluator:
                 bindings = info.attr_bindings.get(attr) or info.scope.bindings.get(attr)
                 if bindings is not None:
                     return self._agree(bindings)
-            for (framework, name), member in SELF_MEMBERS.items():
+            for (_, name), member in SELF_MEMBERS.items():
                 if name == attr and member.attribute and member.result:
                     return Handle(member.result, base.cls, True)
         return UNKNOWN
@@ -521,7 +520,7 @@ class _Evaluator:
                     return self._apply(task_member, node, scope, None)
                 value, site = self._call_qual(f"{base.name}.{attr}", node, scope)
                 if value is UNKNOWN and site is None:
-                    for (framework, name), member in CLASS_MEMBERS.items():
+                    for (_, name), member in CLASS_MEMBERS.items():
                         if name == attr and member.result:
                             return Handle(member.result, base.name), None
                 return value, site
