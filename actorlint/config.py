@@ -129,6 +129,9 @@ class Settings:
     headroom: float = 0.8
     large_literal: int = 1000
     extend_blocking_calls: Tuple[str, ...] = ()
+    extend_safe_fixes: Tuple[str, ...] = ()
+    extend_unsafe_fixes: Tuple[str, ...] = ()
+    require_time_limits: str = "unbounded"
     # The folder of the config file (or the current directory when there is none).
     root: Path = field(default_factory=Path.cwd)
     config_file: Optional[Path] = None
@@ -164,6 +167,17 @@ class Settings:
             return True
         selected = _best_specificity(self.select + self.extend_select, code)
         return selected >= 0 and selected > _best_specificity(self.ignore, code)
+
+    def fix_is_safe(self, code: str, declared_safe: bool) -> bool:
+        """Whether a fix of rule ``code`` counts as safe after ``extend-safe-fixes`` and
+        ``extend-unsafe-fixes`` (the more specific selector wins; a tie keeps the rule's own)."""
+        promote = _best_specificity(self.extend_safe_fixes, code)
+        demote = _best_specificity(self.extend_unsafe_fixes, code)
+        if promote > demote:
+            return True
+        if demote > promote:
+            return False
+        return declared_safe
 
     def _relative(self, path: Path) -> Tuple[Optional[str], str]:
         absolute = os.path.abspath(os.fspath(path))
@@ -309,6 +323,15 @@ def _check_dotted_names(value: Any) -> Tuple[str, ...]:
     return names
 
 
+def _check_choice(*choices: str) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise _BadValue(f"expected one of {', '.join(map(repr, choices))}, got {_show(value)}")
+        return value
+
+    return check
+
+
 class ConfigKey(NamedTuple):
     """One configuration key: how to check a value, its default, and what it does."""
 
@@ -343,23 +366,36 @@ CONFIG_KEYS: Mapping[str, ConfigKey] = {
     ),
     "call-timeout": ConfigKey(
         _check_positive_number(" of seconds"), 5.0,
-        "Seconds an actor call may wait before it counts as unbounded.", "number",
+        "Seconds of the `timeout=` that the ACT201 fix adds to an untimed call.", "number",
     ),
     "handler-time-limit": ConfigKey(
         _check_positive_number(" of seconds"), 4.0,
-        "Seconds a message handler may block before it is reported.", "number",
+        "Seconds of the `@time_limited(seconds=...)` that the ACT202 fix adds to a handler.", "number",
     ),
     "headroom": ConfigKey(
-        _check_fraction, 0.8, "Fraction of a caller's timeout that nested calls may use up, in (0, 1].",
+        _check_fraction, 0.8,
+        "ACT203: the largest fraction of its callers' smallest timeout a handler's time limit may be, in (0, 1].",
         "number",
     ),
     "large-literal": ConfigKey(
-        _check_positive_int, 1000, "Element count from which a literal sent in a message counts as large.",
+        _check_positive_int, 1000, "A literal collection sent in a message counts as large above this many items.",
         "integer",
     ),
     "extend-blocking-calls": ConfigKey(
         _check_dotted_names, (), 'Extra qualified names of blocking calls, such as "mylib.slow_call".',
         "list of names",
+    ),
+    "extend-safe-fixes": ConfigKey(
+        _check_codes, (), "Rule codes or prefixes whose unsafe fixes are applied by --fix as if safe.",
+        "list of codes",
+    ),
+    "extend-unsafe-fixes": ConfigKey(
+        _check_codes, (), "Rule codes or prefixes whose safe fixes need --unsafe-fixes.", "list of codes"
+    ),
+    "require-time-limits": ConfigKey(
+        _check_choice("unbounded", "all"), "unbounded",
+        'ACT202: "unbounded" reports handlers that block or wait; "all" reports every handler.',
+        "string",
     ),
 }
 

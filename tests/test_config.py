@@ -407,14 +407,35 @@ def test_fingerprint_is_a_known_value_for_defaults() -> None:
         "exclude": list(DEFAULT_EXCLUDE),
         "extend_blocking_calls": [],
         "extend_exclude": [],
+        "extend_safe_fixes": [],
         "extend_select": [],
+        "extend_unsafe_fixes": [],
         "handler_time_limit": 4.0,
         "headroom": 0.8,
         "ignore": [],
         "large_literal": 1000,
         "per_file_ignores": [],
+        "require_time_limits": "unbounded",
         "select": ["ACT"],
     }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     expected = hashlib.sha256(("actorlint-settings-1:" + text).encode()).hexdigest()
     assert Settings(root=Path("/")).fingerprint() == expected
+
+
+def test_fix_safety_overrides(tmp_path: Path) -> None:
+    settings = Settings(extend_safe_fixes=("ACT2",), extend_unsafe_fixes=("ACT201",))
+    assert settings.fix_is_safe("ACT202", declared_safe=False)  # promoted by ACT2
+    assert not settings.fix_is_safe("ACT201", declared_safe=False)  # ACT201 is more specific
+    assert not settings.fix_is_safe("ACT201", declared_safe=True)  # demoted
+    assert settings.fix_is_safe("ACT101", declared_safe=True)  # untouched
+    assert not Settings().fix_is_safe("ACT202", declared_safe=False)
+
+
+def test_require_time_limits_choice(tmp_path: Path) -> None:
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.actorlint]\nrequire-time-limits = "all"\n')
+    assert load_settings(config, tmp_path).require_time_limits == "all"
+    config.write_text('[tool.actorlint]\nrequire-time-limits = "some"\n')
+    with pytest.raises(ConfigError, match="require-time-limits: expected one of 'unbounded', 'all'"):
+        load_settings(config, tmp_path)
