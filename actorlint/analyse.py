@@ -33,7 +33,8 @@ class FileJob:
     display_path: str    # the path diagnostics name
     module: str
     is_package: bool
-    source: Optional[bytes] = None  # stdin contents
+    source: Optional[bytes] = None  # contents given in advance (stdin, a fixed text)
+    is_stdin: bool = False
 
 
 def module_name_for(path: Path) -> Tuple[str, bool]:
@@ -118,7 +119,7 @@ def analyse(job: FileJob, blocking: Optional[Mapping] = None) -> FileFacts:
         return empty
     try:
         facts = collect(module, job.display_path, job.module, is_package=job.is_package,
-                        blocking=blocking)
+                        blocking=blocking, source=source)
     except RecursionError:
         empty.errors = (_error(job.display_path, "Cannot analyse file: it is nested too deeply"),)
         return empty

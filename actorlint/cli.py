@@ -58,16 +58,21 @@ def cli() -> None:
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("--stdin-filename", metavar="PATH", help="The file name to report for source read from `-`.")
 @click.option("--show-fixes", is_flag=True, help="Show the fix each fixable diagnostic offers.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes (and unsafe ones with --unsafe-fixes).")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply (and count) unsafe fixes.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing (exit 1 if any).")
 def check(
     paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ...],
     extend_select: Tuple[str, ...], output_format: str, config_path: Optional[str],
     exit_zero: bool, statistics: bool, quiet: bool, force_exclude: bool, jobs: Optional[int],
-    no_cache: bool, stdin_filename: Optional[str], show_fixes: bool,
+    no_cache: bool, stdin_filename: Optional[str], show_fixes: bool, fix: bool,
+    unsafe_fixes: bool, diff: bool,
 ) -> None:
     """Check PATHS (files or folders; default `.`; `-` reads standard input)."""
     from actorlint.config import ConfigError, find_config_file, load_settings
     from actorlint.discovery import DiscoveryError, discover
-    from actorlint.engine import FileJob, check_files, display_path, jobs_for_paths
+    from actorlint.engine import FileJob, check_files, display_path, fix_files, jobs_for_paths
+    from actorlint.fixing import unified_diff
     from actorlint.analyse import module_name_for
     from actorlint.report import ReportContext, RuleInfo, render
     from actorlint.rules import ALL_RULES
@@ -98,7 +103,8 @@ def check(
         if name:
             module, is_package = module_name_for(Path(name)) if stdin_filename else ("stdin", False)
             shown = display_path(Path(name), cwd) if stdin_filename else "-"
-            file_jobs.append(FileJob(name, shown, module, is_package, source=sys.stdin.buffer.read()))
+            file_jobs.append(FileJob(name, shown, module, is_package, source=sys.stdin.buffer.read(),
+                                     is_stdin=True))
     else:
         try:
             files = discover(paths, settings, force_exclude=force_exclude)
@@ -107,15 +113,35 @@ def check(
         file_jobs = jobs_for_paths(files, cwd)
 
     workers = jobs or os.cpu_count() or 1
-    result = check_files(file_jobs, settings, workers=workers, use_cache=not no_cache)
+    fixed = 0
+    if fix or diff:
+        outcome = fix_files(file_jobs, settings, workers=workers, use_cache=not no_cache,
+                            unsafe=unsafe_fixes)
+        for message in outcome.refused:
+            click.echo(f"warning: {message}", err=True)
+        if diff:
+            for change in outcome.changes:
+                click.echo(unified_diff(change.job.display_path, change.source.text, change.text), nl=False)
+            count = outcome.fixed
+            click.echo(f"Would fix {count} error{'s' if count != 1 else ''}.", err=True)
+            raise click.exceptions.Exit(EXIT_FOUND if outcome.changes else EXIT_CLEAN)
+        stdin_fixed = _write_changes(outcome.changes)
+        if stdin_fixed is not None:
+            sys.stdout.write(stdin_fixed)
+            quiet = True
+        result, fixed = outcome.remaining, outcome.fixed
+    else:
+        result = check_files(file_jobs, settings, workers=workers, use_cache=not no_cache)
 
     rules = {rule.code: RuleInfo.from_rule(rule) for rule in ALL_RULES}
     context = ReportContext(
         rules=rules, files_checked=result.files_checked, show_fixes=show_fixes,
-        statistics=statistics, quiet=quiet,
+        statistics=statistics, quiet=quiet, unsafe_fixes=unsafe_fixes,
     )
-    out = sys.stdout
+    out = sys.stderr if fix and "-" in paths else sys.stdout
     render(output_format, result.diagnostics, context, out)
+    if fixed and output_format == "text" and not quiet:
+        out.write(f"Fixed {fixed} error{'s' if fixed != 1 else ''}.\n")
     out.flush()
     for message in result.internal_errors:
         click.echo(f"error: {message}", err=True)
@@ -123,6 +149,19 @@ def check(
         raise click.exceptions.Exit(EXIT_ERROR)
     if result.diagnostics and not exit_zero:
         raise click.exceptions.Exit(EXIT_FOUND)
+
+
+def _write_changes(changes) -> Optional[str]:
+    """Write fixed files atomically; return the fixed text of standard input, if fixed."""
+    from actorlint.fixing import encode_source, write_atomic
+
+    stdin_text = None
+    for change in changes:
+        if change.job.is_stdin:
+            stdin_text = change.text
+            continue
+        write_atomic(Path(change.job.path), encode_source(change.source, change.text), change.source.mode)
+    return stdin_text
 
 
 def _common_folder(paths: Sequence[str], cwd: Path) -> Path:

@@ -14,7 +14,10 @@ from typing import Dict, List, Mapping, Optional, Sequence
 from actorlint.analyse import FileJob, analyse, module_name_for
 from actorlint.cache import Cache
 from actorlint.config import Settings
-from actorlint.diagnostics import Diagnostic
+from actorlint.diagnostics import Applicability, Diagnostic, Fix
+from actorlint.fixing import (
+    SourceFile, apply_fixes, encode_source, parses, read_source, source_from_bytes,
+)
 from actorlint.model import blocking as blocking_table
 from actorlint.model.facts import FileFacts, ProjectFacts
 from actorlint.model.resolve import resolve
@@ -172,10 +175,23 @@ def run_rules(files: Sequence[FileFacts], settings: Settings) -> RunResult:
         marks = facts.suppressions if facts is not None else None
         if marks is not None and marks.is_suppressed(diagnostic):  # type: ignore[attr-defined]
             continue
-        kept.append(diagnostic)
+        kept.append(_with_configured_safety(diagnostic, settings))
     kept = sorted(set(kept), key=lambda d: d.sort_key)
     checked = sum(1 for facts in files if not facts.skipped)
     return RunResult(kept, checked, internal)
+
+
+def _with_configured_safety(diagnostic: Diagnostic, settings: Settings) -> Diagnostic:
+    """Apply ``extend-safe-fixes`` / ``extend-unsafe-fixes`` to a diagnostic's fix."""
+    fix = diagnostic.fix
+    if fix is None:
+        return diagnostic
+    declared_safe = fix.applicability is Applicability.SAFE
+    safe = settings.fix_is_safe(diagnostic.code, declared_safe)
+    if safe == declared_safe:
+        return diagnostic
+    applicability = Applicability.SAFE if safe else Applicability.UNSAFE
+    return replace(diagnostic, fix=replace(fix, applicability=applicability))
 
 
 def check_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1,
@@ -184,6 +200,105 @@ def check_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1
     cache = Cache.open(settings) if use_cache else None
     files = collect_facts(jobs, settings, workers=workers, cache=cache)
     return run_rules(files, settings)
+
+
+@dataclass
+class FileChange:
+    """A file the fixer changed (or would change, with --diff)."""
+
+    job: FileJob
+    source: SourceFile
+    text: str
+    fixed: int = 0
+
+
+@dataclass
+class FixResult:
+    """What --fix did: the changes, the diagnostics that remain, and files it refused."""
+
+    changes: List[FileChange]
+    remaining: RunResult
+    fixed: int
+    refused: List[str] = field(default_factory=list)
+
+
+_MAX_FIX_PASSES = 10
+
+
+def fix_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1,
+              use_cache: bool = False, unsafe: bool = False) -> FixResult:
+    """Apply fixes until nothing changes (at most ``_MAX_FIX_PASSES`` passes).
+
+    Each pass applies every non-conflicting fix of every file, re-parses the result (a
+    fix that would leave a file unparsable is refused, and the file keeps its previous
+    text), then re-analyses the changed files and re-runs the rules on the merged facts,
+    so fixes that conflicted or that depend on other fixes get their turn. Nothing is
+    written here: the caller writes the changes (or prints them as a diff).
+    """
+    cache = Cache.open(settings) if use_cache else None
+    jobs = list(jobs)
+    files = collect_facts(jobs, settings, workers=workers, cache=cache)
+    result = run_rules(files, settings)
+    changes: Dict[int, FileChange] = {}
+    refused: List[str] = []
+    blocked: set = set()
+    index_of = {job.display_path: i for i, job in enumerate(jobs)}
+    fixed = 0
+    for _ in range(_MAX_FIX_PASSES):
+        wanted: Dict[int, List[Fix]] = {}
+        for diagnostic in result.diagnostics:
+            fix = diagnostic.fix
+            if fix is None or not fix.edits or (fix.applicability is Applicability.UNSAFE and not unsafe):
+                continue
+            index = index_of.get(diagnostic.path)
+            if index is not None and index not in blocked:
+                wanted.setdefault(index, []).append(fix)
+        progressed = []
+        for index, fixes in wanted.items():
+            change = changes.get(index)
+            if change is None:
+                try:
+                    source = _read_job_source(jobs[index])
+                except (OSError, SyntaxError, UnicodeDecodeError) as error:
+                    refused.append(f"{jobs[index].display_path}: cannot read for fixing: {error}")
+                    blocked.add(index)
+                    continue
+                change = FileChange(jobs[index], source, source.text)
+            text, applied = apply_fixes(change.text, fixes, change.source.newline)
+            if not applied or text == change.text:
+                continue
+            try:
+                data = encode_source(change.source, text)
+            except UnicodeEncodeError as error:
+                refused.append(f"{change.job.display_path}: a fix cannot be encoded in "
+                               f"{change.source.encoding}: {error.reason}")
+                blocked.add(index)
+                continue
+            if not parses(text):
+                refused.append(f"{change.job.display_path}: fixes would leave the file "
+                               "unparsable and were not applied (please report this)")
+                blocked.add(index)
+                continue
+            change.text = text
+            change.fixed += len(applied)
+            fixed += len(applied)
+            changes[index] = change
+            jobs[index] = replace(jobs[index], source=data)
+            progressed.append(index)
+        if not progressed:
+            break
+        blocking = _blocking_for(settings)
+        for index in progressed:
+            files[index] = _analyse_safely(jobs[index], blocking)
+        result = run_rules(files, settings)
+    ordered = [changes[i] for i in sorted(changes)]
+    return FixResult(ordered, result, sum(c.fixed for c in ordered), refused)
+
+
+def _read_job_source(job: FileJob) -> SourceFile:
+    if job.source is not None:
+        return source_from_bytes(job.source)
+    return read_source(Path(job.path))
 
 
 def jobs_for_paths(paths: Sequence[Path], cwd: Path) -> List[FileJob]:

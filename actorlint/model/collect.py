@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import re
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 import libcst as cst
@@ -24,7 +25,8 @@ from actorlint.model import blocking as blocking_table
 from actorlint.model.facts import ClassFact, FileFacts, HandleFact, MethodFact, Site, Timeout
 from actorlint.model.frameworks import (
     AWAITABLE, CLASS_MEMBERS, FUNCTIONS, MEMBERS, PROXY_MEMBER_CALL, PROXY_SETATTR,
-    SELF_MEMBERS, TASK_MEMBERS, Member, Param, framework_of_role,
+    SELF_MEMBERS, TASK_MEMBERS, TIME_LIMIT_SECONDS_CALL, TIME_LIMIT_SECONDS_DECORATOR,
+    TIME_LIMITERS, Member, Param, framework_of_role,
 )
 from actorlint.model.positions import node_spans
 from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Qual, SelfRef, Value
@@ -32,6 +34,8 @@ from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Qual, SelfR
 __all__ = ["collect"]
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
+# Line breaks as LibCST counts them for positions.
+_NEWLINE = re.compile(r"\r\n?|\n")
 _CONSTANT_NAMES = {"None": Const(None), "True": Const(True), "False": Const(False)}
 _INFINITE_QUALS = frozenset({"math.inf", "numpy.inf", "float.inf"})
 _STATIC_DECORATORS = frozenset({"builtins.staticmethod", "builtins.classmethod"})
@@ -562,6 +566,9 @@ class _Evaluator:
         member = FUNCTIONS.get(qualname)
         if member is not None:
             return self._apply(member, node, scope, None)
+        if qualname in TIME_LIMITERS and len(node.args) >= 2:
+            seconds = self.seconds_of(_find_arg(node, TIME_LIMIT_SECONDS_CALL), scope)
+            return UNKNOWN, {"kind": "time_limit", "label": qualname, "timeout_value": seconds}
         site = self._blocking_site(qualname, node, scope)
         type_name = blocking_table.instance_type(qualname)
         return (Instance(type_name) if type_name else UNKNOWN), site
@@ -592,7 +599,8 @@ class _Evaluator:
             cls = _enclosing_class(scope)
             result = Handle(member.result, cls, cls is not None)
         elif member.result:
-            result = Handle(member.result, _actor(handle), _is_self(handle))
+            method = handle.member if handle is not None and member.implicit_cast else None
+            result = Handle(member.result, _actor(handle), _is_self(handle), method)
         site: Optional[dict] = None
         target = handle
         if member.target_arg is not None:
@@ -610,11 +618,41 @@ class _Evaluator:
                 "label": member.label,
                 "framework": framework or (framework_of_role(target.role) if target else None),
                 "target": target,
-                "timeout": self._timeout(node, member.timeout, scope) if kind == "call" else Timeout.NOT_APPLICABLE,
                 "implicit": member.site is None,
                 "gate": handle if member.target_arg is None else None,
             }
+            if kind == "call":
+                site.update(self._timeout_fields(node, member.timeout, scope))
         return result, site
+
+    def _timeout_fields(self, node: cst.Call, param: Optional[Param], scope: _Scope) -> dict:
+        """A call's time limit: its state, its value in seconds, and where a fix would put one."""
+        state = self._timeout(node, param, scope)
+        fields: dict = {"timeout": state}
+        argument = _find_arg(node, param) if param is not None else None
+        if state == Timeout.GIVEN and argument is not None:
+            value = self.value_of(argument, scope)
+            if isinstance(value, Const) and isinstance(value.value, (int, float)) \
+                    and not isinstance(value.value, bool):
+                fields["timeout_value"] = float(value.value)
+        elif state in (Timeout.NONE, Timeout.INFINITE) and argument is not None:
+            fields["edit"] = ("replace", argument)
+        elif state == Timeout.MISSING and param is not None and not any(a.star for a in node.args):
+            if node.args:
+                fields["edit"] = ("append", node.args[-1].value)
+            else:
+                fields["edit"] = ("first", node)
+        return fields
+
+    def seconds_of(self, argument: Optional[cst.BaseExpression], scope: _Scope) -> Optional[float]:
+        """A number of seconds written as a literal or a module-level constant."""
+        if argument is None:
+            return None
+        value = self.value_of(argument, scope)
+        if isinstance(value, Const) and isinstance(value.value, (int, float)) \
+                and not isinstance(value.value, bool):
+            return float(value.value)
+        return None
 
     def _timeout(self, node: cst.Call, param: Optional[Param], scope: _Scope) -> str:
         if param is None:
@@ -731,7 +769,7 @@ def _requirement(handle: Optional[Handle]) -> Tuple[Tuple[str, str], ...]:
 def _handle_fact(handle: Optional[Handle]) -> Optional[HandleFact]:
     if handle is None:
         return None
-    return HandleFact(handle.role, handle.actor, handle.is_self)
+    return HandleFact(handle.role, handle.actor, handle.is_self, handle.member)
 
 
 def _enclosing_class(scope: _Scope) -> Optional[str]:
@@ -758,8 +796,9 @@ def collect(
     *,
     is_package: bool = False,
     blocking: Optional[Mapping[str, blocking_table.BlockingCall]] = None,
+    source: Optional[str] = None,
 ) -> FileFacts:
-    """Turn a parsed module into its facts."""
+    """Turn a parsed module into its facts; ``source`` is the module's text, when at hand."""
     visitor = _Visitor(module_name, is_package)
     module.visit(visitor)
     evaluator = _Evaluator(visitor, blocking if blocking is not None else blocking_table.BLOCKING_CALLS)
@@ -788,25 +827,39 @@ def collect(
         wanted.append(site.node)
         if site.statement is not None:
             wanted.append(site.statement)
+        edit = site.fields.get("edit")
+        if edit is not None:
+            wanted.append(edit[1])
     class_records = []
     for info in visitor.classes:
-        bases = tuple(_qualname_of(evaluator.value_of(b, info.scope.parent)) for b in info.bases)  # type: ignore[arg-type]
-        decorators = tuple(
-            _qualname_of(evaluator.value_of(d.func if isinstance(d, cst.Call) else d, info.scope.parent))  # type: ignore[arg-type]
-            for d in info.decorators
-        )
+        outer = info.scope.parent
+        assert outer is not None
+        bases = tuple(_qualname_of(evaluator.value_of(b, outer)) for b in info.bases)
+        decorators = tuple(_qualname_of(evaluator.value_of(_callee(d), outer)) for d in info.decorators)
         bases = tuple(b for b in bases if b)
         decorators = tuple(d for d in decorators if d)
         if not bases and not decorators and info.qualname not in ray_remote_classes:
             continue  # a plain class cannot be an actor
-        class_records.append((info, bases, decorators))
+        methods = [_MethodRecord(node, scope, evaluator, info.scope) for node, scope in info.methods]
+        class_records.append((info, bases, decorators, methods))
         wanted.append(info.node.name)
-        wanted.extend(method.name for method, _ in info.methods)
+        for method in methods:
+            wanted.append(method.node.name)
+            if method.limiter is not None:
+                wanted.append(method.limiter)
+    first_statements = _leading_statements(module)
+    wanted.extend(first_statements)
 
     spans = node_spans(module, wanted) if wanted else {}
-    sites = tuple(_finish_site(site, spans) for site in pending)
+    offsets = _LineOffsets(source if source is not None else module.code)
+    sites = tuple(_finish_site(site, spans, offsets) for site in pending)
     classes = tuple(
-        _class_fact(info, bases, decorators, spans, evaluator) for info, bases, decorators in class_records
+        ClassFact(
+            qualname=info.qualname, name=info.node.name.value, span=spans[id(info.node.name)],
+            bases=bases, decorators=decorators,
+            methods=tuple(method.fact(spans, offsets) for method in methods),
+        )
+        for info, bases, decorators, methods in class_records
     )
     imports = {
         name: bindings[0].name
@@ -816,14 +869,116 @@ def collect(
     return FileFacts(
         path=path, module=module_name, classes=classes, sites=sites, imports=imports,
         ray_remote_classes=tuple(dict.fromkeys(ray_remote_classes)),
+        time_limited_name=_name_for(imports, TIME_LIMITERS),
+        module_names=frozenset(visitor.module_scope.bindings),
+        import_offset=offsets.after(spans[id(first_statements[-1])]) if first_statements else 0,
     )
+
+
+def _callee(expression: cst.BaseExpression) -> cst.BaseExpression:
+    """The function a decorator names: ``f`` for ``@f`` and for ``@f(...)``."""
+    return expression.func if isinstance(expression, cst.Call) else expression
+
+
+class _MethodRecord:
+    """A method of a possible actor class, with its ``time_limited`` decorator if any."""
+
+    def __init__(self, node: cst.FunctionDef, scope: _Scope, evaluator: _Evaluator,
+                 class_scope: _Scope) -> None:
+        self.node = node
+        self.scope = scope
+        self.decorators: List[str] = []
+        self.limiter: Optional[cst.BaseExpression] = None
+        self.seconds: Optional[float] = None
+        for decorator in node.decorators:
+            expression = decorator.decorator
+            name = _qualname_of(evaluator.value_of(_callee(expression), class_scope))
+            if name:
+                self.decorators.append(name)
+            if name in TIME_LIMITERS:
+                self.limiter = expression
+                if isinstance(expression, cst.Call):
+                    self.seconds = evaluator.seconds_of(
+                        _find_arg(expression, TIME_LIMIT_SECONDS_DECORATOR), class_scope
+                    )
+
+    def fact(self, spans: Dict[int, Span], offsets: "_LineOffsets") -> MethodFact:
+        name_span = spans[id(self.node.name)]
+        def_offset, indent = offsets.line_start_and_indent(name_span.line)
+        return MethodFact(
+            name=self.node.name.value,
+            qualname=self.scope.qualname,
+            span=name_span,
+            is_async=self.scope.is_async,
+            is_static=any(d in _STATIC_DECORATORS for d in self.decorators),
+            decorators=tuple(self.decorators),
+            time_limited=self.limiter is not None,
+            time_limit=self.seconds,
+            time_limit_span=spans.get(id(self.limiter)) if self.limiter is not None else None,
+            def_offset=def_offset,
+            indent=indent,
+        )
+
+
+def _leading_statements(module: cst.Module) -> List[cst.CSTNode]:
+    """The module docstring and ``from __future__`` imports at the top of the module."""
+    leading: List[cst.CSTNode] = []
+    for index, statement in enumerate(module.body):
+        if not isinstance(statement, cst.SimpleStatementLine):
+            break
+        first = statement.body[0] if statement.body else None
+        is_docstring = index == 0 and isinstance(first, cst.Expr) \
+            and isinstance(first.value, (cst.SimpleString, cst.ConcatenatedString))
+        is_future = isinstance(first, cst.ImportFrom) and first.module is not None \
+            and _dotted(first.module) == "__future__"
+        if not (is_docstring or is_future):
+            break
+        leading.append(statement)
+    return leading
+
+
+def _name_for(imports: Dict[str, str], qualnames: frozenset) -> Optional[str]:
+    """The expression that names one of ``qualnames`` through the module's own imports."""
+    for name, target in sorted(imports.items()):
+        if target in qualnames:
+            return name
+    for name, target in sorted(imports.items()):
+        for qualname in sorted(qualnames):
+            if qualname.startswith(target + "."):
+                return name + qualname[len(target):]
+    return None
+
+
+class _LineOffsets:
+    """Character offsets of line starts, with LibCST's idea of a line break."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0]
+        for match in _NEWLINE.finditer(text):
+            self.starts.append(match.end())
+
+    def offset(self, line: int, column: int) -> int:
+        """The offset of a 1-based line and 1-based column."""
+        return self.starts[line - 1] + column - 1
+
+    def line_start_and_indent(self, line: int) -> Tuple[int, str]:
+        start = self.starts[line - 1]
+        end = start
+        while end < len(self.text) and self.text[end] in " \t":
+            end += 1
+        return start, self.text[start:end]
+
+    def after(self, span: Span) -> int:
+        """The start of the line after a span (the end of the text when there is none)."""
+        return self.starts[span.end_line] if span.end_line < len(self.starts) else len(self.text)
 
 
 def _qualname_of(value: Value) -> str:
     return value.name if isinstance(value, Qual) else ""
 
 
-def _finish_site(pending: _PendingSite, spans: Dict[int, Span]) -> Site:
+def _finish_site(pending: _PendingSite, spans: Dict[int, Span], offsets: _LineOffsets) -> Site:
     fields = dict(pending.fields)
     span = spans[id(pending.node)]
     statement_lines: Tuple[int, ...] = ()
@@ -833,32 +988,21 @@ def _finish_site(pending: _PendingSite, spans: Dict[int, Span]) -> Site:
         statement_lines = tuple(sorted({statement.line, last}))
     target = fields.pop("target", None)
     gate = fields.pop("gate", None)
+    edit = fields.pop("edit", None)
+    if edit is not None:
+        how, node = edit
+        where = spans[id(node)]
+        if how == "first":  # ``f()``: insert just before the closing parenthesis
+            end = offsets.offset(where.end_line, where.end_column) - 1
+            fields["edit"] = (end, end, how)
+        else:
+            start = offsets.offset(where.line, where.column)
+            end = offsets.offset(where.end_line, where.end_column)
+            fields["edit"] = (end, end, how) if how == "append" else (start, end, how)
     return Site(
         span=span,
         statement_lines=statement_lines,
         target=_handle_fact(target),
         requires=_requirement(gate),
         **fields,
-    )
-
-
-def _class_fact(info: _ClassInfo, bases: Tuple[str, ...], decorators: Tuple[str, ...],
-                spans: Dict[int, Span], evaluator: _Evaluator) -> ClassFact:
-    methods = []
-    for node, scope in info.methods:
-        method_decorators = tuple(
-            _qualname_of(evaluator.value_of(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator, info.scope))
-            for d in node.decorators
-        )
-        methods.append(MethodFact(
-            name=node.name.value,
-            qualname=scope.qualname,
-            span=spans[id(node.name)],
-            is_async=scope.is_async,
-            is_static=any(d in _STATIC_DECORATORS for d in method_decorators),
-            decorators=tuple(d for d in method_decorators if d),
-        ))
-    return ClassFact(
-        qualname=info.qualname, name=info.node.name.value, span=spans[id(info.node.name)],
-        bases=bases, decorators=decorators, methods=tuple(methods),
     )

@@ -12,7 +12,7 @@ Two layers, both plain picklable data:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Optional, Tuple
+from typing import Dict, FrozenSet, Optional, Tuple
 
 from actorlint.diagnostics import Diagnostic, Span
 
@@ -46,6 +46,8 @@ class HandleFact:
     role: str
     actor: Optional[str] = None
     is_self: bool = False
+    # The handler method the message invokes (``proxy.m()``, ``h.m.remote()``), when known.
+    method: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,11 @@ class Site:
     framework: Optional[str] = None
     target: Optional[HandleFact] = None
     timeout: str = Timeout.NOT_APPLICABLE
+    # A numeric time limit in the framework's unit (call timeouts, time_limited seconds).
+    timeout_value: Optional[float] = None
+    # Where a fix would put a time limit: (start offset, end offset, how) with how one of
+    # "append" (after the last argument), "first" (the only argument), "replace".
+    edit: Optional[Tuple[int, int, str]] = None
     awaited: bool = False
     implicit: bool = False
     # Blocking sites: the qualified name and category from the blocking table.
@@ -86,6 +93,13 @@ class MethodFact:
     is_async: bool = False
     is_static: bool = False
     decorators: Tuple[str, ...] = ()
+    # ``@time_limited(seconds=...)``: whether present, its seconds when readable, where.
+    time_limited: bool = False
+    time_limit: Optional[float] = None
+    time_limit_span: Optional[Span] = None
+    # Where a new innermost decorator goes: the offset of the ``def`` line and its indent.
+    def_offset: int = 0
+    indent: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,6 +124,12 @@ class FileFacts:
     sites: Tuple[Site, ...] = ()
     # Module-level names bound by imports: name -> qualified name (for re-exports).
     imports: Dict[str, str] = field(default_factory=dict)
+    # Adding ``time_limited``: the name it is already bound to at module level (or None),
+    # and the offset after the docstring and ``__future__`` imports where an import goes.
+    time_limited_name: Optional[str] = None
+    import_offset: int = 0
+    # Every name bound at module level (an added import must not shadow one of them).
+    module_names: FrozenSet[str] = frozenset()
     # Classes turned into Ray actors by ``ray.remote(Cls)`` in this file.
     ray_remote_classes: Tuple[str, ...] = ()
     # ACT000 and other diagnostics produced while reading and parsing.

@@ -36,6 +36,7 @@ __all__ = [
     "PROXY_SETATTR",
     "SELF_MEMBERS",
     "TASK_MEMBERS",
+    "TIME_LIMITERS",
 ]
 
 
@@ -206,6 +207,13 @@ PROXY_SETATTR = ("pykka.proxy", "setattr")
 
 # The call that marks a class as a Ray actor when applied to it: ``ray.remote(Cls)``.
 RAY_REMOTE = "ray.remote"
+
+
+# actorlint's own runtime helper: ``@time_limited(seconds=4.0)`` on a handler, or the
+# call form ``time_limited(fn, 4.0)`` inside it.
+TIME_LIMITERS = frozenset({"actorlint.runtime.time_limited"})
+TIME_LIMIT_SECONDS_DECORATOR = Param("seconds", 0)
+TIME_LIMIT_SECONDS_CALL = Param("seconds", 1)
 
 
 def framework_of_role(role: str) -> str:

@@ -122,5 +122,5 @@ def _with_checked_target(site: Site, holds, index: _Index) -> Site:
         canonical = index.canonical(target.actor)
         if canonical == target.actor:
             return site
-        return replace(site, target=HandleFact(target.role, canonical, target.is_self))
-    return replace(site, target=HandleFact(target.role, None, False))
+        return replace(site, target=replace(target, actor=canonical))
+    return replace(site, target=HandleFact(target.role, None, False, target.method))

@@ -47,6 +47,8 @@ class ReportContext:
     show_fixes: bool = False
     statistics: bool = False
     quiet: bool = False
+    # The run has --unsafe-fixes: unsafe fixes count as fixable.
+    unsafe_fixes: bool = False
     tool_version: str = __version__
     docs_base_url: str = DEFAULT_DOCS_BASE_URL
 

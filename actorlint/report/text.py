@@ -33,10 +33,12 @@ def _plural(count: int, word: str, plural: str = "") -> str:
     return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
-def format_line(diagnostic: Diagnostic) -> str:
-    """The one-line form ``path:line:col: CODE [*] message`` (``[*]`` only for a safe fix)."""
+def format_line(diagnostic: Diagnostic, unsafe_fixes: bool = False) -> str:
+    """The one-line form ``path:line:col: CODE [*] message``: ``[*]`` marks a fix that
+    ``--fix`` applies (a safe one, or any with ``--unsafe-fixes``)."""
     span = diagnostic.span
-    mark = f" {SAFE_FIX_MARK}" if _has_safe_fix(diagnostic) else ""
+    fixable = _has_safe_fix(diagnostic) or (unsafe_fixes and _has_unsafe_fix(diagnostic))
+    mark = f" {SAFE_FIX_MARK}" if fixable else ""
     return (
         f"{diagnostic.path}:{span.line}:{span.column}: {diagnostic.code}{mark} {diagnostic.message}"
     )
@@ -59,13 +61,18 @@ def statistics_lines(diagnostics: Sequence[Diagnostic], ctx: "ReportContext") ->
     return [f"{count:>5}\t{code}\t{ctx.rule_name(code, names[code])}" for code, count in rows]
 
 
-def summary_lines(diagnostics: Sequence[Diagnostic]) -> List[str]:
-    """``Found N errors.`` plus the fix counts, or ``All checks passed!`` when there are none."""
+def summary_lines(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> List[str]:
+    """``Found N errors.`` plus the fix counts, or ``All checks passed!`` when there are none.
+
+    With ``unsafe_fixes`` (the run has ``--unsafe-fixes``) unsafe fixes count as fixable.
+    """
     if not diagnostics:
         return ["All checks passed!"]
     lines = [f"Found {_plural(len(diagnostics), 'error')}."]
     safe = sum(1 for d in diagnostics if _has_safe_fix(d))
     hidden = sum(1 for d in diagnostics if _has_unsafe_fix(d))
+    if unsafe_fixes:
+        safe, hidden = safe + hidden, 0
     hidden_fixes = _plural(hidden, "hidden fix", "hidden fixes")
     hint = f"{hidden_fixes} can be enabled with the --unsafe-fixes option"
     if safe and hidden:
@@ -87,10 +94,10 @@ def write(diagnostics: Sequence[Diagnostic], ctx: "ReportContext", out: TextIO) 
         lines.extend(statistics_lines(diagnostics, ctx))
     else:
         for diagnostic in diagnostics:
-            lines.append(format_line(diagnostic))
+            lines.append(format_line(diagnostic, ctx.unsafe_fixes))
             if ctx.show_fixes and diagnostic.fix is not None:
                 lines.append(_fix_line(diagnostic))
     if not ctx.quiet:
-        lines.extend(summary_lines(diagnostics))
+        lines.extend(summary_lines(diagnostics, ctx.unsafe_fixes))
     for line in lines:
         out.write(line + "\n")
