@@ -49,6 +49,19 @@ def expected_for(paths: Iterable[Path], root: Path) -> Expectation:
     return expected
 
 
+def codes_under_test(paths: Iterable[Path], expected: Expectation) -> Tuple[str, ...]:
+    """The rules a fixture checks: the codes its file or folder names start with, and
+    every code its markers name. Other rules are not run on it, as in Ruff's fixture
+    tests, so that adding a rule does not rewrite every older fixture."""
+    codes = {code for _, _, code in expected}
+    for path in paths:
+        for part in path.parts:
+            match = re.match(r"(ACT\d{3})", part)
+            if match:
+                codes.add(match.group(1))
+    return tuple(sorted(codes))
+
+
 def lint(paths: Iterable[Path], root: Path, settings: Settings = None, workers: int = 1) -> Expectation:
     """Run the linter; return the (path relative to root, line, code) triples it reports."""
     settings = settings or Settings(root=root)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixture_harness import FIXTURES, expected_for, lint
+from actorlint.config import Settings
+from tests.fixture_harness import FIXTURES, codes_under_test, expected_for, lint
 
 SINGLE_FILES = sorted(
     p for p in FIXTURES.glob("ACT*.py") if not p.name.endswith(".fixed.py")
@@ -20,14 +21,16 @@ PROJECTS = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name.startsw
 @pytest.mark.parametrize("fixture", SINGLE_FILES, ids=lambda p: p.name)
 def test_single_file_fixture(fixture: Path) -> None:
     expected = expected_for([fixture], FIXTURES)
-    assert lint([fixture], FIXTURES) == expected
+    settings = Settings(root=FIXTURES, select=codes_under_test([fixture], expected))
+    assert lint([fixture], FIXTURES, settings) == expected
 
 
 @pytest.mark.parametrize("project", PROJECTS, ids=lambda p: p.name)
 def test_project_fixture(project: Path) -> None:
     files = sorted(project.rglob("*.py"))
     expected = expected_for(files, project)
-    assert lint(files, project) == expected
+    settings = Settings(root=project, select=codes_under_test([project.relative_to(FIXTURES)], expected))
+    assert lint(files, project, settings) == expected
 
 
 def _imports_available(tree: ast.Module) -> bool:

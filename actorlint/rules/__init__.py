@@ -7,7 +7,9 @@ from typing import Dict, List, Type
 from actorlint.rules.base import FileRule, ProjectRule, Rule
 from actorlint.rules.blocking import BlockingCallInHandler, SelfCallDeadlock, SyncCallInHandler
 from actorlint.rules.parse_errors import UnreadableFile
-from actorlint.rules.time_limits import CallWithoutTimeout
+from actorlint.rules.time_limits import (
+    CallWithoutTimeout, HandlerWithoutTimeLimit, TimeLimitWithoutHeadroom,
+)
 
 __all__ = ["ALL_RULES", "FileRule", "ProjectRule", "Rule", "rules_by_code"]
 
@@ -17,6 +19,8 @@ ALL_RULES: List[Type[Rule]] = [
     SyncCallInHandler,
     SelfCallDeadlock,
     CallWithoutTimeout,
+    HandlerWithoutTimeLimit,
+    TimeLimitWithoutHeadroom,
 ]
 
 

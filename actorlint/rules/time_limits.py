@@ -1,24 +1,44 @@
-"""Time limits: a call that waits must say how long it is willing to wait.
+"""Time limits: a call that waits must say how long it waits, and a handler that blocks
+must be bounded below the callers' patience.
 
-ACT201  call-without-timeout  a call waits for a reply with no time limit
+ACT201  call-without-timeout          a call waits for a reply with no time limit
+ACT202  handler-without-time-limit    a handler that blocks or waits is not time-limited
+ACT203  time-limit-without-headroom   a handler's time limit leaves its callers no headroom
 """
 
 from __future__ import annotations
 
-from typing import Iterator
+import fnmatch
+from typing import Dict, Iterator, List, Optional, Tuple
 
-from actorlint.diagnostics import Diagnostic
-from actorlint.model.facts import FileFacts, ProjectFacts, Timeout
-from actorlint.rules._context import target_phrase
-from actorlint.rules.base import FileRule
+from actorlint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location, Span
+from actorlint.model.facts import FileFacts, Handler, ProjectFacts, Site, Timeout
+from actorlint.rules._context import (
+    blocks_handler, handler_phrase, handler_sites, is_self_call, target_phrase,
+    waits_in_handler,
+)
+from actorlint.rules.base import FileRule, ProjectRule
 
-__all__ = ["CallWithoutTimeout"]
+__all__ = ["CallWithoutTimeout", "HandlerWithoutTimeLimit", "TimeLimitWithoutHeadroom"]
 
 _HOW = {
     Timeout.MISSING: "no time limit",
     Timeout.NONE: "no time limit (`timeout=None`)",
     Timeout.INFINITE: "no time limit (an infinite timeout)",
 }
+_RUNTIME_IMPORT = "from actorlint.runtime import time_limited\n"
+_TIME_LIMITED = "time_limited"
+# The handler an untargeted message (``ref.ask(msg)``) runs, per framework.
+_DEFAULT_HANDLERS = {"pykka": ("on_receive",), "thespian": ("receiveMessage", "receiveMsg_*")}
+
+
+def _seconds(value: float) -> str:
+    """A number of seconds as Python source: ``5.0``, ``0.5``."""
+    return repr(float(value))
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 class CallWithoutTimeout(FileRule):
@@ -68,6 +88,14 @@ class CallWithoutTimeout(FileRule):
         return inventory.ask({"sku": "A-1"}, timeout=5.0)
     ```
 
+    ## Fix safety
+    The fix adds `timeout=<call-timeout>` (or replaces `None` / an infinite timeout).
+    It is unsafe: a call that used to wait as long as it took now raises the framework's
+    time-out error (`pykka.Timeout`, `ray.exceptions.GetTimeoutError`; Thespian's `ask`
+    returns `None`) when the actor is slower than the limit. No fix is offered for waits
+    that cannot take a limit (`await`, proxy attribute assignment) or for calls that pass
+    `*args` / `**kwargs`.
+
     ## Options
     - `call-timeout`
 
@@ -79,6 +107,7 @@ class CallWithoutTimeout(FileRule):
     code = "ACT201"
     name = "call-without-timeout"
     summary = "A call waits for an actor's reply with no time limit"
+    fix_applicability = Applicability.UNSAFE
 
     def check(self, facts: FileFacts, project: ProjectFacts) -> Iterator[Diagnostic]:
         for site in project.sites.get(facts.path, ()):
@@ -87,5 +116,257 @@ class CallWithoutTimeout(FileRule):
             yield self.diagnostic(
                 facts.path, site.span,
                 f"`{site.label}` waits for {target_phrase(site.target)} with {_HOW[site.timeout]}",
-                statement_lines=site.statement_lines,
+                statement_lines=site.statement_lines, fix=self._fix(site),
             )
+
+    def _fix(self, site: Site) -> Optional[Fix]:
+        if site.edit is None:
+            return None
+        start, end, how = site.edit
+        seconds = _seconds(self.settings.call_timeout)
+        content = {"append": f", timeout={seconds}", "first": f"timeout={seconds}"}.get(how, seconds)
+        verb = "Set" if how == "replace" else "Add"
+        return Fix(f"{verb} `timeout={seconds}`", Applicability.UNSAFE, (Edit(start, end, content),))
+
+
+def counts_for_time_limit(site: Site, handler: Handler) -> bool:
+    """Whether a site is work that ACT101, ACT102 or ACT201 would report in the handler,
+    whatever time limit the call carries itself (the rules.md reading of ACT202)."""
+    if blocks_handler(site, handler):
+        return True
+    if site.kind != "call":
+        return False
+    if site.timeout in Timeout.UNBOUNDED:
+        return True
+    return waits_in_handler(site, handler) and not is_self_call(site, handler)
+
+
+class HandlerWithoutTimeLimit(FileRule):
+    """## What it does
+    Checks for actor handlers that block or wait (anything ACT101, ACT102 or ACT201
+    reports inside them, even calls that carry their own timeout) and are not bounded by
+    `actorlint.runtime.time_limited`.
+
+    ## Why is this bad?
+    Callers give up after their timeout, but the actor does not: a handler stuck on a
+    slow server or a library call that never returns keeps the actor busy, and every
+    message behind it times out too. The actor looks alive, so nothing restarts it.
+    Bounding the handler as a whole, below the callers' timeout, turns a stuck actor into
+    one failed request. Timeouts on the individual calls do not do this: their sum can
+    still outlast the caller.
+
+    `time_limited` satisfies this rule but does not silence ACT101/ACT102/ACT201 on the
+    calls inside the handler: they still hold the actor while they run.
+
+    With `require-time-limits = "all"`, every handler is reported until it is
+    time-limited (the field report's advice: default to time-limiting callbacks).
+
+    ## Example
+    ```python
+    import pykka
+    import requests
+
+
+    class PriceFeed(pykka.ThreadingActor):
+        def on_receive(self, message):
+            return requests.get(message["url"], timeout=3).json()
+    ```
+
+    Use instead:
+    ```python
+    import pykka
+    import requests
+
+    from actorlint.runtime import time_limited
+
+
+    class PriceFeed(pykka.ThreadingActor):
+        @time_limited(seconds=4.0)
+        def on_receive(self, message):
+            return requests.get(message["url"], timeout=3).json()
+    ```
+
+    ## Fix safety
+    The fix adds `@time_limited(seconds=<handler-time-limit>)` as the handler's innermost
+    decorator and `from actorlint.runtime import time_limited` after the module docstring
+    and `__future__` imports (or reuses an existing import). It is unsafe: a handler that
+    runs longer than the limit now raises `TimeLimitExceeded` (or returns `on_timeout`'s
+    value). No fix is offered when the module already binds the name `time_limited` to
+    something else.
+
+    ## Options
+    - `handler-time-limit`
+    - `require-time-limits`
+
+    ## References
+    - [actorlint runtime: time_limited](../runtime.md)
+    """
+
+    code = "ACT202"
+    name = "handler-without-time-limit"
+    summary = "A handler that blocks or waits is not bounded by a time limit"
+    fix_applicability = Applicability.UNSAFE
+
+    def check(self, facts: FileFacts, project: ProjectFacts) -> Iterator[Diagnostic]:
+        work: Dict[str, List[Site]] = {}
+        bounded = set()
+        for site, handler in handler_sites(project, facts.path):
+            if site.kind == "time_limit":
+                bounded.add(handler.method.qualname)
+            elif counts_for_time_limit(site, handler):
+                work.setdefault(handler.method.qualname, []).append(site)
+        require_all = self.settings.require_time_limits == "all"
+        for handler in project.handlers.values():
+            method = handler.method
+            if handler.actor.path != facts.path or method.time_limited or method.qualname in bounded:
+                continue
+            sites = work.get(method.qualname)
+            if sites:
+                first = min(sites, key=lambda s: (s.span.line, s.span.column))
+                reason = f" (`{first.label}` on line {first.span.line})"
+            elif require_all:
+                reason = ""
+            else:
+                continue
+            yield self.diagnostic(
+                facts.path, method.span,
+                f"{_capitalized(handler_phrase(handler))} has no time limit{reason}",
+                fix=self._fix(facts, handler),
+            )
+
+    def _fix(self, facts: FileFacts, handler: Handler) -> Optional[Fix]:
+        seconds = _seconds(self.settings.handler_time_limit)
+        method = handler.method
+        name = facts.time_limited_name
+        edits = []
+        if name is None:
+            if _TIME_LIMITED in facts.module_names:
+                return None  # the import would shadow the module's own `time_limited`
+            name = _TIME_LIMITED
+            edits.append(Edit(facts.import_offset, facts.import_offset, _RUNTIME_IMPORT))
+        edits.append(Edit(method.def_offset, method.def_offset,
+                          f"{method.indent}@{name}(seconds={seconds})\n"))
+        return Fix(f"Add `@time_limited(seconds={seconds})`", Applicability.UNSAFE, tuple(edits))
+
+
+class TimeLimitWithoutHeadroom(ProjectRule):
+    """## What it does
+    Checks for handlers whose `time_limited` seconds are more than `headroom` (default
+    0.8) times the smallest timeout their callers use anywhere in the checked tree.
+
+    ## Why is this bad?
+    A caller's timeout starts when it sends the message, not when the handler starts:
+    messages queued before it eat into it. A handler allowed to run as long as its
+    caller waits (or longer) times out *after* the caller has given up, so the caller
+    sees a bare time-out instead of the handler's own error, and the actor stays busy for
+    a reply nobody reads. Keep the handler's limit clearly below the callers' timeout: 4 s
+    against a 5 s caller.
+
+    Callers that pass no timeout do not count here (ACT201 reports them); "more than" is
+    strict, so 4.0 s against a 5.0 s caller at headroom 0.8 is fine.
+
+    ## Example
+    ```python
+    import pykka
+
+    from actorlint.runtime import time_limited
+
+
+    class Quotes(pykka.ThreadingActor):
+        @time_limited(seconds=5.0)
+        def on_receive(self, message):
+            return 1
+
+
+    def latest():
+        return Quotes.start().ask("latest", timeout=5.0)
+    ```
+
+    Use instead:
+    ```python
+    import pykka
+
+    from actorlint.runtime import time_limited
+
+
+    class Quotes(pykka.ThreadingActor):
+        @time_limited(seconds=4.0)
+        def on_receive(self, message):
+            return 1
+
+
+    def latest():
+        return Quotes.start().ask("latest", timeout=5.0)
+    ```
+
+    ## Options
+    - `headroom`
+
+    ## References
+    - [actorlint runtime: choosing a limit](../runtime.md)
+    """
+
+    code = "ACT203"
+    name = "time-limit-without-headroom"
+    summary = "A handler's time limit leaves its callers no headroom"
+
+    def check(self, project: ProjectFacts) -> Iterator[Diagnostic]:
+        callers = _timed_callers(project)
+        headroom = self.settings.headroom
+        for handler, seconds, span, path in _limits(project):
+            timed = [
+                (timeout, caller_path, site)
+                for timeout, caller_path, site in callers.get(handler.actor.qualname, ())
+                if _invokes(site, handler)
+            ]
+            if not timed:
+                continue
+            smallest, caller_path, caller = min(timed, key=lambda t: (t[0], t[1], t[2].span))
+            if seconds <= headroom * smallest:
+                continue
+            yield self.diagnostic(
+                path, span,
+                f"`time_limited(seconds={seconds:g})` on {handler_phrase(handler)} is more than "
+                f"{headroom:g} x the {smallest:g} s timeout its caller uses at "
+                f"{caller_path}:{caller.span.line}",
+                related=tuple(
+                    Location(p, s.span, f"caller waits {t:g} s") for t, p, s in sorted(
+                        timed, key=lambda t: (t[1], t[2].span))
+                ),
+            )
+
+
+def _timed_callers(project: ProjectFacts) -> Dict[str, List[Tuple[float, str, Site]]]:
+    """Per actor class: every call that waits for it with a numeric timeout."""
+    callers: Dict[str, List[Tuple[float, str, Site]]] = {}
+    for path, sites in project.sites.items():
+        for site in sites:
+            target = site.target
+            if site.kind == "call" and site.timeout_value is not None and target and target.actor:
+                callers.setdefault(target.actor, []).append((site.timeout_value, path, site))
+    return callers
+
+
+def _limits(project: ProjectFacts) -> Iterator[Tuple[Handler, float, Span, str]]:
+    """Handlers with a readable time limit: the decorator's, or the call form's inside."""
+    for handler in project.handlers.values():
+        method = handler.method
+        if method.time_limit is not None and method.time_limit_span is not None:
+            yield handler, method.time_limit, method.time_limit_span, handler.actor.path
+    for path, sites in project.sites.items():
+        for site in sites:
+            if site.kind == "time_limit" and site.timeout_value is not None and site.function:
+                handler = project.handlers.get(site.function)
+                if handler is not None:
+                    yield handler, site.timeout_value, site.span, path
+
+
+def _invokes(site: Site, handler: Handler) -> bool:
+    """Whether a call to the handler's actor runs this handler."""
+    method = site.target.method if site.target is not None else None
+    if method is not None:
+        return method == handler.method.name
+    if site.label != "ask":  # ``stop()``, ``ray.get`` on an unknown ref: no handler named
+        return False
+    patterns = _DEFAULT_HANDLERS.get(handler.actor.framework, ())
+    return any(fnmatch.fnmatchcase(handler.method.name, p) for p in patterns)
