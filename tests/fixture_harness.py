@@ -62,6 +62,32 @@ def codes_under_test(paths: Iterable[Path], expected: Expectation) -> Tuple[str,
     return tuple(sorted(codes))
 
 
+CONFIG_LINE = "# config:"
+
+
+def fixture_settings(paths: Iterable[Path], root: Path, expected: Expectation) -> Settings:
+    """Settings for a fixture: its rules under test, plus any ``# config: key = value``
+    lines at the top of its files (TOML, as in ``[tool.actorlint]``)."""
+    try:
+        import tomllib
+    except ImportError:  # Python < 3.11
+        import tomli as tomllib
+    from actorlint.config import CONFIG_KEYS
+
+    paths = list(paths)
+    snippets = []
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines()[:5]:
+            if line.startswith(CONFIG_LINE):
+                snippets.append(line[len(CONFIG_LINE):].strip())
+    values = {
+        key.replace("-", "_"): CONFIG_KEYS[key].check(raw)
+        for key, raw in tomllib.loads("\n".join(snippets)).items()
+    }
+    relative = [p.relative_to(root) if p.is_absolute() and root in p.parents else p for p in paths]
+    return Settings(root=root, select=codes_under_test(relative, expected), **values)
+
+
 def lint(paths: Iterable[Path], root: Path, settings: Settings = None, workers: int = 1) -> Expectation:
     """Run the linter; return the (path relative to root, line, code) triples it reports."""
     settings = settings or Settings(root=root)

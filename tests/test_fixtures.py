@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 import importlib.util
 import sys
 from pathlib import Path
 
 import pytest
 
-from actorlint.config import Settings
-from tests.fixture_harness import FIXTURES, codes_under_test, expected_for, lint
+from tests.fixture_harness import FIXTURES, expected_for, fixture_settings, lint
 
 SINGLE_FILES = sorted(
     p for p in FIXTURES.glob("ACT*.py") if not p.name.endswith(".fixed.py")
@@ -21,7 +21,7 @@ PROJECTS = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name.startsw
 @pytest.mark.parametrize("fixture", SINGLE_FILES, ids=lambda p: p.name)
 def test_single_file_fixture(fixture: Path) -> None:
     expected = expected_for([fixture], FIXTURES)
-    settings = Settings(root=FIXTURES, select=codes_under_test([fixture], expected))
+    settings = fixture_settings([fixture], FIXTURES, expected)
     assert lint([fixture], FIXTURES, settings) == expected
 
 
@@ -29,7 +29,8 @@ def test_single_file_fixture(fixture: Path) -> None:
 def test_project_fixture(project: Path) -> None:
     files = sorted(project.rglob("*.py"))
     expected = expected_for(files, project)
-    settings = Settings(root=project, select=codes_under_test([project.relative_to(FIXTURES)], expected))
+    settings = fixture_settings(files, FIXTURES, expected)
+    settings = replace(settings, root=project)
     assert lint(files, project, settings) == expected
 
 
