@@ -274,6 +274,11 @@ def fix_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1,
                                f"{change.source.encoding}: {error.reason}")
                 blocked.add(index)
                 continue
+            if source_from_bytes(data).text != text:
+                refused.append(f"{change.job.display_path}: fixes would change how the file "
+                               "decodes (coding cookie) and were not applied (please report this)")
+                blocked.add(index)
+                continue
             if not parses(text):
                 refused.append(f"{change.job.display_path}: fixes would leave the file "
                                "unparsable and were not applied (please report this)")

@@ -848,7 +848,7 @@ def collect(
             if method.limiter is not None:
                 wanted.append(method.limiter)
     first_statements = _leading_statements(module)
-    wanted.extend(first_statements)
+    wanted.extend(first_statements or module.body[:1])
 
     spans = node_spans(module, wanted) if wanted else {}
     offsets = _LineOffsets(source if source is not None else module.code)
@@ -871,7 +871,7 @@ def collect(
         ray_remote_classes=tuple(dict.fromkeys(ray_remote_classes)),
         time_limited_name=_name_for(imports, TIME_LIMITERS),
         module_names=frozenset(visitor.module_scope.bindings),
-        import_offset=offsets.after(spans[id(first_statements[-1])]) if first_statements else 0,
+        import_offset=_import_offset(first_statements, module, spans, offsets),
     )
 
 
@@ -935,6 +935,17 @@ def _leading_statements(module: cst.Module) -> List[cst.CSTNode]:
             break
         leading.append(statement)
     return leading
+
+
+def _import_offset(leading: List[cst.CSTNode], module: cst.Module, spans: Dict[int, Span],
+                   offsets: "_LineOffsets") -> int:
+    """Where an added import goes: after the docstring and ``__future__`` imports, else
+    at the first statement's line, below the shebang, coding cookie and header comments."""
+    if leading:
+        return offsets.after(spans[id(leading[-1])])
+    if module.body and id(module.body[0]) in spans:
+        return offsets.line_start_and_indent(spans[id(module.body[0])].line)[0]
+    return len(offsets.text)
 
 
 def _name_for(imports: Dict[str, str], qualnames: frozenset) -> Optional[str]:
