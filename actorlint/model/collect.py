@@ -38,6 +38,12 @@ _BUILTIN_NAMES = frozenset(dir(builtins))
 _NEWLINE = re.compile(r"\r\n?|\n")
 _CONSTANT_NAMES = {"None": Const(None), "True": Const(True), "False": Const(False)}
 _INFINITE_QUALS = frozenset({"math.inf", "numpy.inf", "float.inf"})
+_TIMEDELTA = "datetime.timedelta"
+# timedelta's parameters in positional order, with their length in seconds.
+_TIMEDELTA_FIELDS = (
+    ("days", 86400.0), ("seconds", 1.0), ("microseconds", 1e-6), ("milliseconds", 1e-3),
+    ("minutes", 60.0), ("hours", 3600.0), ("weeks", 604800.0),
+)
 _STATIC_DECORATORS = frozenset({"builtins.staticmethod", "builtins.classmethod"})
 # Roles a call's target can name an actor through.
 _TARGET_ROLES = frozenset({
@@ -631,10 +637,9 @@ class _Evaluator:
         fields: dict = {"timeout": state}
         argument = _find_arg(node, param) if param is not None else None
         if state == Timeout.GIVEN and argument is not None:
-            value = self.value_of(argument, scope)
-            if isinstance(value, Const) and isinstance(value.value, (int, float)) \
-                    and not isinstance(value.value, bool):
-                fields["timeout_value"] = float(value.value)
+            seconds = self.seconds_of(argument, scope)
+            if seconds is not None:
+                fields["timeout_value"] = seconds
         elif state in (Timeout.NONE, Timeout.INFINITE) and argument is not None:
             fields["edit"] = ("replace", argument)
         elif state == Timeout.MISSING and param is not None and not any(a.star for a in node.args):
@@ -649,10 +654,25 @@ class _Evaluator:
         if argument is None:
             return None
         value = self.value_of(argument, scope)
-        if isinstance(value, Const) and isinstance(value.value, (int, float)) \
-                and not isinstance(value.value, bool):
-            return float(value.value)
+        if _is_number(value):
+            return float(value.value)  # type: ignore[union-attr]
+        if isinstance(argument, cst.Call) and not any(arg.star for arg in argument.args) \
+                and self.value_of(argument.func, scope) == Qual(_TIMEDELTA):
+            return self._timedelta_seconds(argument, scope)
         return None
+
+    def _timedelta_seconds(self, node: cst.Call, scope: _Scope) -> Optional[float]:
+        """``timedelta(seconds=5)`` and friends, in seconds (Thespian takes timedeltas)."""
+        total = 0.0
+        for index, (name, scale) in enumerate(_TIMEDELTA_FIELDS):
+            argument = _find_arg(node, Param(name, index))
+            if argument is None:
+                continue
+            value = self.value_of(argument, scope)
+            if not _is_number(value):
+                return None
+            total += float(value.value) * scale  # type: ignore[union-attr]
+        return total
 
     def _timeout(self, node: cst.Call, param: Optional[Param], scope: _Scope) -> str:
         if param is None:
@@ -734,6 +754,11 @@ class _Evaluator:
                 "gate": value,
             }
         return None
+
+
+def _is_number(value: Value) -> bool:
+    return isinstance(value, Const) and isinstance(value.value, (int, float)) \
+        and not isinstance(value.value, bool)
 
 
 def _actor(handle: Optional[Handle]) -> Optional[str]:
