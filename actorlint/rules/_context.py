@@ -8,7 +8,10 @@ from typing import Iterator, Optional, Tuple
 from actorlint.model.facts import Handler, HandleFact, ProjectFacts, Site
 from actorlint.model.frameworks import FRAMEWORKS
 
-__all__ = ["handler_sites", "short_name", "target_phrase", "waits_in_handler"]
+__all__ = [
+    "blocks_handler", "capitalized", "handler_phrase", "handler_sites", "is_self_call",
+    "short_name", "target_phrase", "waits_in_handler",
+]
 
 
 def short_name(qualname: str) -> str:
@@ -48,6 +51,11 @@ def blocks_handler(site: Site, handler: Handler) -> bool:
     if site.kind != "blocking" or FRAMEWORKS[handler.actor.framework].task_queue:
         return False
     return handler.method.is_async or not site.async_only
+
+
+def capitalized(text: str) -> str:
+    """``text`` with its first letter upper-cased (the rest untouched)."""
+    return text[:1].upper() + text[1:]
 
 
 def target_phrase(target: Optional[HandleFact]) -> str:

@@ -14,15 +14,12 @@ from actorlint.diagnostics import Diagnostic
 from actorlint.model.blocking import CATEGORIES
 from actorlint.model.facts import FileFacts, ProjectFacts
 from actorlint.rules._context import (
-    blocks_handler, handler_phrase, handler_sites, is_self_call, target_phrase, waits_in_handler,
+    blocks_handler, capitalized, handler_phrase, handler_sites, is_self_call, target_phrase,
+    waits_in_handler,
 )
 from actorlint.rules.base import FileRule
 
 __all__ = ["BlockingCallInHandler", "SelfCallDeadlock", "SyncCallInHandler"]
-
-
-def _capitalized(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 class BlockingCallInHandler(FileRule):
@@ -165,7 +162,7 @@ class SyncCallInHandler(FileRule):
                 continue
             yield self.diagnostic(
                 facts.path, site.span,
-                f"{_capitalized(handler_phrase(handler))} waits for {target_phrase(site.target)} "
+                f"{capitalized(handler_phrase(handler))} waits for {target_phrase(site.target)} "
                 f"with `{site.label}`",
                 statement_lines=site.statement_lines,
             )
@@ -224,7 +221,7 @@ class SelfCallDeadlock(FileRule):
                 continue
             yield self.diagnostic(
                 facts.path, site.span,
-                f"{_capitalized(handler_phrase(handler))} waits for its own actor with "
+                f"{capitalized(handler_phrase(handler))} waits for its own actor with "
                 f"`{site.label}`: the reply cannot come before the handler returns",
                 statement_lines=site.statement_lines,
             )

@@ -14,7 +14,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 from actorlint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location, Span
 from actorlint.model.facts import FileFacts, Handler, ProjectFacts, Site, Timeout
 from actorlint.rules._context import (
-    blocks_handler, handler_phrase, handler_sites, is_self_call, target_phrase,
+    blocks_handler, capitalized, handler_phrase, handler_sites, is_self_call, target_phrase,
     waits_in_handler,
 )
 from actorlint.rules.base import FileRule, ProjectRule
@@ -35,10 +35,6 @@ _DEFAULT_HANDLERS = {"pykka": ("on_receive",), "thespian": ("receiveMessage", "r
 def _seconds(value: float) -> str:
     """A number of seconds as Python source: ``5.0``, ``0.5``."""
     return repr(float(value))
-
-
-def _capitalized(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 class CallWithoutTimeout(FileRule):
@@ -230,7 +226,7 @@ class HandlerWithoutTimeLimit(FileRule):
                 continue
             yield self.diagnostic(
                 facts.path, method.span,
-                f"{_capitalized(handler_phrase(handler))} has no time limit{reason}",
+                f"{capitalized(handler_phrase(handler))} has no time limit{reason}",
                 fix=self._fix(facts, handler),
             )
 
