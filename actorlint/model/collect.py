@@ -16,6 +16,7 @@ from __future__ import annotations
 import builtins
 import math
 import re
+from dataclasses import replace
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 import libcst as cst
@@ -58,7 +59,7 @@ class _Scope:
 
     __slots__ = (
         "kind", "qualname", "parent", "bindings", "globals", "nonlocals", "cls",
-        "self_name", "is_async", "star_import",
+        "self_name", "is_async", "star_import", "iterations",
     )
 
     def __init__(self, kind: str, qualname: str, parent: Optional["_Scope"]) -> None:
@@ -73,6 +74,8 @@ class _Scope:
         self.self_name: Optional[str] = None
         self.is_async = False
         self.star_import = False
+        # ``for target in iterable`` loops of this scope, for following replies.
+        self.iterations: List[Tuple[cst.BaseExpression, cst.BaseExpression]] = []
 
 
 class _ClassInfo:
@@ -93,15 +96,21 @@ class _ClassInfo:
 class _Candidate:
     """A node that may become a site, with the scope and statement it stands in."""
 
-    __slots__ = ("kind", "node", "scope", "statement", "dropped")
+    __slots__ = ("kind", "node", "scope", "statement", "dropped", "guards", "loop")
 
     def __init__(self, kind: str, node: cst.CSTNode, scope: _Scope,
-                 statement: Optional[cst.CSTNode], dropped: bool) -> None:
+                 statement: Optional[cst.CSTNode], dropped: bool,
+                 guards: Tuple[cst.BaseExpression, ...], loop: Optional[cst.CSTNode]) -> None:
         self.kind = kind
         self.node = node
         self.scope = scope
         self.statement = statement
         self.dropped = dropped
+        # Expressions whose value decides whether this node runs: enclosing if/while/
+        # ternary tests, left operands of and/or, asserts and early-exit tests before it.
+        self.guards = guards
+        # The innermost loop of the same function around the node, if any.
+        self.loop = loop
 
 
 class _Visitor(cst.CSTVisitor):
@@ -118,6 +127,11 @@ class _Visitor(cst.CSTVisitor):
         # Decorated functions: qualname -> (decorator expressions, scope they run in).
         self.decorated: Dict[str, Tuple[List[cst.BaseExpression], _Scope]] = {}
         self.statements: List[cst.CSTNode] = []
+        # Guard tests around the current node, and per enclosing block the tests that
+        # earlier statements of the block made binding (asserts, ``if not x: return``).
+        self.guards: List[cst.BaseExpression] = []
+        self.block_guards: List[List[cst.BaseExpression]] = [[]]
+        self.loops: List[cst.CSTNode] = []
         self.dropped: Set[int] = set()
 
     # -- scopes ------------------------------------------------------------------------
@@ -187,9 +201,54 @@ class _Visitor(cst.CSTVisitor):
 
     def _candidate(self, kind: str, node: cst.CSTNode) -> None:
         statement = self.statements[-1] if self.statements else None
-        self.candidates.append(
-            _Candidate(kind, node, self.scope, statement, id(node) in self.dropped)
-        )
+        guards = tuple(self.guards) + tuple(g for block in self.block_guards for g in block)
+        self.candidates.append(_Candidate(
+            kind, node, self.scope, statement, id(node) in self.dropped, guards,
+            self.loops[-1] if self.loops else None,
+        ))
+
+    # -- guards ------------------------------------------------------------------------
+    def _guarded(self, test: cst.BaseExpression, *parts: Optional[cst.CSTNode]) -> None:
+        self.guards.append(test)
+        for part in parts:
+            if part is not None:
+                part.visit(self)
+        self.guards.pop()
+
+    def visit_If(self, node: cst.If) -> bool:
+        node.test.visit(self)
+        self._guarded(node.test, node.body, node.orelse)
+        if node.orelse is None and _ends_with_exit(node.body):
+            self.block_guards[-1].append(node.test)  # ``if not ok: return`` guards the rest
+        return False
+
+    def visit_While(self, node: cst.While) -> bool:
+        node.test.visit(self)
+        self.loops.append(node)
+        self._guarded(node.test, node.body)
+        self.loops.pop()
+        if node.orelse is not None:
+            node.orelse.visit(self)
+        return False
+
+    def visit_IfExp(self, node: cst.IfExp) -> bool:
+        node.test.visit(self)
+        self._guarded(node.test, node.body, node.orelse)
+        return False
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> bool:
+        node.left.visit(self)
+        self._guarded(node.left, node.right)
+        return False
+
+    def leave_Assert(self, original_node: cst.Assert) -> None:
+        self.block_guards[-1].append(original_node.test)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.block_guards.append([])
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self.block_guards.pop()
 
     # -- imports -----------------------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> bool:
@@ -276,9 +335,16 @@ class _Visitor(cst.CSTVisitor):
             if positional and not is_static:
                 scope.self_name = positional[0].name.value
         self._bind_params(node.params, scope)
-        node.body.visit(self)
+        self._visit_body_afresh(node.body)
         self._pop()
         return False
+
+    def _visit_body_afresh(self, body: cst.CSTNode) -> None:
+        """Visit a function body: guards and loops around the ``def`` do not run with it."""
+        saved = (self.guards, self.block_guards, self.loops)
+        self.guards, self.block_guards, self.loops = [], [[]], []
+        body.visit(self)
+        self.guards, self.block_guards, self.loops = saved
 
     def _bind_params(self, params: cst.Parameters, scope: _Scope) -> None:
         every = [*params.posonly_params, *params.params, *params.kwonly_params]
@@ -296,7 +362,7 @@ class _Visitor(cst.CSTVisitor):
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         scope = self._push("lambda", "<lambda>")
         self._bind_params(node.params, scope)
-        node.body.visit(self)
+        self._visit_body_afresh(node.body)
         self._pop()
         return False
 
@@ -337,8 +403,17 @@ class _Visitor(cst.CSTVisitor):
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._bind_target(node.target, node.value)
 
-    def visit_For(self, node: cst.For) -> None:
+    def visit_For(self, node: cst.For) -> bool:
         self._bind_target(node.target, None)
+        self.scope.iterations.append((node.target, node.iter))
+        node.target.visit(self)
+        node.iter.visit(self)
+        self.loops.append(node)
+        node.body.visit(self)
+        self.loops.pop()
+        if node.orelse is not None:
+            node.orelse.visit(self)
+        return False
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None:
@@ -368,6 +443,17 @@ class _Visitor(cst.CSTVisitor):
         self._candidate("await", node)
 
 
+def _ends_with_exit(body: cst.BaseSuite) -> bool:
+    """Whether a block always leaves its enclosing block (return, raise, continue, break)."""
+    statements = body.body if isinstance(body, (cst.IndentedBlock, cst.SimpleStatementSuite)) else ()
+    if not statements:
+        return False
+    last = statements[-1]
+    small = last.body if isinstance(last, cst.SimpleStatementLine) else (
+        [last] if isinstance(body, cst.SimpleStatementSuite) else [])
+    return bool(small) and isinstance(small[-1], (cst.Return, cst.Raise, cst.Continue, cst.Break))
+
+
 def _dotted(node: Optional[cst.BaseExpression]) -> Optional[str]:
     if isinstance(node, cst.Name):
         return node.value
@@ -388,12 +474,14 @@ def _simple_name(node: cst.BaseExpression) -> Optional[str]:
 class _PendingSite:
     """A site found during evaluation, waiting for its positions."""
 
-    __slots__ = ("fields", "node", "statement")
+    __slots__ = ("fields", "node", "statement", "candidate")
 
-    def __init__(self, fields: dict, node: cst.CSTNode, statement: Optional[cst.CSTNode]) -> None:
+    def __init__(self, fields: dict, node: cst.CSTNode, statement: Optional[cst.CSTNode],
+                 candidate: "_Candidate") -> None:
         self.fields = fields
         self.node = node
         self.statement = statement
+        self.candidate = candidate
 
 
 class _Evaluator:
@@ -426,7 +514,9 @@ class _Evaluator:
     def _compute(self, node: cst.BaseExpression, scope: _Scope) -> Value:
         if isinstance(node, cst.Name):
             constant = _CONSTANT_NAMES.get(node.value)
-            return constant if constant is not None else self.lookup(node.value, scope)
+            if constant is not None:
+                return constant
+            return _named(self.lookup(node.value, scope), node.value)
         if isinstance(node, cst.Attribute):
             return self.attribute(self.value_of(node.value, scope), node.attr.value)
         if isinstance(node, cst.Call):
@@ -480,17 +570,17 @@ class _Evaluator:
         if isinstance(base, Handle):
             member = MEMBERS.get((base.role, attr)) or MEMBERS.get((base.role, "*"))
             if member is not None and member.attribute and member.result:
-                return Handle(member.result, base.actor, base.is_self, attr)
+                return Handle(member.result, base.actor, base.is_self, attr, base.origin)
             return UNKNOWN
         if isinstance(base, SelfRef):
             info = self._class_by_name.get(base.cls)
             if info is not None:
                 bindings = info.attr_bindings.get(attr) or info.scope.bindings.get(attr)
                 if bindings is not None:
-                    return self._agree(bindings)
+                    return _named(self._agree(bindings), f"self.{attr}")
             for (_, name), member in SELF_MEMBERS.items():
                 if name == attr and member.attribute and member.result:
-                    return Handle(member.result, base.cls, True)
+                    return Handle(member.result, base.cls, True, origin="self")
         return UNKNOWN
 
     # -- calls -------------------------------------------------------------------------
@@ -590,8 +680,8 @@ class _Evaluator:
                 if not isinstance(value, Const):
                     return UNKNOWN, None
                 if value.value == literal:
-                    result = Handle(member.nowait_result, _actor(handle), _is_self(handle)) \
-                        if member.nowait_result else UNKNOWN
+                    result = Handle(member.nowait_result, _actor(handle), _is_self(handle),
+                                    origin=_origin(handle)) if member.nowait_result else UNKNOWN
                     return result, None
         result: Value = UNKNOWN
         if member.class_arg is not None:
@@ -603,10 +693,10 @@ class _Evaluator:
                 result = cls
         elif member.current_actor and member.result:
             cls = _enclosing_class(scope)
-            result = Handle(member.result, cls, cls is not None)
+            result = Handle(member.result, cls, cls is not None, origin="self" if cls else None)
         elif member.result:
             method = handle.member if handle is not None and member.implicit_cast else None
-            result = Handle(member.result, _actor(handle), _is_self(handle), method)
+            result = Handle(member.result, _actor(handle), _is_self(handle), method, _origin(handle))
         site: Optional[dict] = None
         target = handle
         if member.target_arg is not None:
@@ -621,7 +711,7 @@ class _Evaluator:
                 (member.label.split(".", 1)[0] if "." in member.label else None)
             site = {
                 "kind": kind,
-                "label": member.label,
+                "label": _label(member.label, handle),
                 "framework": framework or (framework_of_role(target.role) if target else None),
                 "target": target,
                 "implicit": member.site is None,
@@ -756,9 +846,36 @@ class _Evaluator:
         return None
 
 
+_MEMBER_LABELS = {"get": "{}().get", "proxy call": "{}()", "remote": "{}.remote()", "defer": "{}.defer()"}
+
+
+def _label(label: str, handle: Optional[Handle]) -> str:
+    """How a message names the API it uses: ``balance().get`` rather than ``get``."""
+    template = _MEMBER_LABELS.get(label)
+    if template is not None and handle is not None and handle.member:
+        return template.format(handle.member)
+    return label
+
+
 def _is_number(value: Value) -> bool:
     return isinstance(value, Const) and isinstance(value.value, (int, float)) \
         and not isinstance(value.value, bool)
+
+
+# Roles that name an actor themselves; futures and ObjectRefs keep the origin of the
+# handle they came from.
+_NAMED_ROLES = frozenset({"pykka.ref", "pykka.proxy", "ray.handle", "thespian.address"})
+
+
+def _named(value: Value, name: str) -> Value:
+    """A handle read through a name gets that name as its origin, unless it has one."""
+    if isinstance(value, Handle) and value.origin is None and value.role in _NAMED_ROLES:
+        return replace(value, origin=name)
+    return value
+
+
+def _origin(handle: Optional[Handle]) -> Optional[str]:
+    return handle.origin if handle is not None else None
 
 
 def _actor(handle: Optional[Handle]) -> Optional[str]:
@@ -794,7 +911,7 @@ def _requirement(handle: Optional[Handle]) -> Tuple[Tuple[str, str], ...]:
 def _handle_fact(handle: Optional[Handle]) -> Optional[HandleFact]:
     if handle is None:
         return None
-    return HandleFact(handle.role, handle.actor, handle.is_self, handle.member)
+    return HandleFact(handle.role, handle.actor, handle.is_self, handle.member, handle.origin)
 
 
 def _enclosing_class(scope: _Scope) -> Optional[str]:
@@ -845,7 +962,7 @@ def collect(
             fields = evaluator.setattr_site(node, scope)
         if fields is not None:
             fields["function"] = _function_of(scope)
-            pending.append(_PendingSite(fields, node, candidate.statement))
+            pending.append(_PendingSite(fields, node, candidate.statement, candidate))
 
     wanted: List[cst.CSTNode] = []
     for site in pending:
@@ -877,7 +994,7 @@ def collect(
 
     spans = node_spans(module, wanted) if wanted else {}
     offsets = _LineOffsets(source if source is not None else module.code)
-    sites = tuple(_finish_site(site, spans, offsets) for site in pending)
+    sites = tuple(_finish_site(index, site, spans, offsets) for index, site in enumerate(pending))
     classes = tuple(
         ClassFact(
             qualname=info.qualname, name=info.node.name.value, span=spans[id(info.node.name)],
@@ -894,10 +1011,107 @@ def collect(
     return FileFacts(
         path=path, module=module_name, classes=classes, sites=sites, imports=imports,
         ray_remote_classes=tuple(dict.fromkeys(ray_remote_classes)),
+        dependencies=tuple(_dependencies(pending)),
         time_limited_name=_name_for(imports, TIME_LIMITERS),
         module_names=frozenset(visitor.module_scope.bindings),
         import_offset=_import_offset(first_statements, module, spans, offsets),
     )
+
+
+def _dependencies(pending: List[_PendingSite]) -> List[Tuple[int, int, str]]:
+    """Within each function: which call's reply decides, or goes into, a later message to
+    the same handle (style.md rule 13: judged once the whole function is seen)."""
+    by_function: Dict[int, List[int]] = {}
+    for index, site in enumerate(pending):
+        target = site.fields.get("target")
+        if isinstance(target, Handle) and target.origin is not None and site.fields["kind"] in ("call", "cast"):
+            by_function.setdefault(id(_function_scope(site.candidate.scope)), []).append(index)
+    found: List[Tuple[int, int, str]] = []
+    for indices in by_function.values():
+        if len(indices) < 2:
+            continue
+        function = _function_scope(pending[indices[0]].candidate.scope)
+        for position, first in enumerate(indices):
+            check = pending[first]
+            if check.fields["kind"] != "call":
+                continue
+            origin = check.fields["target"].origin
+            reply = check.node  # the call (or await) expression is the reply
+            tainted = _tainted_names(function, reply)
+            for second in indices[position + 1:]:
+                act = pending[second]
+                if act.fields["target"].origin != origin:
+                    continue
+                if any(_mentions(guard, reply, tainted) for guard in act.candidate.guards):
+                    found.append((first, second, "guard"))
+                if any(_mentions(argument, reply, tainted) for argument in _message_arguments(act.node)):
+                    found.append((first, second, "argument"))
+    return found
+
+
+def _function_scope(scope: _Scope) -> _Scope:
+    while scope.kind not in ("function", "lambda", "module") and scope.parent is not None:
+        scope = scope.parent
+    return scope
+
+
+def _message_arguments(node: cst.CSTNode) -> List[cst.BaseExpression]:
+    """The argument expressions a message site sends: its own and those of the calls it
+    is chained on (``proxy.m(x).get()`` sends ``x``; ``ray.get(h.m.remote(x))`` too)."""
+    if isinstance(node, cst.Await):
+        node = node.expression
+    arguments: List[cst.BaseExpression] = []
+    while isinstance(node, (cst.Call, cst.Attribute)):
+        if isinstance(node, cst.Call):
+            arguments.extend(arg.value for arg in node.args)
+            node = node.func
+        else:
+            node = node.value
+    return arguments
+
+
+def _mentions(expression: cst.CSTNode, reply: cst.CSTNode, names: Set[str]) -> bool:
+    """Whether an expression contains the reply itself or reads a name derived from it."""
+    stack = [expression]
+    while stack:
+        node = stack.pop()
+        if node is reply or (isinstance(node, cst.Name) and node.value in names):
+            return True
+        if isinstance(node, (cst.Lambda, cst.FunctionDef)):
+            continue
+        stack.extend(node.children)
+    return False
+
+
+def _tainted_names(function: _Scope, reply: cst.CSTNode) -> Set[str]:
+    """Local names of a function whose value derives from the reply (assignments, loops)."""
+    names: Set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, bindings in function.bindings.items():
+            if name in names:
+                continue
+            for binding in bindings:
+                if isinstance(binding, tuple) and _mentions(binding[0], reply, names):
+                    names.add(name)
+                    changed = True
+                    break
+        for target, iterable in function.iterations:
+            if _mentions(iterable, reply, names):
+                for node in _target_names(target):
+                    if node not in names:
+                        names.add(node)
+                        changed = True
+    return names
+
+
+def _target_names(target: cst.BaseExpression) -> List[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [name for element in target.elements for name in _target_names(element.value)]
+    return []
 
 
 def _callee(expression: cst.BaseExpression) -> cst.BaseExpression:
@@ -1014,7 +1228,8 @@ def _qualname_of(value: Value) -> str:
     return value.name if isinstance(value, Qual) else ""
 
 
-def _finish_site(pending: _PendingSite, spans: Dict[int, Span], offsets: _LineOffsets) -> Site:
+def _finish_site(index: int, pending: _PendingSite, spans: Dict[int, Span],
+                 offsets: _LineOffsets) -> Site:
     fields = dict(pending.fields)
     span = spans[id(pending.node)]
     statement_lines: Tuple[int, ...] = ()
@@ -1036,6 +1251,7 @@ def _finish_site(pending: _PendingSite, spans: Dict[int, Span], offsets: _LineOf
             end = offsets.offset(where.end_line, where.end_column)
             fields["edit"] = (end, end, how) if how == "append" else (start, end, how)
     return Site(
+        id=index,
         span=span,
         statement_lines=statement_lines,
         target=_handle_fact(target),

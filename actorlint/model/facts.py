@@ -48,6 +48,8 @@ class HandleFact:
     is_self: bool = False
     # The handler method the message invokes (``proxy.m()``, ``h.m.remote()``), when known.
     method: Optional[str] = None
+    # The handle as the code names it (``ref``, ``self.seats``); same origin, same actor.
+    origin: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class Site:
     label: str
     span: Span
     function: Optional[str]
+    # This site's number in its file, for dependencies between sites.
+    id: int = 0
     statement_lines: Tuple[int, ...] = ()
     framework: Optional[str] = None
     target: Optional[HandleFact] = None
@@ -128,6 +132,10 @@ class FileFacts:
     # and the offset after the docstring and ``__future__`` imports where an import goes.
     time_limited_name: Optional[str] = None
     import_offset: int = 0
+    # (checking site id, acting site id, how): the reply of the first call decides
+    # whether the second runs ("guard") or goes into its arguments ("argument"), both in
+    # one function and to the same handle.
+    dependencies: Tuple[Tuple[int, int, str], ...] = ()
     # Every name bound at module level (an added import must not shadow one of them).
     module_names: FrozenSet[str] = frozenset()
     # Classes turned into Ray actors by ``ray.remote(Cls)`` in this file.

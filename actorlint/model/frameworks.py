@@ -139,6 +139,7 @@ MEMBERS: Mapping[Tuple[str, str], Member] = {
         site="call", label="stop", timeout=_TIMEOUT_KW,
         nowait=_BLOCK_FALSE, nowait_result="pykka.future",
     ),
+    ("pykka.proxy", "actor_ref"): Member(result="pykka.ref", attribute=True),
     ("pykka.proxy", "*"): Member(result="pykka.proxy_member", attribute=True),
     ("pykka.proxy_member", "defer"): Member(site="cast", label="defer"),
     ("pykka.proxy_member", "get"): Member(site="call", label="get", timeout=_TIMEOUT_KW),

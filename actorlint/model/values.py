@@ -43,6 +43,9 @@ class Handle:
     actor: Optional[str] = None
     is_self: bool = False
     member: Optional[str] = None
+    # Which handle this is, as the code names it (``ref``, ``self.seats``), carried on to
+    # the proxies, futures and refs made from it; None for an unnamed one (a new actor).
+    origin: Optional[str] = None
 
 
 @dataclass(frozen=True)

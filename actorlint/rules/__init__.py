@@ -6,7 +6,9 @@ from typing import Dict, List, Type
 
 from actorlint.rules.base import FileRule, ProjectRule, Rule
 from actorlint.rules.blocking import BlockingCallInHandler, SelfCallDeadlock, SyncCallInHandler
+from actorlint.rules.call_cast import MixedCallAndCast
 from actorlint.rules.parse_errors import UnreadableFile
+from actorlint.rules.races import CheckThenAct, ReadModifyWrite
 from actorlint.rules.time_limits import (
     CallWithoutTimeout, HandlerWithoutTimeLimit, TimeLimitWithoutHeadroom,
 )
@@ -21,6 +23,9 @@ ALL_RULES: List[Type[Rule]] = [
     CallWithoutTimeout,
     HandlerWithoutTimeLimit,
     TimeLimitWithoutHeadroom,
+    MixedCallAndCast,
+    CheckThenAct,
+    ReadModifyWrite,
 ]
 
 

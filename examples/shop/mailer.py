@@ -46,3 +46,26 @@ class MailService:
 
     def close(self):
         self.mailer.stop(timeout=30)
+
+
+class SplitMailService:
+    """The fix: receipts (callers wait) and newsletters (fire-and-forget) get their own
+    mailer actors, so a burst of newsletters never delays a receipt."""
+
+    def __init__(self, host="localhost"):
+        self.receipts = ReceiptMailer.start(host)
+        self.newsletters = NewsletterMailer.start(host)
+
+    def send_receipt(self, to, subject, body):
+        return self.receipts.ask({"to": to, "subject": subject, "body": body}, timeout=15)
+
+    def send_newsletter(self, to, subject, body):
+        self.newsletters.tell({"to": to, "subject": subject, "body": body})
+
+
+class ReceiptMailer(Mailer):
+    """Only ever asked."""
+
+
+class NewsletterMailer(Mailer):
+    """Only ever told."""

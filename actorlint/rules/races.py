@@ -1,0 +1,197 @@
+"""Races across messages: a decision or a value taken from one reply and acted on in a
+later message to the same actor, while other senders can change the actor in between.
+
+ACT501  check-then-act     a call's reply guards a later message to the same actor
+ACT502  read-modify-write  a call's reply builds the argument of a later message to it
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Iterator, Tuple
+
+from actorlint.diagnostics import Diagnostic, Location
+from actorlint.model.facts import FileFacts, ProjectFacts, Site
+from actorlint.rules._context import target_phrase
+from actorlint.rules.base import FileRule
+
+__all__ = ["CheckThenAct", "ReadModifyWrite"]
+
+
+def _pairs(facts: FileFacts, project: ProjectFacts, how: str) -> Iterator[Tuple[Site, Site]]:
+    """(check, act) pairs of one kind whose sites survived resolution and address the
+    same actor; the first act for each check."""
+    kept: Dict[int, Site] = {site.id: site for site in project.sites.get(facts.path, ())}
+    seen = set()
+    for first, second, kind in facts.dependencies:
+        if kind != how or first in seen or first not in kept or second not in kept:
+            continue
+        check, act = kept[first], kept[second]
+        if check.target is None or act.target is None or check.target.actor != act.target.actor:
+            continue
+        seen.add(first)
+        yield check, act
+
+
+class CheckThenAct(FileRule):
+    """## What it does
+    Checks for functions that ask an actor something and, depending on the reply, send
+    the same actor another message: the reply guards the second message (an `if`,
+    `elif` or `while` test, a ternary, an `assert`, the left side of `and`/`or`, or an
+    early `return`/`raise`/`continue` on it).
+
+    ## Why is this bad?
+    The actor answers one message at a time, but between your two messages other senders
+    get their turn. The seat that was free when you asked can be taken by the time your
+    "reserve" arrives, and both buyers get it. The actor's one-message-at-a-time promise
+    only protects work done inside a single message: move the check and the act into one
+    handler ("reserve this seat if it is free") and let the actor decide.
+
+    Only the same handle counts (the same variable or attribute): two refs to different
+    actors, even of one class, are not reported, and neither is a reply that does not
+    decide the second message.
+
+    ## Example
+    ```python
+    import pykka
+
+
+    class SeatReservations(pykka.ThreadingActor):
+        def __init__(self):
+            super().__init__()
+            self.reserved = set()
+
+        def is_available(self, seat):
+            return seat not in self.reserved
+
+        def mark_reserved(self, seat):
+            self.reserved.add(seat)
+
+
+    def reserve_seat(seats, seat):
+        if seats.is_available(seat).get(timeout=5):
+            seats.mark_reserved(seat).get(timeout=5)
+            return True
+        return False
+
+
+    def main():
+        return reserve_seat(SeatReservations.start().proxy(), "A1")
+
+
+    def main_named():
+        seats = SeatReservations.start().proxy()
+        if seats.is_available("A1").get(timeout=5):
+            seats.mark_reserved("A1").get(timeout=5)
+    ```
+
+    Use instead:
+    ```python
+    import pykka
+
+
+    class SeatReservations(pykka.ThreadingActor):
+        def __init__(self):
+            super().__init__()
+            self.reserved = set()
+
+        def reserve(self, seat):
+            if seat in self.reserved:
+                return False
+            self.reserved.add(seat)
+            return True
+
+
+    def main_named():
+        seats = SeatReservations.start().proxy()
+        return seats.reserve("A1").get(timeout=5)
+    ```
+
+    ## References
+    - [Field report: the seat-reservation race and its fix](https://hexdocs.pm/elixir/GenServer.html)
+    """
+
+    code = "ACT501"
+    name = "check-then-act"
+    summary = "A call's reply decides a later message to the same actor"
+
+    def check(self, facts: FileFacts, project: ProjectFacts) -> Iterator[Diagnostic]:
+        for check, act in _pairs(facts, project, "guard"):
+            yield self.diagnostic(
+                facts.path, check.span,
+                f"The reply of `{check.label}` from {target_phrase(check.target)} decides the "
+                f"`{act.label}` on line {act.span.line}, but other messages can reach the actor "
+                "in between",
+                statement_lines=check.statement_lines,
+                related=(Location(facts.path, act.span, f"acts on the reply: `{act.label}`"),),
+            )
+
+
+class ReadModifyWrite(FileRule):
+    """## What it does
+    Checks for functions that read a value from an actor with a call and send the same
+    actor a message built from that value (`n = counter.ask("get")` then
+    `counter.tell(("set", n + 1))`).
+
+    ## Why is this bad?
+    Between the read and the write, other senders can change the value: two clients both
+    read 10, both write 11, and one increment is lost. Send the change itself ("add 1")
+    and let the actor apply it inside one message.
+
+    ## Example
+    ```python
+    import pykka
+
+
+    class Counter(pykka.ThreadingActor):
+        def __init__(self):
+            super().__init__()
+            self.value = 0
+
+        def get(self):
+            return self.value
+
+        def set(self, value):
+            self.value = value
+
+
+    def increment():
+        counter = Counter.start().proxy()
+        current = counter.get().get(timeout=5)
+        counter.set(current + 1)
+    ```
+
+    Use instead:
+    ```python
+    import pykka
+
+
+    class Counter(pykka.ThreadingActor):
+        def __init__(self):
+            super().__init__()
+            self.value = 0
+
+        def add(self, amount):
+            self.value += amount
+            return self.value
+
+
+    def increment():
+        counter = Counter.start().proxy()
+        return counter.add(1).get(timeout=5)
+    ```
+    """
+
+    code = "ACT502"
+    name = "read-modify-write"
+    summary = "A value read from an actor is written back to it in a later message"
+
+    def check(self, facts: FileFacts, project: ProjectFacts) -> Iterator[Diagnostic]:
+        for read, write in _pairs(facts, project, "argument"):
+            yield self.diagnostic(
+                facts.path, read.span,
+                f"The reply of `{read.label}` from {target_phrase(read.target)} goes back to "
+                f"the same actor in `{write.label}` on line {write.span.line}; updates made in "
+                "between are lost",
+                statement_lines=read.statement_lines,
+                related=(Location(facts.path, write.span, f"writes the value back: `{write.label}`"),),
+            )
