@@ -59,7 +59,7 @@ class _Scope:
 
     __slots__ = (
         "kind", "qualname", "parent", "bindings", "globals", "nonlocals", "cls",
-        "self_name", "is_async", "star_import", "iterations",
+        "self_name", "is_async", "star_import", "assignments",
     )
 
     def __init__(self, kind: str, qualname: str, parent: Optional["_Scope"]) -> None:
@@ -74,8 +74,9 @@ class _Scope:
         self.self_name: Optional[str] = None
         self.is_async = False
         self.star_import = False
-        # ``for target in iterable`` loops of this scope, for following replies.
-        self.iterations: List[Tuple[cst.BaseExpression, cst.BaseExpression]] = []
+        # Every assignment to a plain name, in source order: (name, order, the expression
+        # the value comes from, or None when unknown). ``for x in xs`` counts, from ``xs``.
+        self.assignments: List[Tuple[str, int, Optional[cst.BaseExpression]]] = []
 
 
 class _ClassInfo:
@@ -96,11 +97,12 @@ class _ClassInfo:
 class _Candidate:
     """A node that may become a site, with the scope and statement it stands in."""
 
-    __slots__ = ("kind", "node", "scope", "statement", "dropped", "guards", "loop")
+    __slots__ = ("kind", "node", "scope", "statement", "dropped", "guards", "loop", "order")
 
     def __init__(self, kind: str, node: cst.CSTNode, scope: _Scope,
                  statement: Optional[cst.CSTNode], dropped: bool,
-                 guards: Tuple[cst.BaseExpression, ...], loop: Optional[cst.CSTNode]) -> None:
+                 guards: Tuple[cst.BaseExpression, ...], loop: Optional[cst.CSTNode],
+                 order: int) -> None:
         self.kind = kind
         self.node = node
         self.scope = scope
@@ -111,6 +113,8 @@ class _Candidate:
         self.guards = guards
         # The innermost loop of the same function around the node, if any.
         self.loop = loop
+        # Position in source order among candidates and assignments.
+        self.order = order
 
 
 class _Visitor(cst.CSTVisitor):
@@ -132,6 +136,7 @@ class _Visitor(cst.CSTVisitor):
         self.guards: List[cst.BaseExpression] = []
         self.block_guards: List[List[cst.BaseExpression]] = [[]]
         self.loops: List[cst.CSTNode] = []
+        self.order = 0
         self.dropped: Set[int] = set()
 
     # -- scopes ------------------------------------------------------------------------
@@ -168,6 +173,7 @@ class _Visitor(cst.CSTVisitor):
         """Bind an assignment target to ``value`` (None: an unknown value)."""
         if isinstance(target, cst.Name):
             self._bind(target.value, (value, self.scope) if value is not None else UNKNOWN)
+            self._record_assignment(target.value, value)
         elif isinstance(target, (cst.Tuple, cst.List)):
             elements = [e.value for e in target.elements]
             values: Sequence[Optional[cst.BaseExpression]] = [None] * len(elements)
@@ -202,10 +208,15 @@ class _Visitor(cst.CSTVisitor):
     def _candidate(self, kind: str, node: cst.CSTNode) -> None:
         statement = self.statements[-1] if self.statements else None
         guards = tuple(self.guards) + tuple(g for block in self.block_guards for g in block)
+        self.order += 1
         self.candidates.append(_Candidate(
             kind, node, self.scope, statement, id(node) in self.dropped, guards,
-            self.loops[-1] if self.loops else None,
+            self.loops[-1] if self.loops else None, self.order,
         ))
+
+    def _record_assignment(self, name: str, value: Optional[cst.BaseExpression]) -> None:
+        self.order += 1
+        _function_scope(self.scope).assignments.append((name, self.order, value))
 
     # -- guards ------------------------------------------------------------------------
     def _guarded(self, test: cst.BaseExpression, *parts: Optional[cst.CSTNode]) -> None:
@@ -404,10 +415,11 @@ class _Visitor(cst.CSTVisitor):
         self._bind_target(node.target, node.value)
 
     def visit_For(self, node: cst.For) -> bool:
-        self._bind_target(node.target, None)
-        self.scope.iterations.append((node.target, node.iter))
-        node.target.visit(self)
         node.iter.visit(self)
+        self._bind_target(node.target, None)
+        for name in _target_names(node.target):
+            self._record_assignment(name, node.iter)
+        node.target.visit(self)
         self.loops.append(node)
         node.body.visit(self)
         self.loops.pop()
@@ -1036,15 +1048,15 @@ def _dependencies(pending: List[_PendingSite]) -> List[Tuple[int, int, str]]:
             if check.fields["kind"] != "call":
                 continue
             origin = check.fields["target"].origin
-            reply = check.node  # the call (or await) expression is the reply
-            tainted = _tainted_names(function, reply)
+            derived = _ReplyFlow(function, check.node)
             for second in indices[position + 1:]:
                 act = pending[second]
                 if act.fields["target"].origin != origin:
                     continue
-                if any(_mentions(guard, reply, tainted) for guard in act.candidate.guards):
+                at = act.candidate.order
+                if any(derived.mentions(guard, at) for guard in act.candidate.guards):
                     found.append((first, second, "guard"))
-                if any(_mentions(argument, reply, tainted) for argument in _message_arguments(act.node)):
+                if any(derived.mentions(argument, at) for argument in _message_arguments(act.node)):
                     found.append((first, second, "argument"))
     return found
 
@@ -1070,40 +1082,43 @@ def _message_arguments(node: cst.CSTNode) -> List[cst.BaseExpression]:
     return arguments
 
 
-def _mentions(expression: cst.CSTNode, reply: cst.CSTNode, names: Set[str]) -> bool:
-    """Whether an expression contains the reply itself or reads a name derived from it."""
-    stack = [expression]
-    while stack:
-        node = stack.pop()
-        if node is reply or (isinstance(node, cst.Name) and node.value in names):
-            return True
-        if isinstance(node, (cst.Lambda, cst.FunctionDef)):
-            continue
-        stack.extend(node.children)
-    return False
+class _ReplyFlow:
+    """Where a call's reply flows in one function: the reply itself and the local names
+    whose value, where it is read, comes from an assignment derived from it. An
+    assignment reaches a read when it is the last one before it in source order (no
+    branch analysis: a rebinding before the read ends the flow)."""
 
+    def __init__(self, function: _Scope, reply: cst.CSTNode) -> None:
+        self.reply = reply
+        self.assignments: Dict[str, List[Tuple[int, Optional[cst.BaseExpression]]]] = {}
+        for name, order, value in function.assignments:
+            self.assignments.setdefault(name, []).append((order, value))
+        self._derived: Dict[Tuple[str, int], bool] = {}
 
-def _tainted_names(function: _Scope, reply: cst.CSTNode) -> Set[str]:
-    """Local names of a function whose value derives from the reply (assignments, loops)."""
-    names: Set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for name, bindings in function.bindings.items():
-            if name in names:
+    def mentions(self, expression: cst.CSTNode, order: int) -> bool:
+        """Whether an expression read at ``order`` contains the reply or a name derived from it."""
+        stack = [expression]
+        while stack:
+            node = stack.pop()
+            if node is self.reply or (isinstance(node, cst.Name) and self._holds(node.value, order)):
+                return True
+            if isinstance(node, (cst.Lambda, cst.FunctionDef)):
                 continue
-            for binding in bindings:
-                if isinstance(binding, tuple) and _mentions(binding[0], reply, names):
-                    names.add(name)
-                    changed = True
-                    break
-        for target, iterable in function.iterations:
-            if _mentions(iterable, reply, names):
-                for node in _target_names(target):
-                    if node not in names:
-                        names.add(node)
-                        changed = True
-    return names
+            stack.extend(node.children)
+        return False
+
+    def _holds(self, name: str, order: int) -> bool:
+        reaching = None
+        for entry in self.assignments.get(name, ()):
+            if entry[0] < order:
+                reaching = entry
+        if reaching is None or reaching[1] is None:
+            return False
+        key = (name, reaching[0])
+        if key not in self._derived:
+            self._derived[key] = False  # a cycle (x = x + 1) adds nothing
+            self._derived[key] = self.mentions(reaching[1], reaching[0])
+        return self._derived[key]
 
 
 def _target_names(target: cst.BaseExpression) -> List[str]:
