@@ -75,8 +75,9 @@ class _Scope:
         self.is_async = False
         self.star_import = False
         # Every assignment to a plain name, in source order: (name, order, the expression
-        # the value comes from, or None when unknown). ``for x in xs`` counts, from ``xs``.
-        self.assignments: List[Tuple[str, int, Optional[cst.BaseExpression]]] = []
+        # the value comes from or None when unknown, the blocks it stands in).
+        # ``for x in xs`` counts, from ``xs``.
+        self.assignments: List[Tuple[str, int, Optional[cst.BaseExpression], Tuple[int, ...]]] = []
 
 
 class _ClassInfo:
@@ -97,12 +98,12 @@ class _ClassInfo:
 class _Candidate:
     """A node that may become a site, with the scope and statement it stands in."""
 
-    __slots__ = ("kind", "node", "scope", "statement", "dropped", "guards", "loop", "order")
+    __slots__ = ("kind", "node", "scope", "statement", "dropped", "guards", "loop", "order", "blocks")
 
     def __init__(self, kind: str, node: cst.CSTNode, scope: _Scope,
                  statement: Optional[cst.CSTNode], dropped: bool,
                  guards: Tuple[cst.BaseExpression, ...], loop: Optional[cst.CSTNode],
-                 order: int) -> None:
+                 order: int, blocks: Tuple[int, ...]) -> None:
         self.kind = kind
         self.node = node
         self.scope = scope
@@ -113,8 +114,10 @@ class _Candidate:
         self.guards = guards
         # The innermost loop of the same function around the node, if any.
         self.loop = loop
-        # Position in source order among candidates and assignments.
+        # Position in source order among candidates and assignments, and the blocks
+        # (indented suites, innermost last) the node stands in.
         self.order = order
+        self.blocks = blocks
 
 
 class _Visitor(cst.CSTVisitor):
@@ -137,6 +140,7 @@ class _Visitor(cst.CSTVisitor):
         self.block_guards: List[List[cst.BaseExpression]] = [[]]
         self.loops: List[cst.CSTNode] = []
         self.order = 0
+        self.blocks: List[int] = []
         self.dropped: Set[int] = set()
 
     # -- scopes ------------------------------------------------------------------------
@@ -211,12 +215,12 @@ class _Visitor(cst.CSTVisitor):
         self.order += 1
         self.candidates.append(_Candidate(
             kind, node, self.scope, statement, id(node) in self.dropped, guards,
-            self.loops[-1] if self.loops else None, self.order,
+            self.loops[-1] if self.loops else None, self.order, tuple(self.blocks),
         ))
 
     def _record_assignment(self, name: str, value: Optional[cst.BaseExpression]) -> None:
         self.order += 1
-        _function_scope(self.scope).assignments.append((name, self.order, value))
+        _function_scope(self.scope).assignments.append((name, self.order, value, tuple(self.blocks)))
 
     # -- guards ------------------------------------------------------------------------
     def _guarded(self, test: cst.BaseExpression, *parts: Optional[cst.CSTNode]) -> None:
@@ -257,9 +261,17 @@ class _Visitor(cst.CSTVisitor):
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self.block_guards.append([])
+        self.blocks.append(id(node))
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
         self.block_guards.pop()
+        self.blocks.pop()
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        self.blocks.append(id(node))
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
+        self.blocks.pop()
 
     # -- imports -----------------------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> bool:
@@ -1043,20 +1055,22 @@ def _dependencies(pending: List[_PendingSite]) -> List[Tuple[int, int, str]]:
         if len(indices) < 2:
             continue
         function = _function_scope(pending[indices[0]].candidate.scope)
-        for position, first in enumerate(indices):
+        for first in indices:
             check = pending[first]
             if check.fields["kind"] != "call":
                 continue
             origin = check.fields["target"].origin
             derived = _ReplyFlow(function, check.node)
-            for second in indices[position + 1:]:
+            for second in indices:
                 act = pending[second]
-                if act.fields["target"].origin != origin:
+                # An act before the check in visit order can still take the reply, nested
+                # in its arguments: ``ref.tell(ref.ask("get") + 1)``.
+                if second == first or act.fields["target"].origin != origin:
                     continue
-                at = act.candidate.order
-                if any(derived.mentions(guard, at) for guard in act.candidate.guards):
+                at, blocks = act.candidate.order, act.candidate.blocks
+                if any(derived.mentions(guard, at, blocks) for guard in act.candidate.guards):
                     found.append((first, second, "guard"))
-                if any(derived.mentions(argument, at) for argument in _message_arguments(act.node)):
+                if any(derived.mentions(argument, at, blocks) for argument in _message_arguments(act.node)):
                     found.append((first, second, "argument"))
     return found
 
@@ -1084,41 +1098,51 @@ def _message_arguments(node: cst.CSTNode) -> List[cst.BaseExpression]:
 
 class _ReplyFlow:
     """Where a call's reply flows in one function: the reply itself and the local names
-    whose value, where it is read, comes from an assignment derived from it. An
-    assignment reaches a read when it is the last one before it in source order (no
-    branch analysis: a rebinding before the read ends the flow)."""
+    whose value, where it is read, may come from an assignment derived from it.
+
+    Without a control-flow graph, an assignment may reach a read unless a later one
+    before the read stands in a block that encloses the read (it runs on every path
+    there): ``ok = ask(); ok = other()`` ends the flow, ``if a: ok = ask() else: ok =
+    True`` does not.
+    """
 
     def __init__(self, function: _Scope, reply: cst.CSTNode) -> None:
         self.reply = reply
-        self.assignments: Dict[str, List[Tuple[int, Optional[cst.BaseExpression]]]] = {}
-        for name, order, value in function.assignments:
-            self.assignments.setdefault(name, []).append((order, value))
-        self._derived: Dict[Tuple[str, int], bool] = {}
+        self.assignments: Dict[str, List[Tuple[int, Optional[cst.BaseExpression], Tuple[int, ...]]]] = {}
+        for name, order, value, blocks in function.assignments:
+            self.assignments.setdefault(name, []).append((order, value, blocks))
+        self._derived: Dict[int, bool] = {}
 
-    def mentions(self, expression: cst.CSTNode, order: int) -> bool:
-        """Whether an expression read at ``order`` contains the reply or a name derived from it."""
+    def mentions(self, expression: cst.CSTNode, order: int, blocks: Tuple[int, ...]) -> bool:
+        """Whether an expression read at ``order`` (inside ``blocks``) contains the reply
+        or a name whose value may derive from it."""
         stack = [expression]
         while stack:
             node = stack.pop()
-            if node is self.reply or (isinstance(node, cst.Name) and self._holds(node.value, order)):
+            if node is self.reply or (
+                isinstance(node, cst.Name) and self._may_hold(node.value, order, blocks)
+            ):
                 return True
             if isinstance(node, (cst.Lambda, cst.FunctionDef)):
                 continue
             stack.extend(node.children)
         return False
 
-    def _holds(self, name: str, order: int) -> bool:
-        reaching = None
-        for entry in self.assignments.get(name, ()):
-            if entry[0] < order:
-                reaching = entry
-        if reaching is None or reaching[1] is None:
-            return False
-        key = (name, reaching[0])
-        if key not in self._derived:
-            self._derived[key] = False  # a cycle (x = x + 1) adds nothing
-            self._derived[key] = self.mentions(reaching[1], reaching[0])
-        return self._derived[key]
+    def _may_hold(self, name: str, order: int, blocks: Tuple[int, ...]) -> bool:
+        for assigned, value, where in reversed(self.assignments.get(name, ())):
+            if assigned >= order:
+                continue
+            if value is not None and self._derives(assigned, value, where):
+                return True
+            if blocks[:len(where)] == where:
+                return False  # runs on every path to the read: earlier ones cannot reach
+        return False
+
+    def _derives(self, order: int, value: cst.BaseExpression, blocks: Tuple[int, ...]) -> bool:
+        if order not in self._derived:
+            self._derived[order] = False  # a cycle (x = x + 1) adds nothing
+            self._derived[order] = self.mentions(value, order, blocks)
+        return self._derived[order]
 
 
 def _target_names(target: cst.BaseExpression) -> List[str]:
