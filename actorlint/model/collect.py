@@ -25,7 +25,7 @@ from actorlint.diagnostics import Span
 from actorlint.model import blocking as blocking_table
 from actorlint.model.facts import ClassFact, FileFacts, HandleFact, MethodFact, Site, Timeout
 from actorlint.model.frameworks import (
-    AWAITABLE, CLASS_MEMBERS, FUNCTIONS, MEMBERS, PROXY_MEMBER_CALL, PROXY_SETATTR,
+    AWAITABLE, CLASS_MEMBERS, FACTORIES, FUNCTIONS, MEMBERS, PROXY_MEMBER_CALL, PROXY_SETATTR,
     SELF_MEMBERS, TASK_MEMBERS, TIME_LIMIT_SECONDS_CALL, TIME_LIMIT_SECONDS_DECORATOR,
     TIME_LIMITERS, Member, Param, framework_of_role,
 )
@@ -673,6 +673,8 @@ class _Evaluator:
             return self._call_qual(callee.name, node, scope)
         if isinstance(callee, Handle) and callee.role == "pykka.proxy_member":
             return self._apply(PROXY_MEMBER_CALL, node, scope, callee)
+        if isinstance(callee, Handle) and callee.role in FACTORIES:
+            return self._apply(FACTORIES[callee.role], node, scope, None)
         return UNKNOWN, None
 
     def _call_qual(self, qualname: str, node: cst.Call, scope: _Scope) -> Tuple[Value, Optional[dict]]:
@@ -715,6 +717,9 @@ class _Evaluator:
                 result = Handle(member.result, cls.name)
             elif isinstance(cls, Handle) and cls.role == "ray.class" and member.result == "ray.class":
                 result = cls
+            elif argument is None and member.options_result:
+                # ``ray.remote(num_cpus=1)``: options now, the class in a second call.
+                result = Handle(member.options_result)
         elif member.current_actor and member.result:
             cls = _enclosing_class(scope)
             result = Handle(member.result, cls, cls is not None, origin="self" if cls else None)
@@ -1004,8 +1009,8 @@ def collect(
         decorators = tuple(_qualname_of(evaluator.value_of(_callee(d), outer)) for d in info.decorators)
         bases = tuple(b for b in bases if b)
         decorators = tuple(d for d in decorators if d)
-        if not bases and not decorators and info.qualname not in ray_remote_classes:
-            continue  # a plain class cannot be an actor
+        if not bases and not decorators and not info.methods:
+            continue  # no methods, nothing to handle messages (``ray.remote(Cls)`` may be elsewhere)
         methods = [_MethodRecord(node, scope, evaluator, info.scope) for node, scope in info.methods]
         class_records.append((info, bases, decorators, methods))
         wanted.append(info.node.name)

@@ -27,6 +27,7 @@ from typing import Mapping, Optional, Tuple
 __all__ = [
     "AWAITABLE",
     "CLASS_MEMBERS",
+    "FACTORIES",
     "FRAMEWORKS",
     "FUNCTIONS",
     "Framework",
@@ -122,6 +123,8 @@ class Member:
     implicit_cast: bool = False
     # The result points at the actor whose method runs the call (``get_runtime_context()``).
     current_actor: bool = False
+    # Called without its class argument: the role of the decorator factory it returns.
+    options_result: Optional[str] = None
 
 
 _TIMEOUT_KW = Param("timeout")
@@ -162,6 +165,11 @@ MEMBERS: Mapping[Tuple[str, str], Member] = {
     ),
 }
 
+# Roles that are decorators waiting for their class: ``ray.remote(num_cpus=1)(Cls)``.
+FACTORIES: Mapping[str, Member] = {
+    "ray.remote_options": Member(result="ray.class", class_arg=Param("__t", 0)),
+}
+
 # Calling a proxy member returns a future and queues a message: a cast when dropped.
 PROXY_MEMBER_CALL = Member(result="pykka.future", implicit_cast=True, label="proxy call")
 
@@ -170,7 +178,7 @@ FUNCTIONS: Mapping[str, Member] = {
     "ray.get": Member(site="call", label="ray.get", timeout=_TIMEOUT_KW, target_arg=Param("object_refs", 0)),
     "ray.wait": Member(site="call", label="ray.wait", timeout=_TIMEOUT_KW, target_arg=Param("ray_waitables", 0)),
     "ray.get_runtime_context": Member(result="ray.runtime_context", current_actor=True),
-    "ray.remote": Member(result="ray.class", class_arg=Param("__t", 0)),
+    "ray.remote": Member(result="ray.class", class_arg=Param("__t", 0), options_result="ray.remote_options"),
     "pykka.get_all": Member(site="call", label="pykka.get_all", timeout=_TIMEOUT_KW),
     "thespian.actors.ActorSystem": Member(result="thespian.system"),
 }
