@@ -23,12 +23,14 @@ import libcst as cst
 
 from actorlint.diagnostics import Span
 from actorlint.model import blocking as blocking_table
-from actorlint.model.facts import ClassFact, FileFacts, HandleFact, MethodFact, Site, Timeout
+from actorlint.model.facts import ClassFact, FileFacts, HandleFact, MethodFact, Payload, Site, Timeout
 from actorlint.model.frameworks import (
-    AWAITABLE, CLASS_MEMBERS, FACTORIES, FUNCTIONS, MEMBERS, PROXY_MEMBER_CALL, PROXY_SETATTR,
+    ALL_ARGUMENTS, AWAITABLE, CLASS_MEMBERS, ELEMENT_ROLES, FACTORIES, FRAMEWORKS, FUNCTIONS,
+    HANDLE_ANNOTATIONS, IN_PROCESS_VARIANTS, MEMBERS, PROXY_MEMBER_CALL, PROXY_SETATTR,
     SELF_MEMBERS, TASK_MEMBERS, TIME_LIMIT_SECONDS_CALL, TIME_LIMIT_SECONDS_DECORATOR,
     TIME_LIMITERS, Member, Param, framework_of_role,
 )
+from actorlint.model.payloads import BOUNDED_BY_ARGUMENT, LARGE_VALUE_CALLS, STATE_CALLS
 from actorlint.model.positions import node_spans
 from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Qual, SelfRef, Value
 
@@ -95,6 +97,16 @@ class _ClassInfo:
         self.decorators: List[cst.BaseExpression] = []
 
 
+class _Annotated:
+    """A binding known only from its type annotation (a parameter, a declaration)."""
+
+    __slots__ = ("annotation", "scope")
+
+    def __init__(self, annotation: cst.BaseExpression, scope: "_Scope") -> None:
+        self.annotation = annotation
+        self.scope = scope
+
+
 class _Candidate:
     """A node that may become a site, with the scope and statement it stands in."""
 
@@ -141,6 +153,8 @@ class _Visitor(cst.CSTVisitor):
         self.loops: List[cst.CSTNode] = []
         self.order = 0
         self.blocks: List[int] = []
+        # ``elif`` branches -> the If they continue (nothing can be inserted before one).
+        self.elifs: Dict[int, cst.If] = {}
         self.dropped: Set[int] = set()
 
     # -- scopes ------------------------------------------------------------------------
@@ -218,9 +232,12 @@ class _Visitor(cst.CSTVisitor):
             self.loops[-1] if self.loops else None, self.order, tuple(self.blocks),
         ))
 
-    def _record_assignment(self, name: str, value: Optional[cst.BaseExpression]) -> None:
+    def _record_assignment(self, name: str, value: Optional[cst.BaseExpression],
+                           inside: Optional[int] = None) -> None:
+        """Note an assignment; ``inside``: the block it belongs to (a loop target's body)."""
         self.order += 1
-        _function_scope(self.scope).assignments.append((name, self.order, value, tuple(self.blocks)))
+        blocks = tuple(self.blocks) + ((inside,) if inside is not None else ())
+        _function_scope(self.scope).assignments.append((name, self.order, value, blocks))
 
     # -- guards ------------------------------------------------------------------------
     def _guarded(self, test: cst.BaseExpression, *parts: Optional[cst.CSTNode]) -> None:
@@ -231,6 +248,8 @@ class _Visitor(cst.CSTVisitor):
         self.guards.pop()
 
     def visit_If(self, node: cst.If) -> bool:
+        if isinstance(node.orelse, cst.If):
+            self.elifs[id(node.orelse)] = node
         node.test.visit(self)
         self._guarded(node.test, node.body, node.orelse)
         if node.orelse is None and _ends_with_exit(node.body):
@@ -238,8 +257,8 @@ class _Visitor(cst.CSTVisitor):
         return False
 
     def visit_While(self, node: cst.While) -> bool:
+        self.loops.append(node)  # the test runs on every iteration too
         node.test.visit(self)
-        self.loops.append(node)
         self._guarded(node.test, node.body)
         self.loops.pop()
         if node.orelse is not None:
@@ -379,6 +398,11 @@ class _Visitor(cst.CSTVisitor):
             name = param.name.value
             if name == scope.self_name and scope.cls is not None:
                 scope.bindings.setdefault(name, []).append(SelfRef(scope.cls.qualname))
+            elif param.annotation is not None and scope.parent is not None:
+                # Annotations are evaluated where the function is defined.
+                scope.bindings.setdefault(name, []).append(
+                    _Annotated(param.annotation.annotation, scope.parent)
+                )
             else:
                 scope.bindings.setdefault(name, []).append(UNKNOWN)
 
@@ -390,18 +414,30 @@ class _Visitor(cst.CSTVisitor):
         return False
 
     def _visit_comprehension(self, node: cst.CSTNode) -> bool:
+        first = node.for_in  # type: ignore[attr-defined]
+        first.iter.visit(self)  # evaluated once, in the enclosing scope
         self._push("comprehension", "<comprehension>")
         self.scope.qualname = self.scope.parent.qualname  # type: ignore[union-attr]
-        return True
-
-    def _leave_comprehension(self, node: cst.CSTNode) -> None:
+        self.loops.append(node)  # the rest repeats for every item, like a loop body
+        self._visit_comp_for(first, skip_iter=True)
+        for part in ("elt", "key", "value"):
+            child = getattr(node, part, None)
+            if child is not None:
+                child.visit(self)
+        self.loops.pop()
         self._pop()
+        return False
 
     visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _visit_comprehension
-    leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _leave_comprehension
 
-    def visit_CompFor(self, node: cst.CompFor) -> None:
+    def _visit_comp_for(self, node: cst.CompFor, skip_iter: bool = False) -> None:
         self._bind_target(node.target, None)
+        if not skip_iter:
+            node.iter.visit(self)
+        for condition in node.ifs:
+            condition.visit(self)
+        if node.inner_for_in is not None:
+            self._visit_comp_for(node.inner_for_in)
 
     def visit_Global(self, node: cst.Global) -> None:
         self.scope.globals.update(n.name.value for n in node.names)
@@ -419,6 +455,17 @@ class _Visitor(cst.CSTVisitor):
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
             self._bind_target(node.target, node.value)
+            return
+        # ``seats: ActorProxy[Seat]`` in a class body or ``self.seats: ...`` in a method
+        # declares what the name will hold.
+        declared = _Annotated(node.annotation.annotation, self.scope)
+        target = node.target
+        if isinstance(target, cst.Name):
+            self.scope.bindings.setdefault(target.value, []).append(declared)
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            cls = self._method_class()
+            if cls is not None and target.value.value == self.scope.self_name:
+                cls.attr_bindings.setdefault(target.attr.value, []).append(declared)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._bind_target(node.target, None)
@@ -430,7 +477,7 @@ class _Visitor(cst.CSTVisitor):
         node.iter.visit(self)
         self._bind_target(node.target, None)
         for name in _target_names(node.target):
-            self._record_assignment(name, node.iter)
+            self._record_assignment(name, node.iter, inside=id(node.body))
         node.target.visit(self)
         self.loops.append(node)
         node.body.visit(self)
@@ -519,6 +566,10 @@ class _Evaluator:
         self._in_progress: Set[int] = set()
         self._calls: Dict[int, Tuple[Value, Optional[dict]]] = {}
         self._class_by_name = {info.qualname: info for info in visitor.classes}
+        self._large: Dict[int, Optional[Tuple[str, Optional[int]]]] = {}
+        self._parsed: List[cst.BaseExpression] = []
+        # id(send call) -> its large arguments: (node, why, item count, framework, requires)
+        self.payloads: Dict[int, list] = {}
 
     # -- values ------------------------------------------------------------------------
     def value_of(self, node: cst.BaseExpression, scope: _Scope) -> Value:
@@ -552,9 +603,42 @@ class _Evaluator:
             return Const(-node.expression.evaluated_value)
         if isinstance(node, cst.SimpleString):
             return Const(node.evaluated_value)
+        if isinstance(node, cst.Subscript):
+            base = self.value_of(node.value, scope)
+            if isinstance(base, Handle) and base.role in ELEMENT_ROLES:
+                return Handle(ELEMENT_ROLES[base.role], base.actor)
         return UNKNOWN
 
+    def annotated(self, annotation: cst.BaseExpression, scope: _Scope) -> Value:
+        """The framework handle a type annotation names, e.g. ``pykka.ActorProxy[Seat]``."""
+        if isinstance(annotation, cst.SimpleString):
+            try:
+                annotation = cst.parse_expression(annotation.evaluated_value)
+            except Exception:  # not an expression: not a handle type
+                return UNKNOWN
+            self._parsed.append(annotation)  # keep it alive: values are memoised by id
+        element: Value = UNKNOWN
+        if isinstance(annotation, cst.Subscript) and len(annotation.slice) == 1:
+            index = annotation.slice[0].slice
+            if isinstance(index, cst.Index):
+                element = self.value_of(index.value, scope)
+            annotation = annotation.value
+        generic = self.value_of(annotation, scope)
+        role = HANDLE_ANNOTATIONS.get(generic.name) if isinstance(generic, Qual) else None
+        if role is None:
+            return UNKNOWN
+        return Handle(role, element.name if isinstance(element, Qual) else None)
+
     def lookup(self, name: str, scope: _Scope) -> Value:
+        bindings = self.bindings_of(name, scope)
+        if bindings is not None:
+            return self._agree(bindings)
+        if self.module_scope.star_import:
+            return UNKNOWN
+        return Qual(f"builtins.{name}") if name in _BUILTIN_NAMES else UNKNOWN
+
+    def bindings_of(self, name: str, scope: _Scope) -> Optional[List[object]]:
+        """Every binding of ``name`` as seen from ``scope`` (LEGB, class bodies skipped)."""
         current: Optional[_Scope] = scope
         if name in scope.globals:
             current = self.module_scope
@@ -566,11 +650,84 @@ class _Evaluator:
             first = False
             bindings = current.bindings.get(name)
             if bindings is not None:
-                return self._agree(bindings)
+                return bindings
             current = current.parent
-        if self.module_scope.star_import:
-            return UNKNOWN
-        return Qual(f"builtins.{name}") if name in _BUILTIN_NAMES else UNKNOWN
+        return None
+
+    # -- large values (ACT401/ACT402) --------------------------------------------------
+    def large_value(self, node: cst.BaseExpression, scope: _Scope) -> Optional[Tuple[str, Optional[int]]]:
+        """Why a value is large (a description and, for literals, its item count), or None."""
+        key = id(node)
+        if key in self._large:
+            return self._large[key]
+        self._large[key] = None  # cycles (x = x) add nothing
+        self._large[key] = result = self._large_value(node, scope)
+        return result
+
+    def _large_value(self, node: cst.BaseExpression, scope: _Scope) -> Optional[Tuple[str, Optional[int]]]:
+        if isinstance(node, cst.Name):
+            if isinstance(self.value_of(node, scope), SelfRef):
+                return ("the sender's whole state (`self`)", None)
+            bindings = self.bindings_of(node.value, scope)
+            if not bindings or not all(isinstance(b, tuple) for b in bindings):
+                return None
+            reasons = [self.large_value(expression, where) for expression, where in bindings]  # type: ignore[misc]
+            return reasons[0] if all(reasons) else None
+        if isinstance(node, cst.Attribute) and node.attr.value == "__dict__" \
+                and isinstance(self.value_of(node.value, scope), SelfRef):
+            return ("the sender's whole state (`self.__dict__`)", None)
+        if isinstance(node, cst.Call):
+            callee = self.value_of(node.func, scope)
+            if isinstance(callee, Qual):
+                name = blocking_table.canonical_name(callee.name)
+                reason = LARGE_VALUE_CALLS.get(name)
+                if reason is not None and not (name in BOUNDED_BY_ARGUMENT and node.args):
+                    return (reason, None)
+                if callee.name in STATE_CALLS and len(node.args) == 1 \
+                        and isinstance(self.value_of(node.args[0].value, scope), SelfRef):
+                    return ("the sender's whole state (`vars(self)`)", None)
+            return None
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set, cst.Dict)):
+            elements = node.elements
+            if any(isinstance(e, (cst.StarredElement, cst.StarredDictElement)) for e in elements):
+                return None
+            return (f"a literal of {len(elements)} items", len(elements))
+        if isinstance(node, (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+            size = self._range_size(node.for_in.iter, scope)
+            if size is not None:
+                return (f"a comprehension over {size} items", size)
+        return None
+
+    def _range_size(self, node: cst.BaseExpression, scope: _Scope) -> Optional[int]:
+        """The length of ``range(...)`` with literal bounds."""
+        if not isinstance(node, cst.Call) or self.value_of(node.func, scope) != Qual("builtins.range"):
+            return None
+        bounds = [self.value_of(arg.value, scope) for arg in node.args]
+        if not bounds or len(bounds) > 3 or not all(isinstance(b, Const) and isinstance(b.value, int)
+                                                   and not isinstance(b.value, bool) for b in bounds):
+            return None
+        try:
+            return len(range(*(b.value for b in bounds)))  # type: ignore[union-attr]
+        except (TypeError, ValueError):
+            return None
+
+    def record_payload(self, member: Member, node: cst.Call, scope: _Scope, framework: Optional[str],
+                       requires: Tuple[Tuple[str, str], ...]) -> None:
+        """Remember the large arguments of a message to a framework that copies messages."""
+        if member.payload is None or framework is None or not FRAMEWORKS[framework].serializes:
+            return
+        if member.payload == ALL_ARGUMENTS:
+            arguments = [arg.value for arg in node.args if not arg.star]
+        else:
+            argument = _find_arg(node, member.payload)
+            arguments = [argument] if argument is not None else []
+        found = []
+        for argument in arguments:
+            reason = self.large_value(argument, scope)
+            if reason is not None:
+                found.append((argument, reason[0], reason[1], framework, requires))
+        if found:
+            self.payloads[id(node)] = found
 
     def _agree(self, bindings: List[object]) -> Value:
         """The value all bindings agree on, else UNKNOWN."""
@@ -579,6 +736,8 @@ class _Evaluator:
             if isinstance(binding, tuple):
                 expression, scope = binding
                 value = self.value_of(expression, scope)
+            elif isinstance(binding, _Annotated):
+                value = self.annotated(binding.annotation, binding.scope)
             else:
                 value = binding  # type: ignore[assignment]
             if value is UNKNOWN or (index and value != result):
@@ -644,8 +803,10 @@ class _Evaluator:
                     return self._apply(task_member, node, scope, None)
                 value, site = self._call_qual(f"{base.name}.{attr}", node, scope)
                 if value is UNKNOWN and site is None:
-                    for (_, name), member in CLASS_MEMBERS.items():
+                    for (framework, name), member in CLASS_MEMBERS.items():
                         if name == attr and member.result:
+                            self.record_payload(member, node, scope, framework,
+                                                ((framework, base.name),))
                             return Handle(member.result, base.name), None
                 return value, site
             if isinstance(base, Instance):
@@ -723,9 +884,18 @@ class _Evaluator:
         elif member.current_actor and member.result:
             cls = _enclosing_class(scope)
             result = Handle(member.result, cls, cls is not None, origin="self" if cls else None)
+        elif member.variant is not None and member.result:
+            argument = _find_arg(node, member.variant)
+            variant = self.value_of(argument, scope) if argument is not None else UNKNOWN
+            kind = variant.value if isinstance(variant, Const) and isinstance(variant.value, str) else None
+            result = Handle(member.result, member=kind)
         elif member.result:
             method = handle.member if handle is not None and member.implicit_cast else None
             result = Handle(member.result, _actor(handle), _is_self(handle), method, _origin(handle))
+        if member.payload is not None and not (handle is not None and handle.member in IN_PROCESS_VARIANTS):
+            # Only Ray tasks (``f.remote``) send without a handle.
+            framework = framework_of_role(handle.role) if handle is not None else "ray"
+            self.record_payload(member, node, scope, framework, _requirement(handle))
         site: Optional[dict] = None
         target = handle
         if member.target_arg is not None:
@@ -763,7 +933,7 @@ class _Evaluator:
             fields["edit"] = ("replace", argument)
         elif state == Timeout.MISSING and param is not None and not any(a.star for a in node.args):
             if node.args:
-                fields["edit"] = ("append", node.args[-1].value)
+                fields["edit"] = ("append", node.args[-1])  # the Arg spans parentheses too
             else:
                 fields["edit"] = ("first", node)
         return fields
@@ -975,12 +1145,15 @@ def collect(
     evaluator = _Evaluator(visitor, blocking if blocking is not None else blocking_table.BLOCKING_CALLS)
 
     pending: List[_PendingSite] = []
+    pending_payloads: List[Tuple[tuple, _Candidate]] = []
     ray_remote_classes: List[str] = []
     for candidate in visitor.candidates:
         node, scope = candidate.node, candidate.scope
         if candidate.kind == "call":
             assert isinstance(node, cst.Call)
             value, fields = evaluator.interpret_call(node, scope)
+            for payload in evaluator.payloads.get(id(node), ()):
+                pending_payloads.append((payload, candidate))
             if isinstance(value, Handle) and value.role == "ray.class" and value.actor:
                 ray_remote_classes.append(value.actor)
         elif candidate.kind == "await":
@@ -1018,12 +1191,26 @@ def collect(
             wanted.append(method.node.name)
             if method.limiter is not None:
                 wanted.append(method.limiter)
+    for (argument, *_), candidate in pending_payloads:
+        wanted.append(argument)
+        if candidate.statement is not None:
+            wanted.append(candidate.statement)
+        if isinstance(candidate.loop, (cst.For, cst.While)):
+            wanted.append(candidate.loop)
+        anchor = candidate.statement
+        while anchor is not None and id(anchor) in visitor.elifs:
+            anchor = visitor.elifs[id(anchor)]
+            wanted.append(anchor)
     first_statements = _leading_statements(module)
     wanted.extend(first_statements or module.body[:1])
 
     spans = node_spans(module, wanted) if wanted else {}
     offsets = _LineOffsets(source if source is not None else module.code)
     sites = tuple(_finish_site(index, site, spans, offsets) for index, site in enumerate(pending))
+    payloads = tuple(
+        _payload_fact(payload, candidate, spans, offsets, visitor)
+        for payload, candidate in pending_payloads
+    )
     classes = tuple(
         ClassFact(
             qualname=info.qualname, name=info.node.name.value, span=spans[id(info.node.name)],
@@ -1032,13 +1219,9 @@ def collect(
         )
         for info, bases, decorators, methods in class_records
     )
-    imports = {
-        name: bindings[0].name
-        for name, bindings in visitor.module_scope.bindings.items()
-        if len(bindings) == 1 and isinstance(bindings[0], Qual)
-    }
+    imports = _module_imports(visitor)
     return FileFacts(
-        path=path, module=module_name, classes=classes, sites=sites, imports=imports,
+        path=path, module=module_name, classes=classes, sites=sites, payloads=payloads, imports=imports,
         ray_remote_classes=tuple(dict.fromkeys(ray_remote_classes)),
         dependencies=tuple(_dependencies(pending)),
         time_limited_name=_name_for(imports, TIME_LIMITERS),
@@ -1156,6 +1339,59 @@ def _target_names(target: cst.BaseExpression) -> List[str]:
     if isinstance(target, (cst.Tuple, cst.List)):
         return [name for element in target.elements for name in _target_names(element.value)]
     return []
+
+
+def _payload_fact(payload: tuple, candidate: _Candidate, spans: Dict[int, Span],
+                  offsets: "_LineOffsets", visitor: _Visitor) -> Payload:
+    argument, reason, size, framework, requires = payload
+    span = spans[id(argument)]
+    statement_lines: Tuple[int, ...] = ()
+    if candidate.statement is not None and id(candidate.statement) in spans:
+        statement = spans[id(candidate.statement)]
+        statement_lines = tuple(sorted({statement.line, span.end_line}))
+    loop = candidate.loop
+    function = _function_scope(candidate.scope)
+    repeated = False
+    hoist = None
+    if loop is not None and isinstance(argument, cst.Name):
+        body = id(getattr(loop, "body", loop))  # comprehensions bind in their own scope
+        repeated = not any(
+            name == argument.value and body in blocks for name, _, _, blocks in function.assignments
+        )
+        ray_put = _name_for(_module_imports(visitor), frozenset({"ray.put"}))
+        hoisted = f"{argument.value}_ref"
+        if repeated and framework == "ray" and ray_put and hoisted not in function.bindings \
+                and hoisted not in visitor.module_scope.bindings:
+            anchor = loop if isinstance(loop, (cst.For, cst.While)) else candidate.statement
+            while anchor is not None and id(anchor) in visitor.elifs:
+                anchor = visitor.elifs[id(anchor)]  # before the whole if/elif chain
+            if anchor is None or id(anchor) not in spans:
+                return _payload(payload, candidate, span, statement_lines, True, None)
+            start, indent = offsets.line_start_and_indent(spans[id(anchor)].line)
+            hoist = (
+                start, f"{indent}{hoisted} = {ray_put}({argument.value})\n",
+                offsets.offset(span.line, span.column), offsets.offset(span.end_line, span.end_column),
+                hoisted,
+            )
+    return _payload(payload, candidate, span, statement_lines, repeated, hoist)
+
+
+def _payload(payload: tuple, candidate: _Candidate, span: Span, statement_lines: Tuple[int, ...],
+             repeated: bool, hoist: Optional[tuple]) -> Payload:
+    _, reason, size, framework, requires = payload
+    return Payload(
+        span=span, reason=reason, size=size, framework=framework,
+        function=_function_of(candidate.scope), statement_lines=statement_lines,
+        requires=requires, repeated=repeated, hoist=hoist,
+    )
+
+
+def _module_imports(visitor: _Visitor) -> Dict[str, str]:
+    return {
+        name: bindings[0].name
+        for name, bindings in visitor.module_scope.bindings.items()
+        if len(bindings) == 1 and isinstance(bindings[0], Qual)
+    }
 
 
 def _callee(expression: cst.BaseExpression) -> cst.BaseExpression:

@@ -88,6 +88,25 @@ class Site:
 
 
 @dataclass(frozen=True)
+class Payload:
+    """A known-large value sent by value in a message to a framework that copies messages."""
+
+    span: Span
+    reason: str
+    # Item count for literals and comprehensions (compared with ``large-literal``).
+    size: Optional[int]
+    framework: str
+    function: Optional[str]
+    statement_lines: Tuple[int, ...] = ()
+    requires: Tuple[Tuple[str, str], ...] = ()
+    # Sent inside a loop while bound outside it: the same value copied every iteration.
+    repeated: bool = False
+    # The Ray fix for a repeated value: (insert offset, line to insert, argument start,
+    # argument end, replacement), or None.
+    hoist: Optional[Tuple[int, str, int, int, str]] = None
+
+
+@dataclass(frozen=True)
 class MethodFact:
     """A function defined directly in a class body."""
 
@@ -126,6 +145,7 @@ class FileFacts:
     module: str
     classes: Tuple[ClassFact, ...] = ()
     sites: Tuple[Site, ...] = ()
+    payloads: Tuple[Payload, ...] = ()
     # Module-level names bound by imports: name -> qualified name (for re-exports).
     imports: Dict[str, str] = field(default_factory=dict)
     # Adding ``time_limited``: the name it is already bound to at module level (or None),
@@ -178,3 +198,5 @@ class ProjectFacts:
     handlers: Dict[str, Handler]
     # Per file path: the sites whose actor requirements hold.
     sites: Dict[str, Tuple[Site, ...]]
+    # Per file path: the large payloads whose actor requirements hold.
+    payloads: Dict[str, Tuple[Payload, ...]] = field(default_factory=dict)

@@ -27,9 +27,12 @@ from typing import Mapping, Optional, Tuple
 __all__ = [
     "AWAITABLE",
     "CLASS_MEMBERS",
+    "ELEMENT_ROLES",
     "FACTORIES",
     "FRAMEWORKS",
     "FUNCTIONS",
+    "HANDLE_ANNOTATIONS",
+    "IN_PROCESS_VARIANTS",
     "Framework",
     "MEMBERS",
     "Member",
@@ -125,9 +128,17 @@ class Member:
     current_actor: bool = False
     # Called without its class argument: the role of the decorator factory it returns.
     options_result: Optional[str] = None
+    # A constructor argument whose literal selects a variant, kept as the handle's member
+    # (``ActorSystem("simpleSystemBase")``).
+    variant: Optional[Param] = None
+    # What the message carries, copied when the framework serializes: one parameter, or
+    # ``ALL_ARGUMENTS`` (every argument of ``.remote(...)``).
+    payload: Optional[Param] = None
 
 
 _TIMEOUT_KW = Param("timeout")
+ALL_ARGUMENTS = Param("*")
+_MESSAGE = Param("msg", 1)
 _BLOCK_FALSE = (Param("block"), False)
 
 # (role, member) -> behaviour; the member ``*`` stands for any other name.
@@ -149,17 +160,22 @@ MEMBERS: Mapping[Tuple[str, str], Member] = {
     ("pykka.proxy_member", "*"): Member(result="pykka.proxy_member", attribute=True),
     ("pykka.future", "get"): Member(site="call", label="get", timeout=_TIMEOUT_KW),
     ("pykka.future", "join"): Member(result="pykka.future"),
-    ("ray.class", "remote"): Member(result="ray.handle"),
+    ("ray.class", "remote"): Member(result="ray.handle", payload=ALL_ARGUMENTS),
     ("ray.class", "options"): Member(result="ray.class_options"),
-    ("ray.class_options", "remote"): Member(result="ray.handle"),
+    ("ray.class_options", "remote"): Member(result="ray.handle", payload=ALL_ARGUMENTS),
     ("ray.handle", "*"): Member(result="ray.method", attribute=True),
-    ("ray.method", "remote"): Member(result="ray.objectref", implicit_cast=True, label="remote"),
+    ("ray.method", "remote"): Member(
+        result="ray.objectref", implicit_cast=True, label="remote", payload=ALL_ARGUMENTS,
+    ),
     ("ray.method", "options"): Member(result="ray.method"),
     ("ray.runtime_context", "current_actor"): Member(result="ray.handle", attribute=True),
     ("thespian.system", "ask"): Member(
         site="call", label="ask", timeout=Param("timeout", 2), target_arg=Param("actorAddr", 0),
+        payload=_MESSAGE,
     ),
-    ("thespian.system", "tell"): Member(site="cast", label="tell", target_arg=Param("actorAddr", 0)),
+    ("thespian.system", "tell"): Member(
+        site="cast", label="tell", target_arg=Param("actorAddr", 0), payload=_MESSAGE,
+    ),
     ("thespian.system", "createActor"): Member(
         result="thespian.address", class_arg=Param("actorClass", 0),
     ),
@@ -180,27 +196,52 @@ FUNCTIONS: Mapping[str, Member] = {
     "ray.get_runtime_context": Member(result="ray.runtime_context", current_actor=True),
     "ray.remote": Member(result="ray.class", class_arg=Param("__t", 0), options_result="ray.remote_options"),
     "pykka.get_all": Member(site="call", label="pykka.get_all", timeout=_TIMEOUT_KW),
-    "thespian.actors.ActorSystem": Member(result="thespian.system"),
+    "thespian.actors.ActorSystem": Member(result="thespian.system", variant=Param("systemBase", 0)),
+    "pykka.ActorRegistry.get_by_class": Member(result="pykka.ref_list", class_arg=Param("actor_class", 0)),
+    "pykka.ActorRegistry.get_by_class_name": Member(result="pykka.ref_list"),
+    "pykka.ActorRegistry.get_all": Member(result="pykka.ref_list"),
+    "pykka.ActorRegistry.get_by_urn": Member(result="pykka.ref"),
+}
+
+# System variants that deliver messages in-process, without copying them (ACT401).
+IN_PROCESS_VARIANTS = frozenset({"simpleSystemBase"})
+
+# Lists of handles, and what one element is: ``ActorRegistry.get_by_class(Seat)[0]``.
+ELEMENT_ROLES: Mapping[str, str] = {"pykka.ref_list": "pykka.ref"}
+
+# Type annotations that say a name holds a handle, by qualified name of the generic;
+# its subscript, when a class, names the actor (``pykka.ActorProxy[Seat]``).
+HANDLE_ANNOTATIONS: Mapping[str, str] = {
+    "pykka.ActorRef": "pykka.ref",
+    "pykka._ref.ActorRef": "pykka.ref",
+    "pykka.ActorProxy": "pykka.proxy",
+    "pykka._proxy.ActorProxy": "pykka.proxy",
+    "ray.actor.ActorHandle": "ray.handle",
+    "thespian.actors.ActorAddress": "thespian.address",
 }
 
 # Members of an actor class itself, by framework: ``Worker.start()``, ``Counter.remote()``.
 CLASS_MEMBERS: Mapping[Tuple[str, str], Member] = {
     ("pykka", "start"): Member(result="pykka.ref"),
-    ("ray", "remote"): Member(result="ray.handle"),
+    ("ray", "remote"): Member(result="ray.handle", payload=ALL_ARGUMENTS),
     ("ray", "options"): Member(result="ray.class_options"),
 }
 
 # Members of a function turned into a remote task by a decorator, keyed by
 # (decorator, member): ``@ray.remote def f`` then ``f.remote()`` returns an ObjectRef.
 TASK_MEMBERS: Mapping[Tuple[str, str], Member] = {
-    ("ray.remote", "remote"): Member(result="ray.objectref", implicit_cast=True, label="remote"),
+    ("ray.remote", "remote"): Member(
+        result="ray.objectref", implicit_cast=True, label="remote", payload=ALL_ARGUMENTS,
+    ),
 }
 
 # Members reached through ``self`` inside an actor class, by framework.
 SELF_MEMBERS: Mapping[Tuple[str, str], Member] = {
     ("pykka", "actor_ref"): Member(result="pykka.ref", attribute=True),
     ("thespian", "myAddress"): Member(result="thespian.address", attribute=True),
-    ("thespian", "send"): Member(site="cast", label="send", target_arg=Param("targetAddr", 0)),
+    ("thespian", "send"): Member(
+        site="cast", label="send", target_arg=Param("targetAddr", 0), payload=_MESSAGE,
+    ),
     ("thespian", "createActor"): Member(result="thespian.address", class_arg=Param("actorClass", 0)),
 }
 

@@ -109,7 +109,11 @@ def resolve(files: Iterable[FileFacts]) -> ProjectFacts:
                 continue
             kept.append(_with_checked_target(site, holds, index))
         sites[facts.path] = tuple(kept)
-    return ProjectFacts(files=files, actors=actors, handlers=handlers, sites=sites)
+    payloads = {
+        facts.path: tuple(p for p in facts.payloads if all(holds(r) for r in p.requires))
+        for facts in files
+    }
+    return ProjectFacts(files=files, actors=actors, handlers=handlers, sites=sites, payloads=payloads)
 
 
 def _with_checked_target(site: Site, holds, index: _Index) -> Site:

@@ -8,6 +8,7 @@ from actorlint.rules.base import FileRule, ProjectRule, Rule
 from actorlint.rules.blocking import BlockingCallInHandler, SelfCallDeadlock, SyncCallInHandler
 from actorlint.rules.call_cast import MixedCallAndCast
 from actorlint.rules.parse_errors import UnreadableFile
+from actorlint.rules.payloads import LargePayloadInMessage, RepeatedLargeArgument
 from actorlint.rules.races import CheckThenAct, ReadModifyWrite
 from actorlint.rules.time_limits import (
     CallWithoutTimeout, HandlerWithoutTimeLimit, TimeLimitWithoutHeadroom,
@@ -24,6 +25,8 @@ ALL_RULES: List[Type[Rule]] = [
     HandlerWithoutTimeLimit,
     TimeLimitWithoutHeadroom,
     MixedCallAndCast,
+    LargePayloadInMessage,
+    RepeatedLargeArgument,
     CheckThenAct,
     ReadModifyWrite,
 ]
