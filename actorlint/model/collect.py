@@ -61,7 +61,7 @@ class _Scope:
 
     __slots__ = (
         "kind", "qualname", "parent", "bindings", "globals", "nonlocals", "cls",
-        "self_name", "is_async", "star_import", "assignments",
+        "self_name", "is_async", "star_import", "assignments", "returns",
     )
 
     def __init__(self, kind: str, qualname: str, parent: Optional["_Scope"]) -> None:
@@ -80,6 +80,8 @@ class _Scope:
         # the value comes from or None when unknown, the blocks it stands in).
         # ``for x in xs`` counts, from ``xs``.
         self.assignments: List[Tuple[str, int, Optional[cst.BaseExpression], Tuple[int, ...]]] = []
+        # What ``return`` statements give back: (expression, scope) or UNKNOWN.
+        self.returns: List[object] = []
 
 
 class _ClassInfo:
@@ -143,6 +145,8 @@ class _Visitor(cst.CSTVisitor):
         self.scope = self.module_scope
         self.classes: List[_ClassInfo] = []
         self.candidates: List[_Candidate] = []
+        # Every function by qualified name, for the values they return.
+        self.functions: Dict[str, _Scope] = {}
         # Decorated functions: qualname -> (decorator expressions, scope they run in).
         self.decorated: Dict[str, Tuple[List[cst.BaseExpression], _Scope]] = {}
         self.statements: List[cst.CSTNode] = []
@@ -368,6 +372,7 @@ class _Visitor(cst.CSTVisitor):
             )
         scope = self._push("function", node.name.value)
         scope.is_async = node.asynchronous is not None
+        self.functions[scope.qualname] = scope
         if outer.kind == "class" and outer.cls is not None:
             outer.cls.methods.append((node, scope))
             scope.cls = outer.cls
@@ -438,6 +443,10 @@ class _Visitor(cst.CSTVisitor):
             condition.visit(self)
         if node.inner_for_in is not None:
             self._visit_comp_for(node.inner_for_in)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        function = _function_scope(self.scope)
+        function.returns.append((node.value, self.scope) if node.value is not None else Const(None))
 
     def visit_Global(self, node: cst.Global) -> None:
         self.scope.globals.update(n.name.value for n in node.names)
@@ -667,7 +676,7 @@ class _Evaluator:
     def _large_value(self, node: cst.BaseExpression, scope: _Scope) -> Optional[Tuple[str, Optional[int]]]:
         if isinstance(node, cst.Name):
             if isinstance(self.value_of(node, scope), SelfRef):
-                return ("the sender's whole state (`self`)", None)
+                return (f"{_STATE} (`self`)", None)
             bindings = self.bindings_of(node.value, scope)
             if not bindings or not all(isinstance(b, tuple) for b in bindings):
                 return None
@@ -675,7 +684,7 @@ class _Evaluator:
             return reasons[0] if all(reasons) else None
         if isinstance(node, cst.Attribute) and node.attr.value == "__dict__" \
                 and isinstance(self.value_of(node.value, scope), SelfRef):
-            return ("the sender's whole state (`self.__dict__`)", None)
+            return (f"{_STATE} (`self.__dict__`)", None)
         if isinstance(node, cst.Call):
             callee = self.value_of(node.func, scope)
             if isinstance(callee, Qual):
@@ -685,7 +694,7 @@ class _Evaluator:
                     return (reason, None)
                 if callee.name in STATE_CALLS and len(node.args) == 1 \
                         and isinstance(self.value_of(node.args[0].value, scope), SelfRef):
-                    return ("the sender's whole state (`vars(self)`)", None)
+                    return (f"{_STATE} (`vars(self)`)", None)
             return None
         if isinstance(node, (cst.List, cst.Tuple, cst.Set, cst.Dict)):
             elements = node.elements
@@ -724,8 +733,22 @@ class _Evaluator:
         found = []
         for argument in arguments:
             reason = self.large_value(argument, scope)
+            if reason is not None and reason[1] is None:
+                found.append((argument, reason[0], reason[1], framework, requires))
+                continue
+            # A message built as a small literal carries its elements: ``("index", text)``.
+            elements = [argument]
+            if isinstance(argument, (cst.Tuple, cst.List, cst.Dict)):
+                elements.extend(
+                    e.value for e in argument.elements
+                    if isinstance(e, (cst.Element, cst.DictElement))
+                )
             if reason is not None:
                 found.append((argument, reason[0], reason[1], framework, requires))
+            for element in elements[1:]:
+                inner = self.large_value(element, scope)
+                if inner is not None:
+                    found.append((element, inner[0], inner[1], framework, requires))
         if found:
             self.payloads[id(node)] = found
 
@@ -854,7 +877,18 @@ class _Evaluator:
             return UNKNOWN, {"kind": "time_limit", "label": qualname, "timeout_value": seconds}
         site = self._blocking_site(qualname, node, scope)
         type_name = blocking_table.instance_type(qualname)
-        return (Instance(type_name) if type_name else UNKNOWN), site
+        if type_name:
+            return Instance(type_name), site
+        return self._returned(qualname), site
+
+    def _returned(self, qualname: str) -> Value:
+        """What a plain function of this module returns, when every ``return`` agrees on a
+        handle (``def box_office(): return Seat.start()``)."""
+        function = self.visitor.functions.get(qualname)
+        if function is None or function.is_async or not function.returns:
+            return UNKNOWN
+        value = self._agree(function.returns)
+        return value if isinstance(value, Handle) else UNKNOWN
 
     def _apply(self, member: Member, node: cst.Call, scope: _Scope,
                handle: Optional[Handle]) -> Tuple[Value, Optional[dict]]:
@@ -1365,7 +1399,8 @@ def _payload_fact(payload: tuple, candidate: _Candidate, spans: Dict[int, Span],
             anchor = loop if isinstance(loop, (cst.For, cst.While)) else candidate.statement
             while anchor is not None and id(anchor) in visitor.elifs:
                 anchor = visitor.elifs[id(anchor)]  # before the whole if/elif chain
-            if anchor is None or id(anchor) not in spans:
+            if anchor is None or id(anchor) not in spans or not isinstance(anchor, _HOIST_ANCHORS) \
+                    or reason.startswith(_STATE):
                 return _payload(payload, candidate, span, statement_lines, True, None)
             start, indent = offsets.line_start_and_indent(spans[id(anchor)].line)
             hoist = (
@@ -1374,6 +1409,11 @@ def _payload_fact(payload: tuple, candidate: _Candidate, spans: Dict[int, Span],
                 hoisted,
             )
     return _payload(payload, candidate, span, statement_lines, repeated, hoist)
+
+
+# Statements a line can be inserted before (a decorated def's first line is its decorator).
+_HOIST_ANCHORS = (cst.SimpleStatementLine, cst.For, cst.While, cst.If, cst.With, cst.Try)
+_STATE = "the sender's whole state"
 
 
 def _payload(payload: tuple, candidate: _Candidate, span: Span, statement_lines: Tuple[int, ...],
