@@ -57,11 +57,29 @@ def _error(display_path: str, message: str, line: int = 1, column: int = 1) -> D
     )
 
 
-def decode_source(data: bytes) -> str:
-    """Decode Python source bytes as the interpreter would (BOM, coding cookie, UTF-8)."""
+def decode(data: bytes) -> Tuple[str, str, bool]:
+    """Decode Python source bytes as the interpreter would (BOM, coding cookie, UTF-8):
+    the text without its byte-order mark, the encoding to write it back with, and
+    whether it had a mark. Analysis and fixing both decode here, so their offsets agree.
+
+    Raises SyntaxError for a bad coding cookie and UnicodeDecodeError for bad bytes.
+    """
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     text = data.decode(encoding)
-    return text[1:] if text.startswith("\ufeff") else text
+    bom = False
+    if encoding == "utf-8-sig":
+        # The codec removed the mark; writing back puts it in front as U+FEFF in UTF-8.
+        encoding, bom = "utf-8", True
+    # A leading U+FEFF left in the text (a second mark, or one in another encoding) is
+    # dropped too; only one comes back on write (no valid file has two).
+    if text.startswith("\ufeff"):
+        text, bom = text[1:], True
+    return text, encoding, bom
+
+
+def decode_source(data: bytes) -> str:
+    """The decoded text of Python source bytes (see ``decode``)."""
+    return decode(data)[0]
 
 
 def _describe_syntax_error(source: str, error: "Exception") -> Tuple[str, int, int]:

@@ -18,16 +18,15 @@ are in the file: decoding never translates newlines).
 from __future__ import annotations
 
 import difflib
-import io
 import os
 import re
 import stat
 import tempfile
-import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
+from actorlint.analyse import decode
 from actorlint.diagnostics import Edit, Fix
 
 __all__ = [
@@ -61,25 +60,13 @@ class SourceFile:
 
 
 def source_from_bytes(data: bytes, mode: int = _DEFAULT_MODE) -> SourceFile:
-    """Decode source bytes as the interpreter (and ``analyse.decode_source``) would.
+    """Decode source bytes exactly as the analyser does (``analyse.decode``).
 
     Raises ``SyntaxError`` for a bad or unknown coding cookie (or invalid UTF-8 in the
     first two lines, as ``detect_encoding`` does) and ``UnicodeDecodeError`` for bytes the
     encoding cannot decode.
     """
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    text = data.decode(encoding)
-    bom = False
-    if encoding == "utf-8-sig":
-        # The codec removed the BOM; encode_source puts it back as U+FEFF in UTF-8.
-        encoding, bom = "utf-8", True
-        if text.startswith("\ufeff"):
-            # A doubled BOM: decode_source drops the second one too, and so must we for
-            # offsets to agree; only one comes back on write (no valid file has two).
-            text = text[1:]
-    elif text.startswith("\ufeff"):
-        # decode_source drops a leading U+FEFF in any encoding; remember to restore it.
-        text, bom = text[1:], True
+    text, encoding, bom = decode(data)
     return SourceFile(text=text, encoding=encoding, bom=bom,
                       newline=detect_newline(text), mode=stat.S_IMODE(mode))
 
