@@ -1241,8 +1241,10 @@ def collect(
     spans = node_spans(module, wanted) if wanted else {}
     offsets = _LineOffsets(source if source is not None else module.code)
     sites = tuple(_finish_site(index, site, spans, offsets) for index, site in enumerate(pending))
+    imports = _module_imports(visitor)
+    ray_put = _name_for(imports, frozenset({"ray.put"})) if pending_payloads else None
     payloads = tuple(
-        _payload_fact(payload, candidate, spans, offsets, visitor)
+        _payload_fact(payload, candidate, spans, offsets, visitor, ray_put)
         for payload, candidate in pending_payloads
     )
     classes = tuple(
@@ -1253,7 +1255,6 @@ def collect(
         )
         for info, bases, decorators, methods in class_records
     )
-    imports = _module_imports(visitor)
     return FileFacts(
         path=path, module=module_name, classes=classes, sites=sites, payloads=payloads, imports=imports,
         ray_remote_classes=tuple(dict.fromkeys(ray_remote_classes)),
@@ -1376,7 +1377,8 @@ def _target_names(target: cst.BaseExpression) -> List[str]:
 
 
 def _payload_fact(payload: tuple, candidate: _Candidate, spans: Dict[int, Span],
-                  offsets: "_LineOffsets", visitor: _Visitor) -> Payload:
+                  offsets: "_LineOffsets", visitor: _Visitor, ray_put: Optional[str]) -> Payload:
+    """A payload fact; ``ray_put``: how the module names ``ray.put``, for the ACT402 fix."""
     argument, reason, size, framework, requires = payload
     span = spans[id(argument)]
     statement_lines: Tuple[int, ...] = ()
@@ -1392,7 +1394,6 @@ def _payload_fact(payload: tuple, candidate: _Candidate, spans: Dict[int, Span],
         repeated = not any(
             name == argument.value and body in blocks for name, _, _, blocks in function.assignments
         )
-        ray_put = _name_for(_module_imports(visitor), frozenset({"ray.put"}))
         hoisted = f"{argument.value}_ref"
         if repeated and framework == "ray" and ray_put and hoisted not in function.bindings \
                 and hoisted not in visitor.module_scope.bindings:
