@@ -208,9 +208,6 @@ def explain(code: str) -> None:
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Run the command line; exit codes: 0 clean, 1 diagnostics, 2 errors."""
-    try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="actorlint",
-                 standalone_mode=True)
-    except SystemExit as exit_:
-        # click exits 2 on usage errors already; keep that and everything else as is.
-        raise exit_
+    # click exits 2 on usage errors itself, like our own configuration errors.
+    cli.main(args=list(argv) if argv is not None else None, prog_name="actorlint",
+             standalone_mode=True)

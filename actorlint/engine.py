@@ -47,10 +47,9 @@ def display_path(path: Path, cwd: Path) -> str:
         return absolute.as_posix()
 
 
-def _blocking_for(settings: Settings) -> Mapping[str, blocking_table.BlockingCall]:
-    if settings.extend_blocking_calls:
-        return blocking_table.with_extensions(settings.extend_blocking_calls)
-    return blocking_table.BLOCKING_CALLS
+def _blocking_table(extensions: Sequence[str]) -> Mapping[str, blocking_table.BlockingCall]:
+    """The blocking-call table with the configured ``extend-blocking-calls``."""
+    return blocking_table.with_extensions(extensions) if extensions else blocking_table.BLOCKING_CALLS
 
 
 _WORKER_BLOCKING: Optional[Mapping[str, blocking_table.BlockingCall]] = None
@@ -58,8 +57,7 @@ _WORKER_BLOCKING: Optional[Mapping[str, blocking_table.BlockingCall]] = None
 
 def _init_worker(extensions: Sequence[str]) -> None:
     global _WORKER_BLOCKING
-    _WORKER_BLOCKING = blocking_table.with_extensions(extensions) if extensions \
-        else blocking_table.BLOCKING_CALLS
+    _WORKER_BLOCKING = _blocking_table(extensions)
 
 
 def _analyse_in_worker(job: FileJob) -> FileFacts:
@@ -73,14 +71,6 @@ def _analyse_safely(job: FileJob, blocking: Optional[Mapping]) -> FileFacts:
         facts = FileFacts(path=job.display_path, module=job.module)
         facts.internal_error = traceback.format_exc()
         return facts
-
-
-def _jobs_for(paths: Sequence[Path], cwd: Path) -> List[FileJob]:
-    jobs = []
-    for path in paths:
-        module, is_package = module_name_for(path)
-        jobs.append(FileJob(str(path), display_path(path, cwd), module, is_package))
-    return jobs
 
 
 def collect_facts(jobs: Sequence[FileJob], settings: Settings, *, workers: int,
@@ -119,7 +109,7 @@ def collect_facts(jobs: Sequence[FileJob], settings: Settings, *, workers: int,
                 for position, facts in zip(order, produced):
                     results[todo[position]] = facts
         else:
-            blocking = _blocking_for(settings)
+            blocking = _blocking_table(settings.extend_blocking_calls)
             for index in todo:
                 results[index] = _analyse_safely(jobs[index], blocking)
         if cache is not None:
@@ -292,7 +282,7 @@ def fix_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1,
             progressed.append(index)
         if not progressed:
             break
-        blocking = _blocking_for(settings)
+        blocking = _blocking_table(settings.extend_blocking_calls)
         for index in progressed:
             files[index] = _analyse_safely(jobs[index], blocking)
         result = run_rules(files, settings)
@@ -308,4 +298,8 @@ def _read_job_source(job: FileJob) -> SourceFile:
 
 def jobs_for_paths(paths: Sequence[Path], cwd: Path) -> List[FileJob]:
     """File jobs for discovered paths."""
-    return _jobs_for(paths, cwd)
+    jobs = []
+    for path in paths:
+        module, is_package = module_name_for(path)
+        jobs.append(FileJob(str(path), display_path(path, cwd), module, is_package))
+    return jobs

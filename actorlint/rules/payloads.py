@@ -10,6 +10,7 @@ from typing import Iterator, Optional
 
 from actorlint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from actorlint.model.facts import FileFacts, Payload, ProjectFacts
+from actorlint.rules._context import capitalized
 from actorlint.rules.base import FileRule
 
 __all__ = ["LargePayloadInMessage", "RepeatedLargeArgument"]
@@ -179,7 +180,7 @@ class RepeatedLargeArgument(FileRule):
                 continue
             yield self.diagnostic(
                 facts.path, payload.span,
-                f"{payload.reason[:1].upper()}{payload.reason[1:]} is copied into a message on "
+                f"{capitalized(payload.reason)} is copied into a message on "
                 "every iteration of the loop",
                 statement_lines=payload.statement_lines, fix=_hoist(payload),
             )
