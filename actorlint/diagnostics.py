@@ -8,7 +8,7 @@ as in Ruff's JSON output. Columns count Unicode code points.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
 __all__ = [
@@ -92,7 +92,3 @@ class Diagnostic:
     @property
     def sort_key(self) -> tuple:
         return (self.path, self.span.line, self.span.column, self.code, self.message)
-
-    def with_path(self, path: str) -> "Diagnostic":
-        """The same diagnostic reported under another path spelling."""
-        return replace(self, path=path)

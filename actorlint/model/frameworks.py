@@ -255,10 +255,6 @@ AWAITABLE: Mapping[str, str] = {
 # Setting an attribute on a proxy asks the actor and waits for it (pykka ActorProxy.__setattr__).
 PROXY_SETATTR = ("pykka.proxy", "setattr")
 
-# The call that marks a class as a Ray actor when applied to it: ``ray.remote(Cls)``.
-RAY_REMOTE = "ray.remote"
-
-
 # actorlint's own runtime helper: ``@time_limited(seconds=4.0)`` on a handler, or the
 # call form ``time_limited(fn, 4.0)`` inside it.
 TIME_LIMITERS = frozenset({"actorlint.runtime.time_limited"})
