@@ -101,8 +101,11 @@ def _describe_syntax_error(source: str, error: "Exception") -> Tuple[str, int, i
     return message, max(getattr(error, "raw_line", 1), 1), getattr(error, "raw_column", 0) + 1
 
 
-def analyse(job: FileJob, blocking: Optional[Mapping] = None) -> FileFacts:
-    """Read, parse and collect one file; problems with the file become ACT000."""
+def analyse(job: FileJob, blocking: Optional[Mapping] = None, catalog: Optional[object] = None) -> FileFacts:
+    """Read, parse and collect one file; problems with the file become ACT000.
+
+    ``blocking`` and ``catalog`` default to the built-in blocking-call table and frameworks.
+    """
     empty = FileFacts(path=job.display_path, module=job.module)
     try:
         data = job.source if job.source is not None else Path(job.path).read_bytes()
@@ -136,11 +139,12 @@ def analyse(job: FileJob, blocking: Optional[Mapping] = None) -> FileFacts:
         empty.errors = (_error(job.display_path, "Cannot parse file: it is nested too deeply"),)
         return empty
     try:
+        options = {"catalog": catalog} if catalog is not None else {}
         facts = collect(module, job.display_path, job.module, is_package=job.is_package,
-                        blocking=blocking, source=source)
+                        blocking=blocking, source=source, **options)
     except RecursionError:
         empty.errors = (_error(job.display_path, "Cannot analyse file: it is nested too deeply"),)
         return empty
-    if facts.sites:
+    if facts.sites or facts.classes or facts.tasks or facts.payloads:
         facts.suppressions = suppressions.Suppressions.from_source(source)
     return facts

@@ -10,11 +10,14 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 
 import click
 
 from actorlint import __version__
+
+if TYPE_CHECKING:  # pragma: no cover
+    from actorlint.plugins import PluginOrigin
 
 __all__ = ["main"]
 
@@ -22,7 +25,9 @@ EXIT_CLEAN = 0
 EXIT_FOUND = 1
 EXIT_ERROR = 2
 
-OUTPUT_FORMATS = ("text", "json", "github", "sarif")
+# The names of actorlint.report.FORMATS, spelled out so that `--help` does not import the
+# reporters (tests/test_report.py checks that the two agree).
+OUTPUT_FORMATS = ("text", "json", "github", "sarif", "gitlab")
 
 
 def _split_codes(values: Sequence[str]) -> Tuple[str, ...]:
@@ -75,7 +80,7 @@ def check(
     from actorlint.fixing import unified_diff
     from actorlint.analyse import module_name_for
     from actorlint.report import ReportContext, RuleInfo, render
-    from actorlint.rules import ALL_RULES
+    from actorlint.rules import installed_rules
 
     cwd = Path.cwd()
     paths = paths or (".",)
@@ -133,7 +138,7 @@ def check(
     else:
         result = check_files(file_jobs, settings, workers=workers, use_cache=not no_cache)
 
-    rules = {rule.code: RuleInfo.from_rule(rule) for rule in ALL_RULES}
+    rules = {rule.code: RuleInfo.from_rule(rule) for rule in installed_rules()}
     context = ReportContext(
         rules=rules, files_checked=result.files_checked, show_fixes=show_fixes,
         statistics=statistics, quiet=quiet, unsafe_fixes=unsafe_fixes,
@@ -175,34 +180,58 @@ def _common_folder(paths: Sequence[str], cwd: Path) -> Path:
 @cli.command("rules")
 @click.option("--output-format", type=click.Choice(("text", "json")), default="text", show_default=True)
 def list_rules(output_format: str) -> None:
-    """List every rule: code, name, whether it has a fix, summary."""
-    from actorlint.rules import ALL_RULES
+    """List every rule, installed plugins' too: code, name, whether it has a fix, summary."""
+    from actorlint.plugins import load_plugins
+    from actorlint.rules import installed_rules
 
+    rules = installed_rules()
+    origins = load_plugins().origins
     if output_format == "json":
         payload = [
             {"code": r.code, "name": r.name, "fixable": r.fix_applicability is not None,
              "fix": r.fix_applicability.value if r.fix_applicability else None,
-             "summary": r.summary}
-            for r in ALL_RULES
+             "summary": r.summary, "plugin": _plugin_json(origins.get(r.code))}
+            for r in rules
         ]
         click.echo(json.dumps(payload, indent=2))
         return
-    width = max(len(r.name) for r in ALL_RULES)
-    for rule in ALL_RULES:
+    code_width = max(len(r.code) for r in rules)
+    width = max(len(r.name) for r in rules)
+    for rule in rules:
         fix = rule.fix_applicability.value if rule.fix_applicability else "-"
-        click.echo(f"{rule.code}  {rule.name:<{width}}  {fix:<6}  {rule.summary}")
+        origin = origins.get(rule.code)
+        where = f"  (plugin {origin.distribution} {origin.version})" if origin else ""
+        click.echo(f"{rule.code:<{code_width}}  {rule.name:<{width}}  {fix:<6}  {rule.summary}{where}")
+
+
+def _plugin_json(origin: Optional[PluginOrigin]) -> Optional[dict]:
+    """Where a plugin rule comes from, for `rules --output-format json` (None: built-in)."""
+    if origin is None:
+        return None
+    return {"distribution": origin.distribution, "version": origin.version,
+            "entry_point": origin.entry_point}
 
 
 @cli.command()
 @click.argument("code")
 def explain(code: str) -> None:
-    """Print the documentation of rule CODE (e.g. ACT101)."""
+    """Print the documentation of rule CODE (e.g. ACT101, or a plugin's ACM101)."""
     from actorlint.rules import rules_by_code
 
-    rule = rules_by_code().get(code.strip().upper())
+    wanted = code.strip().upper()
+    rule = rules_by_code().get(wanted)
+    origin = None
+    if rule is None:  # only then are the plugins loaded
+        from actorlint.plugins import load_plugins
+
+        plugins = load_plugins()
+        rule = next((r for r in plugins.rules if r.code == wanted), None)
+        origin = plugins.origins.get(wanted)
     if rule is None:
         raise _fail(f"unknown rule code: {code} (see `actorlint rules`)")
     click.echo(f"# {rule.name} ({rule.code})\n")
+    if origin is not None:
+        click.echo(f"From {origin}, version {origin.version}.\n")
     click.echo(rule.documentation())
 
 

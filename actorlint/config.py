@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Set, Tuple
 
 from actorlint.gitignore import compile_glob
+from actorlint.model.declared import DeclarationError, FrameworkDeclaration, check_frameworks
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -28,6 +29,7 @@ __all__ = [
     "ConfigKey",
     "DEFAULT_EXCLUDE",
     "PARSE_ERROR_CODE",
+    "PLUGIN_CODE_PATTERN",
     "Settings",
     "find_config_file",
     "load_settings",
@@ -43,8 +45,21 @@ DEFAULT_EXCLUDE: Tuple[str, ...] = (
     ".actorlint_cache",
 )
 
-#: A rule code or a prefix of one, as accepted by ``select``, ``ignore`` and friends.
-CODE_PATTERN = re.compile(r"(ALL|ACT[0-9]{0,3})")
+#: A rule code or a prefix of one, as accepted by ``select``, ``ignore`` and friends:
+#: ``ALL``; a built-in ``ACT`` code or prefix (``ACT``, ``ACT1``, ``ACT101``); or a
+#: plugin's code or prefix (``ACM``, ``ACM1``, ``ACM101``). A code is an upper-case
+#: prefix of letters and a number; a selector names a prefix exactly and may add the
+#: number's first digits, so ``AC`` never selects ``ACM101`` (as in Ruff).
+#: ACT and every prefix starting with it are reserved for the built-in rules, so that a
+#: typo such as ``ACTT`` is an error rather than a plugin prefix selecting nothing.
+CODE_PATTERN = re.compile(r"ALL|ACT[0-9]{0,3}|(?!ACT|ALL(?![A-Z]))[A-Z]{1,5}[0-9]{0,4}")
+
+#: The code of a rule from a plugin (entry point group ``actorlint.rules``): 1-5
+#: upper-case letters other than the reserved ones, then 3 or 4 digits (``ACM101``).
+PLUGIN_CODE_PATTERN = re.compile(r"(?!ACT|ALL(?![A-Z]))[A-Z]{1,5}[0-9]{3,4}")
+
+# A valid selector split into its letters and its digits.
+_SELECTOR_PARTS = re.compile(r"([A-Z]+)([0-9]*)")
 
 #: The code of "this file could not be read or parsed"; it can never be turned off.
 PARSE_ERROR_CODE = "ACT000"
@@ -58,14 +73,29 @@ class ConfigError(Exception):
     """A configuration problem the user must fix; the message names the file and key."""
 
 
+def _selector_parts(text: str) -> Tuple[str, str]:
+    """The letters and digits of a code or selector (``("ACM", "1")`` for ``ACM1``)."""
+    match = _SELECTOR_PARTS.fullmatch(text)
+    return (match.group(1), match.group(2)) if match else (text, "")
+
+
 def selector_matches(selector: str, code: str) -> bool:
-    """Whether a selector (``"ALL"``, a code, or a code prefix) covers ``code``."""
-    return selector == "ALL" or code.startswith(selector)
+    """Whether a selector (``"ALL"``, a code, or a code prefix) covers ``code``.
+
+    The letters must be equal and the selector's digits must start the code's number:
+    ``ACM1`` covers ``ACM101``; ``AC`` covers neither ``ACM101`` nor ``ACT101``.
+    """
+    if selector == "ALL":
+        return True
+    letters, digits = _selector_parts(selector)
+    code_letters, code_digits = _selector_parts(code)
+    return letters == code_letters and code_digits.startswith(digits)
 
 
 def selector_specificity(selector: str) -> int:
-    """How specific a selector is: ``ALL`` 0, ``ACT`` 1, ``ACT1`` 2 ... ``ACT101`` 4."""
-    return 0 if selector == "ALL" else len(selector) - 2
+    """How specific a selector is: ``ALL`` 0, ``ACT`` 1, ``ACT1`` 2 ... ``ACT101`` 4
+    (likewise ``ACM`` 1 ... ``ACM101`` 4 for a plugin's codes)."""
+    return 0 if selector == "ALL" else 1 + len(_selector_parts(selector)[1])
 
 
 def _best_specificity(selectors: Iterable[str], code: str) -> int:
@@ -117,7 +147,9 @@ def _glob_matches(pattern: str, rel: Optional[str], absolute: str) -> bool:
 class Settings:
     """The effective configuration of one run."""
 
-    select: Tuple[str, ...] = ("ACT",)
+    # ALL: every built-in rule and every installed plugin's rules, as flake8 runs its
+    # plugins; ``select = ["ACT"]`` (or ``--select ACT``) keeps to the built-ins.
+    select: Tuple[str, ...] = ("ALL",)
     ignore: Tuple[str, ...] = ()
     extend_select: Tuple[str, ...] = ()
     exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
@@ -132,6 +164,7 @@ class Settings:
     extend_safe_fixes: Tuple[str, ...] = ()
     extend_unsafe_fixes: Tuple[str, ...] = ()
     require_time_limits: str = "unbounded"
+    frameworks: Tuple[FrameworkDeclaration, ...] = ()
     # The folder of the config file (or the current directory when there is none).
     root: Path = field(default_factory=Path.cwd)
     config_file: Optional[Path] = None
@@ -257,9 +290,27 @@ def _check_codes(value: Any) -> Tuple[str, ...]:
     for code in codes:
         if not CODE_PATTERN.fullmatch(code):
             raise _BadValue(
-                f'expected rule codes or prefixes such as "ACT101", "ACT1" or "ALL", got {_show(code)}'
+                'expected rule codes or prefixes such as "ACT101", "ACT1" or "ALL", '
+                f"got {_show(code)}{_code_hint(code)}"
             )
     return codes
+
+
+def _code_hint(code: str) -> str:
+    """Why a string is not a rule selector, when something more useful than the
+    examples can be said; appended to the error message."""
+    text = code.strip()
+    if text != code and CODE_PATTERN.fullmatch(text):
+        return f'; codes have no spaces: did you mean "{text}"?'
+    if text != text.upper() and CODE_PATTERN.fullmatch(text.upper()):
+        return f'; codes are upper case: did you mean "{text.upper()}"?'
+    if text.startswith("ACT"):
+        return "; ACT codes have 3 digits, and prefixes starting with ACT are reserved for built-in rules"
+    if re.fullmatch(r"ALL[0-9]+", text):
+        return '; "ALL" selects every rule and takes no digits'
+    if re.fullmatch(r"[A-Za-z]+[0-9]*", text):
+        return "; a plugin's codes have 1-5 upper-case letters and up to 4 digits, such as \"ACM101\""
+    return ""
 
 
 def _check_globs(value: Any) -> Tuple[str, ...]:
@@ -332,6 +383,13 @@ def _check_choice(*choices: str) -> Callable[[Any], str]:
     return check
 
 
+def _check_frameworks(value: Any) -> Tuple[FrameworkDeclaration, ...]:
+    try:
+        return check_frameworks(value)
+    except DeclarationError as error:
+        raise _BadValue(error.message, error.subkey) from None
+
+
 class ConfigKey(NamedTuple):
     """One configuration key: how to check a value, its default, and what it does."""
 
@@ -345,7 +403,9 @@ class ConfigKey(NamedTuple):
 #: Every key of ``[tool.actorlint]``, in the order the docs list them.
 CONFIG_KEYS: Mapping[str, ConfigKey] = {
     "select": ConfigKey(
-        _check_codes, ("ACT",), "Rule codes or prefixes to enable (ALL for every rule).", "list of codes"
+        _check_codes, ("ALL",),
+        "Rule codes or prefixes to enable; the default ALL is every built-in rule and every installed plugin's.",
+        "list of codes",
     ),
     "ignore": ConfigKey(
         _check_codes, (), "Rule codes or prefixes to disable; a more specific select wins.", "list of codes"
@@ -396,6 +456,12 @@ CONFIG_KEYS: Mapping[str, ConfigKey] = {
         _check_choice("unbounded", "all"), "unbounded",
         'ACT202: "unbounded" reports handlers that block or wait; "all" reports every handler.',
         "string",
+    ),
+    "frameworks": ConfigKey(
+        _check_frameworks, (),
+        "In-house actor frameworks, one table each (`[tool.actorlint.frameworks.<name>]`), "
+        "understood like the built-in ones.",
+        "table of tables",
     ),
 }
 

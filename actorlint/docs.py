@@ -1,40 +1,57 @@
-"""The rule documentation: rendered from each rule's docstring, and checked against the style.
+"""The generated documentation: rule pages rendered from each rule's docstring (and checked
+against the style), and the configuration reference rendered from ``CONFIG_KEYS``.
 
-``python -m actorlint.docs`` writes ``docs/rules/ACTnnn.md`` for every registered rule and
-the index ``docs/rules/README.md``; ``python -m actorlint.docs --check`` writes nothing and
-exits 1 when a page is missing, out of date, or left over from a rule that no longer exists.
-A test runs the same comparison, so the published pages cannot drift from the docstrings.
+``python -m actorlint.docs`` writes ``docs/rules/ACTnnn.md`` for every registered rule, the
+index ``docs/rules/README.md`` and ``docs/configuration.md``; ``python -m actorlint.docs
+--check`` writes nothing and exits 1 when a page is missing, out of date, or left over from
+a rule that no longer exists. Tests run the same comparison, so the published pages cannot
+drift from the docstrings and the configuration keys.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import re
 import sys
+import textwrap
 from pathlib import Path
-from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Type
+from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Type
 
-from actorlint.config import CONFIG_KEYS
+from actorlint.config import CONFIG_KEYS, ConfigKey
 from actorlint.diagnostics import Applicability
+from actorlint.model.declared import DECLARATION_KEYS
 from actorlint.rules import ALL_RULES
 from actorlint.rules.base import Rule
 
 __all__ = [
+    "CONFIG_EXAMPLES",
+    "CONFIG_PAGE",
+    "DocsError",
     "INDEX_NAME",
     "SECTION_ORDER",
     "check_docstring",
+    "code_blocks",
+    "config_page_path",
     "docs_dir",
     "example_code",
     "expected_pages",
     "main",
+    "own_file_form",
+    "render_configuration",
     "render_index",
     "render_rule_page",
     "stale_pages",
+    "toml_value",
     "write_docs",
 ]
 
 #: The index page of ``docs/rules``; GitHub shows a folder's README.md below its listing.
 INDEX_NAME = "README.md"
+
+#: The configuration reference, inside ``docs/``.
+CONFIG_PAGE = "configuration.md"
 
 #: The ``##`` sections a rule docstring may have, in the order they must appear (Ruff's order).
 SECTION_ORDER: Tuple[str, ...] = (
@@ -101,6 +118,324 @@ def expected_pages(rules: Sequence[Type[Rule]] = ALL_RULES) -> Dict[str, str]:
     return pages
 
 
+# ---------------------------------------------------------------------------
+# The configuration reference, docs/configuration.md.
+
+
+class DocsError(Exception):
+    """A page cannot be rendered (a configuration key without an example, say)."""
+
+
+#: A short example of every ``[tool.actorlint]`` key, as written in ``pyproject.toml``.
+#: Every key of ``CONFIG_KEYS`` must have one: the configuration page is not rendered
+#: otherwise, so a new key cannot ship undocumented. Examples of keys that do not exist
+#: (yet) are ignored. Each sets its key (and perhaps a related one) to a valid value that
+#: is not the default: tests load every example through ``load_settings``.
+CONFIG_EXAMPLES: Mapping[str, str] = {
+    "select": """
+        [tool.actorlint]
+        select = ["ACT1", "ACT201"]   # the ACT1xx rules and ACT201 only
+    """,
+    "ignore": """
+        [tool.actorlint]
+        ignore = ["ACT3", "ACT103"]
+    """,
+    "extend-select": """
+        [tool.actorlint]
+        select = ["ACT1"]
+        extend-select = ["ACT201"]    # a shared base config selects, a project adds
+    """,
+    "exclude": """
+        [tool.actorlint]
+        exclude = [".git", ".venv", "build", "migrations"]   # the defaults are gone
+    """,
+    "extend-exclude": """
+        [tool.actorlint]
+        extend-exclude = ["generated/", "legacy/*.py"]
+    """,
+    "per-file-ignores": """
+        [tool.actorlint.per-file-ignores]
+        "tests/*" = ["ACT201", "ACT202"]
+        "scripts/*.py" = ["ACT1"]
+    """,
+    "call-timeout": """
+        [tool.actorlint]
+        call-timeout = 10.0
+    """,
+    "handler-time-limit": """
+        [tool.actorlint]
+        handler-time-limit = 8.0      # keep it below call-timeout x headroom
+    """,
+    "headroom": """
+        [tool.actorlint]
+        headroom = 0.5                # a 10 s caller allows handlers at most 5 s
+    """,
+    "large-literal": """
+        [tool.actorlint]
+        large-literal = 200
+    """,
+    "extend-blocking-calls": """
+        [tool.actorlint]
+        extend-blocking-calls = ["myapp.storage.fetch_blob", "myapp.legacy.Client.query"]
+    """,
+    "extend-safe-fixes": """
+        [tool.actorlint]
+        extend-safe-fixes = ["ACT201"]   # --fix adds timeouts without --unsafe-fixes
+    """,
+    "extend-unsafe-fixes": """
+        [tool.actorlint]
+        extend-unsafe-fixes = ["ACT4"]
+    """,
+    "require-time-limits": """
+        [tool.actorlint]
+        require-time-limits = "all"
+    """,
+    "frameworks": """
+        [tool.actorlint.frameworks.bus]
+        actor-bases = ["myapp.bus.Actor"]
+        handlers = ["handle_*", "on_message"]
+        calls = ["myapp.bus.Actor.request"]
+        casts = ["myapp.bus.Actor.publish"]
+        timeout-param = { name = "timeout", position = 1 }
+        serializes = true
+    """,
+}
+
+_TOOL_TABLE = "tool.actorlint"
+_WRAP = 88  # the width a long default is wrapped to
+
+
+def _example(key: str, examples: Mapping[str, str]) -> str:
+    return textwrap.dedent(examples[key]).strip("\n") + "\n"
+
+
+def own_file_form(example: str) -> str:
+    """A ``pyproject.toml`` snippet rewritten for ``actorlint.toml``: keys at the top level,
+    so the ``[tool.actorlint]`` header goes and ``[tool.actorlint.x]`` becomes ``[x]``."""
+    lines: List[str] = []
+    for line in example.splitlines():
+        stripped = line.strip()
+        if stripped == f"[{_TOOL_TABLE}]":
+            continue
+        if stripped.startswith(f"[{_TOOL_TABLE}."):
+            line = "[" + stripped[len(_TOOL_TABLE) + 2:]
+        lines.append(line)
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
+
+
+def toml_value(value: Any, table: bool = False) -> str:
+    """``value`` spelled as an inline TOML value. Tuples are arrays, except that with
+    ``table`` a tuple of (key, value) pairs is an inline table (how Settings stores one).
+
+    Raises DocsError for a value TOML cannot spell, so a new kind of default is noticed.
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise DocsError(f"cannot spell {value!r} in TOML")
+        return repr(value)
+    if isinstance(value, str):
+        # JSON's string escapes are all valid in a TOML basic string.
+        return json.dumps(value, ensure_ascii=False)
+    if table and isinstance(value, (tuple, list)) and all(
+        isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str) for item in value
+    ):
+        value = dict(value)
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        items = ", ".join(f"{_toml_key(k)} = {toml_value(v)}" for k, v in value.items())
+        return "{ " + items + " }"
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
+    raise DocsError(f"cannot spell a default of type {type(value).__name__} in TOML: {value!r}")
+
+
+def _is_table(spec: ConfigKey) -> bool:
+    return "table" in spec.type_name
+
+
+def _default_block(key: str, spec: ConfigKey) -> str:
+    """The default as ``key = value``, an array wrapped over several lines when long."""
+    inline = f"{key} = {toml_value(spec.default, _is_table(spec))}"
+    if len(inline) <= _WRAP or not isinstance(spec.default, (tuple, list)) or _is_table(spec):
+        return inline
+    items = ", ".join(toml_value(item) for item in spec.default) + ","
+    body = textwrap.wrap(items, _WRAP - 4, break_long_words=False, break_on_hyphens=False)
+    return "\n".join([f"{key} = ["] + ["    " + line for line in body] + ["]"])
+
+
+def _rules_with_option(key: str, rules: Sequence[Type[Rule]]) -> List[str]:
+    """The codes of the rules whose ``## Options`` section lists ``key``."""
+    codes = []
+    for rule in rules:
+        _, sections, _ = _split(rule.documentation())
+        for section in sections:
+            if section.level == 2 and section.title == "Options":
+                names = {m.group(1) for m in map(_OPTION_BULLET.match, section.body) if m}
+                if key in names:
+                    codes.append(rule.code)
+    return codes
+
+
+_CONFIG_INTRO = """\
+# Configuration
+
+Generated by `python -m actorlint.docs` from `CONFIG_KEYS` in `actorlint/config.py` and the
+examples in `actorlint/docs.py`; do not edit by hand.
+
+actorlint works without configuration. To change what it reports, put the keys below in a
+`[tool.actorlint]` table of `pyproject.toml`, or at the top level of an `actorlint.toml`
+or `.actorlint.toml`:
+
+```toml
+# pyproject.toml
+{pyproject}```
+
+```toml
+# actorlint.toml (or .actorlint.toml): the same keys, without the tool.actorlint prefix
+{own_file}```
+
+## Where the configuration is found
+
+One file is read; files are never merged.
+
+1. `actorlint check --config PATH` reads `PATH`, and nothing else. A file named
+   `pyproject.toml` is read from its `[tool.actorlint]` table, any other file as top-level
+   keys.
+2. Otherwise actorlint looks in the current folder, then in each folder above it, and
+   takes the first folder that has one of, in this order: `.actorlint.toml`,
+   `actorlint.toml`, a `pyproject.toml` that has a `[tool.actorlint]` table (a
+   `pyproject.toml` without one is passed over).
+3. When that finds nothing, the same search starts from the folder holding the checked
+   paths (their common folder), so `actorlint check ../other-project` uses that project's
+   configuration.
+4. Without a file, every key has its default.
+
+The folder of the file is the project root: patterns in `exclude`, `extend-exclude` and
+`per-file-ignores` are matched against paths relative to it, and the cache
+(`.actorlint_cache/`) lives there. Without a file the current folder is the root.
+
+A mistake is an error, never ignored: an unknown key (with a suggestion when it looks like
+a known one, such as `call_timeout` for `call-timeout`), a value of the wrong type or out
+of range, or a file that is not valid TOML stops the run with a message naming the file
+and the key, and exit code 2.
+
+Patterns are gitignore-style globs: `*` and `?` stay within one folder name and `**`
+spans folders. A pattern without a `/` matches a file or folder name anywhere; one with a
+`/` matches the path from the root; a trailing `/` matches folders only.
+
+## Command-line overrides
+
+| Option | Effect |
+| --- | --- |
+| `--select CODES` | Replaces `select`. |
+| `--ignore CODES` | Adds to `ignore`. |
+| `--extend-select CODES` | Adds to `extend-select`. |
+| `--config PATH` | Reads this file instead of searching for one. |
+
+`CODES` is one or more codes or prefixes separated by commas, and the options may be
+repeated: `--select ACT1,ACT201 --ignore ACT103`. Codes are validated like the keys.
+
+How selection works, as in Ruff: for each rule, the most specific selector that covers it
+wins (`ALL`, then `ACT`, `ACT1`, `ACT10`, `ACT101` from least to most specific); an
+`ignore` selector turns the rule off unless a `select` or `extend-select` selector is more
+specific. So `select = ["ACT1"]` with `ignore = ["ACT103"]` runs ACT101 and ACT102;
+`ignore = ["ACT1"]` with `extend-select = ["ACT101"]` runs ACT101 and every rule outside
+ACT1. ACT000 (a file that cannot be read or parsed) is always reported.
+
+## Keys
+
+"""
+
+
+def render_configuration(
+    keys: Mapping[str, ConfigKey] = CONFIG_KEYS,
+    examples: Mapping[str, str] = CONFIG_EXAMPLES,
+    rules: Sequence[Type[Rule]] = ALL_RULES,
+) -> str:
+    """The page ``docs/configuration.md``: where the configuration lives, the command-line
+    overrides, then one section per key (type, default, description, example).
+
+    Raises DocsError naming every key that has no entry in ``examples``.
+    """
+    missing = [key for key in keys if key not in examples]
+    if missing:
+        raise DocsError(
+            "configuration keys without an example in actorlint.docs.CONFIG_EXAMPLES: "
+            + ", ".join(missing)
+        )
+    intro = [key for key in ("select", "ignore", "call-timeout", "per-file-ignores") if key in keys]
+    pyproject = _merged_examples(intro, examples)
+    intro = _CONFIG_INTRO.format(pyproject=pyproject, own_file=own_file_form(pyproject))
+    lines = [intro.rstrip("\n"), ""]
+    lines.append("| Key | Type | Default |")
+    lines.append("| --- | --- | --- |")
+    for key, spec in keys.items():
+        default = toml_value(spec.default, _is_table(spec))
+        shown = f"`{_cell(default)}`" if len(default) <= 40 else "see below"
+        lines.append(f"| [`{key}`](#{_anchor(key)}) | {_cell(spec.type_name)} | {shown} |")
+    for key, spec in keys.items():
+        lines += ["", f"### `{key}`", "", spec.description, "", f"Type: {spec.type_name}."]
+        default = _default_block(key, spec)
+        if "\n" in default:
+            lines += ["", "Default:", "", "```toml", default, "```"]
+        else:
+            lines += ["", f"Default: `{default}`"]
+        users = _rules_with_option(key, rules)
+        if users:
+            links = ", ".join(f"[{code}](rules/{code}.md)" for code in users)
+            lines += ["", f"Used by: {links}."]
+        lines += ["", "Example:", "", "```toml", _example(key, examples).rstrip("\n"), "```"]
+        if key == "frameworks":
+            lines += ["", *_declaration_table()]
+    return "\n".join(lines) + "\n"
+
+
+def _declaration_table() -> List[str]:
+    """The keys of one ``[tool.actorlint.frameworks.<name>]`` table (see docs/frameworks.md)."""
+    lines = [
+        "The keys of each framework table ([what they mean in practice](frameworks.md#your-own-framework)):",
+        "", "| Key | Type | Default | Meaning |", "| --- | --- | --- | --- |",
+    ]
+    for key, (type_name, default, meaning) in DECLARATION_KEYS.items():
+        shown = "none" if default is None else f"`{toml_value(default, False)}`"
+        lines.append(f"| `{key}` | {_cell(type_name)} | {shown} | {_cell(meaning)} |")
+    return lines
+
+
+def _merged_examples(keys: Sequence[str], examples: Mapping[str, str]) -> str:
+    """The examples of ``keys`` as one valid TOML document: the lines of the examples that
+    only use ``[tool.actorlint]`` under a single such header, then those with sub-tables."""
+    header = f"[{_TOOL_TABLE}]"
+    top: List[str] = []
+    tables: List[str] = []
+    for key in keys:
+        lines = _example(key, examples).splitlines()
+        if lines[0].strip() == header and not any(l.lstrip().startswith("[") for l in lines[1:]):
+            top += lines[1:]
+        else:
+            tables.append("\n".join(lines) + "\n")
+    return "\n".join([header, *top]) + "\n" + "".join("\n" + table for table in tables)
+
+
+def _anchor(key: str) -> str:
+    # GitHub's heading anchors: lower case, punctuation other than "-" dropped.
+    return re.sub(r"[^a-z0-9 _-]", "", key.lower()).replace(" ", "-")
+
+
+def config_page_path(root: Path) -> Path:
+    """Where the configuration reference lives under the repository root ``root``."""
+    return root / "docs" / CONFIG_PAGE
+
+
 def docs_dir(root: Path) -> Path:
     """The folder holding the rule pages, under the repository root ``root``."""
     return root / "docs" / "rules"
@@ -123,32 +458,41 @@ def _extra_pages(folder: Path, wanted: Iterable[str]) -> List[Path]:
                   if p.is_file() and _PAGE_NAME.match(p.name) and p.name not in keep)
 
 
-def stale_pages(root: Path, rules: Sequence[Type[Rule]] = ALL_RULES) -> List[Path]:
-    """Pages that are missing, differ from their rendering, or belong to no rule."""
+def _generated_files(root: Path, rules: Sequence[Type[Rule]]) -> Dict[Path, str]:
+    """Path -> content of every generated page: the rule pages, their index, and the
+    configuration reference. Raises DocsError when a page cannot be rendered."""
     folder = docs_dir(root)
-    pages = expected_pages(rules)
-    stale = [folder / name for name, text in pages.items() if _read(folder / name) != text]
-    return stale + _extra_pages(folder, pages)
+    files = {folder / name: text for name, text in expected_pages(rules).items()}
+    files[config_page_path(root)] = render_configuration(rules=rules)
+    return files
+
+
+def stale_pages(root: Path, rules: Sequence[Type[Rule]] = ALL_RULES) -> List[Path]:
+    """Generated pages that are missing or differ from their rendering, and rule pages
+    that belong to no rule. Raises DocsError when a page cannot be rendered."""
+    files = _generated_files(root, rules)
+    stale = [path for path, text in files.items() if _read(path) != text]
+    return stale + _extra_pages(docs_dir(root), expected_pages(rules))
 
 
 def write_docs(root: Path, rules: Sequence[Type[Rule]] = ALL_RULES) -> List[Path]:
-    """Write every rule page and the index under ``root/docs/rules``; return their paths.
+    """Write every generated page (rule pages and their index under ``root/docs/rules``,
+    ``root/docs/configuration.md``); return their paths.
 
     Pages whose content is already right are left untouched, and pages of codes that no
-    rule has any more are removed: every ``ACTnnn.md`` there is generated.
+    rule has any more are removed: every ``ACTnnn.md`` there is generated. Raises
+    DocsError, before writing anything, when a page cannot be rendered.
     """
-    folder = docs_dir(root)
-    folder.mkdir(parents=True, exist_ok=True)
-    pages = expected_pages(rules)
+    files = _generated_files(root, rules)
     written: List[Path] = []
-    for name, text in pages.items():
-        path = folder / name
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
         if _read(path) != text:
             # newline="" keeps "\n" on every platform, so the pages compare equal everywhere.
             with open(path, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
         written.append(path)
-    for extra in _extra_pages(folder, pages):
+    for extra in _extra_pages(docs_dir(root), expected_pages(rules)):
         extra.unlink()
     return written
 
@@ -177,7 +521,8 @@ def _split(doc: str) -> Tuple[List[str], List[_Section], bool]:
         if match:
             marker = match.group(1)
             if fence is None:
-                fence = marker[0] * 3
+                fence = marker
+            # As in CommonMark, only a fence of the same character, at least as long, closes.
             elif marker.startswith(fence) and not match.group(2):
                 fence = None
         heading = _HEADING.match(line) if fence is None and not match else None
@@ -191,23 +536,38 @@ def _split(doc: str) -> Tuple[List[str], List[_Section], bool]:
 
 
 def _code_blocks(lines: Sequence[str]) -> List[Tuple[int, str, str]]:
-    """(index of the opening line, language, code) of each fenced block in ``lines``."""
+    """(index of the opening line, language, code) of each fenced block in ``lines``.
+
+    As in CommonMark, only a fence of the same character and at least the same length closes
+    a block (so a ```` block can show a ``` one), and a fence indented by N spaces (inside a
+    list item, say) takes up to N spaces off each line of its code.
+    """
     blocks: List[Tuple[int, str, str]] = []
     start: Optional[int] = None
     language = ""
     fence = ""
+    indent = 0
     code: List[str] = []
     for index, line in enumerate(lines):
         match = _FENCE.match(line)
         if start is None:
             if match:
-                start, fence, language, code = index, match.group(1)[0] * 3, match.group(2), []
+                start, fence, language, code = index, match.group(1), match.group(2), []
+                indent = len(line) - len(line.lstrip(" "))
         elif match and match.group(1).startswith(fence) and not match.group(2):
             blocks.append((start, language, "\n".join(code) + "\n"))
             start = None
         else:
-            code.append(line)
+            spaces = len(line) - len(line.lstrip(" "))
+            code.append(line[min(spaces, indent):])
     return blocks
+
+
+def code_blocks(markdown: str) -> List[Tuple[int, str, str]]:
+    """(1-based line of the opening fence, language, code) of each fenced code block of a
+    Markdown text; an unclosed block at the end is left out."""
+    return [(index + 1, language, code)
+            for index, language, code in _code_blocks(markdown.splitlines())]
 
 
 def _example_parts(body: Sequence[str]) -> Tuple[Optional[str], Optional[str], bool]:
@@ -365,7 +725,8 @@ def _default_root() -> Path:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m actorlint.docs",
-        description="Render docs/rules/*.md from the rule docstrings.",
+        description="Render docs/rules/*.md from the rule docstrings and "
+                    "docs/configuration.md from the configuration keys.",
     )
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 when a page is missing, stale or extra")
@@ -378,15 +739,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for code, problem in bad_docs:
         print(f"{code}: {problem}", file=sys.stderr)
 
-    if args.check:
-        stale = stale_pages(root)
-        for path in stale:
-            print(f"stale: {path}", file=sys.stderr)
-        if stale:
-            print("run python -m actorlint.docs to regenerate them", file=sys.stderr)
-        return 1 if stale or bad_docs else 0
-    for path in write_docs(root):
-        print(path)
+    try:
+        if args.check:
+            stale = stale_pages(root)
+            for path in stale:
+                print(f"stale: {path}", file=sys.stderr)
+            if stale:
+                print("run python -m actorlint.docs to regenerate them", file=sys.stderr)
+            return 1 if stale or bad_docs else 0
+        for path in write_docs(root):
+            print(path)
+    except DocsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     return 1 if bad_docs else 0
 
 

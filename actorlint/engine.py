@@ -19,9 +19,11 @@ from actorlint.fixing import (
     SourceFile, apply_fixes, encode_source, parses, read_source, source_from_bytes,
 )
 from actorlint.model import blocking as blocking_table
+from actorlint.model.declared import catalog_for
+from actorlint.model.frameworks import Catalog
 from actorlint.model.facts import FileFacts, ProjectFacts
 from actorlint.model.resolve import resolve
-from actorlint.rules import ALL_RULES, FileRule, ProjectRule
+from actorlint.rules import FileRule, ProjectRule, installed_rules
 
 __all__ = ["RunResult", "check_files", "display_path"]
 
@@ -47,26 +49,36 @@ def display_path(path: Path, cwd: Path) -> str:
         return absolute.as_posix()
 
 
-def _blocking_table(extensions: Sequence[str]) -> Mapping[str, blocking_table.BlockingCall]:
-    """The blocking-call table with the configured ``extend-blocking-calls``."""
-    return blocking_table.with_extensions(extensions) if extensions else blocking_table.BLOCKING_CALLS
+@dataclass(frozen=True)
+class _Knowledge:
+    """What the collector is told: blocking calls and frameworks, config extensions included."""
+
+    blocking: Mapping[str, blocking_table.BlockingCall]
+    catalog: Catalog
 
 
-_WORKER_BLOCKING: Optional[Mapping[str, blocking_table.BlockingCall]] = None
+def _knowledge(settings: Settings) -> _Knowledge:
+    extensions = settings.extend_blocking_calls
+    blocking = blocking_table.with_extensions(extensions) if extensions else blocking_table.BLOCKING_CALLS
+    return _Knowledge(blocking, catalog_for(settings.frameworks))
 
 
-def _init_worker(extensions: Sequence[str]) -> None:
-    global _WORKER_BLOCKING
-    _WORKER_BLOCKING = _blocking_table(extensions)
+_WORKER_KNOWLEDGE: Optional[_Knowledge] = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _WORKER_KNOWLEDGE
+    _WORKER_KNOWLEDGE = _knowledge(settings)
 
 
 def _analyse_in_worker(job: FileJob) -> FileFacts:
-    return _analyse_safely(job, _WORKER_BLOCKING)
+    assert _WORKER_KNOWLEDGE is not None
+    return _analyse_safely(job, _WORKER_KNOWLEDGE)
 
 
-def _analyse_safely(job: FileJob, blocking: Optional[Mapping]) -> FileFacts:
+def _analyse_safely(job: FileJob, knowledge: _Knowledge) -> FileFacts:
     try:
-        return analyse(job, blocking)
+        return analyse(job, knowledge.blocking, knowledge.catalog)
     except Exception:  # a collector bug: report it with the file, go on with the rest
         facts = FileFacts(path=job.display_path, module=job.module)
         facts.internal_error = traceback.format_exc()
@@ -102,16 +114,16 @@ def collect_facts(jobs: Sequence[FileJob], settings: Settings, *, workers: int,
             context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
             with ProcessPoolExecutor(
                 max_workers=workers, mp_context=context,
-                initializer=_init_worker, initargs=(settings.extend_blocking_calls,),
+                initializer=_init_worker, initargs=(settings,),
             ) as pool:
                 chunk = max(1, min(32, len(pending) // (workers * 4) or 1))
                 produced = pool.map(_analyse_in_worker, [pending[i] for i in order], chunksize=chunk)
                 for position, facts in zip(order, produced):
                     results[todo[position]] = facts
         else:
-            blocking = _blocking_table(settings.extend_blocking_calls)
+            knowledge = _knowledge(settings)
             for index in todo:
-                results[index] = _analyse_safely(jobs[index], blocking)
+                results[index] = _analyse_safely(jobs[index], knowledge)
         if cache is not None:
             for index in todo:
                 facts = results[index]
@@ -133,8 +145,8 @@ def run_rules(files: Sequence[FileFacts], settings: Settings) -> RunResult:
     for facts in files:
         if facts.internal_error:
             internal.append(f"internal error while analysing {facts.path}:\n{facts.internal_error}")
-    project: ProjectFacts = resolve(files)
-    rules = [rule(settings) for rule in ALL_RULES if settings.is_enabled(rule.code)]
+    project: ProjectFacts = resolve(files, catalog_for(settings.frameworks))
+    rules = [rule(settings) for rule in installed_rules() if settings.is_enabled(rule.code)]
     found: List[Diagnostic] = []
     for facts in files:
         found.extend(facts.errors)
@@ -282,9 +294,9 @@ def fix_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1,
             progressed.append(index)
         if not progressed:
             break
-        blocking = _blocking_table(settings.extend_blocking_calls)
+        knowledge = _knowledge(settings)
         for index in progressed:
-            files[index] = _analyse_safely(jobs[index], blocking)
+            files[index] = _analyse_safely(jobs[index], knowledge)
         result = run_rules(files, settings)
     ordered = [changes[i] for i in sorted(changes)]
     return FixResult(ordered, result, sum(c.fixed for c in ordered), refused)

@@ -67,7 +67,8 @@ CONFIG_LINE = "# config:"
 
 def fixture_settings(paths: Iterable[Path], root: Path, expected: Expectation) -> Settings:
     """Settings for a fixture: its rules under test, plus any ``# config: key = value``
-    lines at the top of its files (TOML, as in ``[tool.actorlint]``)."""
+    lines in the leading comment block of its files (TOML, as in ``[tool.actorlint]``;
+    dotted keys such as ``frameworks.bus.handlers = [...]`` declare a framework)."""
     try:
         import tomllib
     except ImportError:  # Python < 3.11
@@ -77,7 +78,9 @@ def fixture_settings(paths: Iterable[Path], root: Path, expected: Expectation) -
     paths = list(paths)
     snippets = []
     for path in paths:
-        for line in path.read_text(encoding="utf-8").splitlines()[:5]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("#"):
+                break  # config lines belong to the leading comment block
             if line.startswith(CONFIG_LINE):
                 snippets.append(line[len(CONFIG_LINE):].strip())
     values = {

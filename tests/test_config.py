@@ -128,7 +128,7 @@ def test_load_every_key(tmp_path: Path) -> None:
 def test_pyproject_without_our_table_gives_defaults(tmp_path: Path) -> None:
     path = _write(tmp_path / "pyproject.toml", "[project]\nname = 'x'\n")
     settings = load_settings(path, tmp_path / "elsewhere")
-    assert settings.select == ("ACT",) and settings.root == tmp_path
+    assert settings.select == ("ALL",) and settings.root == tmp_path
 
 
 def test_actorlint_toml_uses_top_level_keys(tmp_path: Path) -> None:
@@ -177,7 +177,7 @@ CODES_WANTED = 'expected rule codes or prefixes such as "ACT101", "ACT1" or "ALL
     [
         ('select = "ACT"', 'select: expected a list of rule codes, got "ACT"'),
         ("select = [1]", "select: expected a list of rule codes, got [1]"),
-        ('select = ["E501"]', f'select: {CODES_WANTED}, got "E501"'),
+        ('select = ["E-501"]', f'select: {CODES_WANTED}, got "E-501"'),
         ('ignore = ["act101"]', f'ignore: {CODES_WANTED}, got "act101"'),
         ('extend-select = ["ACT1011"]', 'got "ACT1011"'),
         ('extend-select = ["ALL1"]', 'got "ALL1"'),
@@ -185,7 +185,7 @@ CODES_WANTED = 'expected rule codes or prefixes such as "ACT101", "ACT1" or "ALL
         ('extend-exclude = [""]', 'extend-exclude: expected non-empty glob patterns, got ""'),
         ("per-file-ignores = []", "per-file-ignores: expected a table of glob patterns"),
         ("per-file-ignores = { 'a.py' = 'ACT1' }", 'per-file-ignores."a.py": expected a list of rule codes'),
-        ("per-file-ignores = { 'a.py' = ['X1'] }", 'per-file-ignores."a.py": expected rule codes'),
+        ("per-file-ignores = { 'a.py' = ['X_1'] }", 'per-file-ignores."a.py": expected rule codes'),
         ('call-timeout = "5"', 'call-timeout: expected a positive number of seconds, got "5"'),
         ("call-timeout = 0", "call-timeout: expected a positive number of seconds, got 0"),
         ("call-timeout = inf", "call-timeout: expected a positive number of seconds, got inf"),
@@ -273,8 +273,8 @@ def test_with_overrides() -> None:
 
 
 def test_with_overrides_rejects_bad_codes() -> None:
-    with pytest.raises(ConfigError, match='--ignore: expected rule codes .* got "E501"'):
-        Settings(root=Path("/")).with_overrides(ignore=["E501"])
+    with pytest.raises(ConfigError, match='--ignore: expected rule codes .* got "E-501"'):
+        Settings(root=Path("/")).with_overrides(ignore=["E-501"])
 
 
 @pytest.mark.parametrize(
@@ -410,13 +410,14 @@ def test_fingerprint_is_a_known_value_for_defaults() -> None:
         "extend_safe_fixes": [],
         "extend_select": [],
         "extend_unsafe_fixes": [],
+        "frameworks": [],
         "handler_time_limit": 4.0,
         "headroom": 0.8,
         "ignore": [],
         "large_literal": 1000,
         "per_file_ignores": [],
         "require_time_limits": "unbounded",
-        "select": ["ACT"],
+        "select": ["ALL"],
     }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     expected = hashlib.sha256(("actorlint-settings-1:" + text).encode()).hexdigest()

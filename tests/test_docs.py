@@ -1,18 +1,22 @@
-"""The rule docs: generated pages match the docstrings, docstrings follow the style, and
-the examples in them do what they say (style rules 3, 4 and 5)."""
+"""The generated docs: rule pages match the docstrings, docstrings follow the style, and
+the examples in them do what they say (style rules 3, 4 and 5); the configuration
+reference matches ``CONFIG_KEYS``, documents every key, and its examples load."""
 
 from __future__ import annotations
 
+import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import List, Optional, Set, Type
 
 import pytest
 
-from actorlint.config import Settings
+from actorlint.config import CONFIG_KEYS, ConfigKey, Settings, load_settings
 from actorlint.diagnostics import Applicability
 from actorlint.docs import (
-    INDEX_NAME, check_docstring, docs_dir, example_code, render_index, render_rule_page,
-    stale_pages, write_docs,
+    CONFIG_EXAMPLES, CONFIG_PAGE, INDEX_NAME, DocsError, check_docstring, code_blocks,
+    config_page_path, docs_dir, example_code, main, own_file_form, render_configuration,
+    render_index, render_rule_page, stale_pages, toml_value, write_docs,
 )
 from actorlint.engine import check_files, jobs_for_paths
 from actorlint.rules import ALL_RULES
@@ -56,8 +60,9 @@ def test_write_docs_then_nothing_is_stale(tmp_path: Path) -> None:
     leftover.write_text("# a removed rule\n", encoding="utf-8")
     assert stale_pages(tmp_path) != []
     written = write_docs(tmp_path)
-    assert sorted(p.name for p in written) == sorted(
-        [f"{rule.code}.md" for rule in ALL_RULES] + [INDEX_NAME]
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in written) == sorted(
+        [f"docs/rules/{rule.code}.md" for rule in ALL_RULES]
+        + [f"docs/rules/{INDEX_NAME}", f"docs/{CONFIG_PAGE}"]
     )
     assert not leftover.exists()
     assert stale_pages(tmp_path) == []
@@ -263,6 +268,163 @@ def test_example_triggers_the_rule(rule: Type[Rule], tmp_path: Path) -> None:
 def test_use_instead_does_not_trigger_the_rule(rule: Type[Rule], tmp_path: Path) -> None:
     _, good = example_code(rule)
     assert good is not None, f"{rule.code}: no ```python block after `Use instead:`"
-    assert rule.code not in _codes_reported(good, tmp_path), (
+    reported = _codes_reported(good, tmp_path)
+    assert rule.code not in reported, (
         f"{rule.code}: the `Use instead:` code triggers the rule:\n{good}"
     )
+    # Code that does not parse would trigger no rule but ACT000, and pass the check above.
+    assert "ACT000" not in reported, f"{rule.code}: the `Use instead:` code does not parse:\n{good}"
+
+
+# ---------------------------------------------------------------------------
+# The configuration reference, docs/configuration.md.
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - older interpreters only
+    import tomli as tomllib
+
+
+def _key_section(key: str) -> str:
+    """The ``### `key``` section of the rendered configuration page."""
+    return render_configuration().split(f"\n### `{key}`\n", 1)[1].split("\n### ", 1)[0]
+
+
+def _section_example(key: str) -> str:
+    section = _key_section(key)
+    _, lang, code = code_blocks(section.split("\nExample:\n", 1)[1])[0]
+    assert lang == "toml"
+    return code
+
+
+def _section_default(key: str) -> str:
+    """The documented default as TOML: inline in backticks, or a toml block."""
+    text = _key_section(key).split("\nDefault:", 1)[1].split("\n\n", 2)
+    if text[0].strip():
+        return text[0].strip().strip("`")
+    _, lang, code = code_blocks(text[1] + "\n")[0]
+    assert lang == "toml"
+    return code
+
+
+def test_configuration_page_is_up_to_date() -> None:
+    page = config_page_path(ROOT)
+    assert page.is_file(), f"{page} is missing: run python -m actorlint.docs"
+    assert page.read_text(encoding="utf-8") == render_configuration(), f"{page} is {REGENERATE}"
+
+
+def test_every_config_key_has_an_example() -> None:
+    missing = [key for key in CONFIG_KEYS if key not in CONFIG_EXAMPLES]
+    assert not missing, f"add an example of {missing} to CONFIG_EXAMPLES in actorlint/docs.py"
+
+
+def test_configuration_page_has_a_section_per_key() -> None:
+    page = render_configuration()
+    for key, spec in CONFIG_KEYS.items():
+        section = _key_section(key)
+        assert spec.description in section
+        assert f"Type: {spec.type_name}." in section
+        assert "Default:" in section and "```toml\n" in section
+        assert f"| [`{key}`](#{key}) |" in page
+
+
+def _with_new_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = ConfigKey(lambda value: value, 3, "A key nobody documented.", "integer")
+    monkeypatch.setitem(CONFIG_KEYS, "undocumented-key", spec)  # type: ignore[index]
+
+
+def test_key_without_example_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    write_docs(tmp_path)
+    _with_new_key(monkeypatch)
+    with pytest.raises(DocsError, match="undocumented-key"):
+        render_configuration()
+    with pytest.raises(DocsError, match="undocumented-key"):
+        stale_pages(tmp_path)
+    capsys.readouterr()
+    assert main(["--check", "--root", str(tmp_path)]) == 1
+    assert "undocumented-key" in capsys.readouterr().err
+    before = config_page_path(tmp_path).read_text(encoding="utf-8")
+    assert main(["--root", str(tmp_path)]) == 1
+    assert config_page_path(tmp_path).read_text(encoding="utf-8") == before
+
+
+def test_changed_configuration_page_is_stale(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    write_docs(tmp_path)
+    page = config_page_path(tmp_path)
+    page.write_text(page.read_text(encoding="utf-8") + "edited by hand\n", encoding="utf-8")
+    assert stale_pages(tmp_path) == [page]
+    assert main(["--check", "--root", str(tmp_path)]) == 1
+    assert f"stale: {page}" in capsys.readouterr().err
+    page.unlink()
+    assert stale_pages(tmp_path) == [page]
+    assert main(["--root", str(tmp_path)]) == 0
+    assert main(["--check", "--root", str(tmp_path)]) == 0
+
+
+def _load(folder: Path, name: str, text: str) -> Settings:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return replace(load_settings(path, folder), config_file=None)
+
+
+@pytest.mark.parametrize("key", list(CONFIG_KEYS))
+def test_config_example_loads(key: str, tmp_path: Path) -> None:
+    example = _section_example(key)
+    settings = _load(tmp_path / "pyproject", "pyproject.toml", example)
+    value = getattr(settings, key.replace("-", "_"))
+    assert value != CONFIG_KEYS[key].default, f"the example of {key} shows its default"
+    # The same keys at the top level of actorlint.toml mean the same.
+    assert _load(tmp_path / "own", "actorlint.toml", own_file_form(example)) == replace(
+        settings, root=tmp_path / "own"
+    )
+
+
+def test_config_intro_examples_load(tmp_path: Path) -> None:
+    pyproject, own = [code for _, lang, code in code_blocks(render_configuration())[:2]]
+    in_pyproject = _load(tmp_path, "pyproject.toml", pyproject)
+    assert in_pyproject != Settings(root=tmp_path)
+    assert _load(tmp_path, "actorlint.toml", own) == in_pyproject
+
+
+@pytest.mark.parametrize("key", list(CONFIG_KEYS))
+def test_documented_default_is_the_default(key: str) -> None:
+    spec = CONFIG_KEYS[key]
+    value = tomllib.loads(_section_default(key))[key]
+    assert spec.check(value) == spec.default
+
+
+def test_toml_value() -> None:
+    assert toml_value(True) == "true"
+    assert toml_value(5.0) == "5.0"
+    assert toml_value(1000) == "1000"
+    assert toml_value('say "hi"\n') == '"say \\"hi\\"\\n"'
+    assert toml_value(("a", "b")) == '["a", "b"]'
+    assert toml_value((), table=True) == "{}"
+    assert toml_value((("tests/*", ("ACT1",)),), table=True) == '{ "tests/*" = ["ACT1"] }'
+    assert toml_value({"plain-key": 1}) == "{ plain-key = 1 }"
+    with pytest.raises(DocsError):
+        toml_value(object())
+    with pytest.raises(DocsError):
+        toml_value(float("inf"))
+
+
+def test_own_file_form() -> None:
+    pyproject = '[tool.actorlint]\nselect = ["ACT1"]\n\n[tool.actorlint.per-file-ignores]\n"a" = []\n'
+    assert own_file_form(pyproject) == 'select = ["ACT1"]\n\n[per-file-ignores]\n"a" = []\n'
+
+
+def test_code_blocks_dedent_list_items() -> None:
+    markdown = "1. Step:\n\n   ```python\n   if x:\n       y()\n   ```\n\n```toml\na = 1\n```\n"
+    assert code_blocks(markdown) == [(3, "python", "if x:\n    y()\n"), (8, "toml", "a = 1\n")]
+
+
+def test_code_blocks_longer_fence_shows_a_fence() -> None:
+    markdown = "````markdown\n```python\nx = 1\n```\n````\n\n```py\ny = 2\n```\n"
+    assert code_blocks(markdown) == [
+        (1, "markdown", "```python\nx = 1\n```\n"), (7, "py", "y = 2\n"),
+    ]

@@ -13,7 +13,7 @@ import pytest
 
 from actorlint import __version__
 from actorlint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location, Severity, Span
-from actorlint.report import FORMATS, ReportContext, RuleInfo, render, sarif
+from actorlint.report import FORMATS, ReportContext, RuleInfo, gitlab, render, sarif
 
 # Vendored copy of the official OASIS SARIF 2.1.0 schema (errata01, "sarif-schema-2.1.0.json"
 # from https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/), taken from
@@ -86,7 +86,13 @@ SAMPLE = [
 
 
 def test_formats_registry() -> None:
-    assert set(FORMATS) == {"text", "json", "github", "sarif"}
+    assert set(FORMATS) == {"text", "json", "github", "sarif", "gitlab"}
+
+
+def test_cli_offers_every_format() -> None:
+    from actorlint.cli import OUTPUT_FORMATS
+
+    assert sorted(OUTPUT_FORMATS) == sorted(FORMATS)
 
 
 def test_unknown_format() -> None:
@@ -499,3 +505,172 @@ def test_source_cache_reads_each_file_once(tmp_path: Path, monkeypatch: pytest.M
     assert cache.text(str(path), Span(4, 1, 4, 2)) == "\ufffd bad"
     path.unlink()
     assert cache.text(str(path), Span(1, 1, 1, 2)) == "one"
+
+
+def test_sarif_and_gitlab_share_fingerprints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spans = [Span(5, 9, 5, 22), Span(5, 9, 5, 22)]
+    from_sarif = fingerprints(tmp_path, monkeypatch, SOURCE, spans)
+    diagnostics = [
+        diag("ACT101", "pkg/mod.py", s.line, s.column, s.end_line, s.end_column) for s in spans
+    ]
+    from_gitlab = [issue["fingerprint"] for issue in json.loads(run("gitlab", diagnostics))]
+    assert from_gitlab == from_sarif
+    assert from_sarif[0] != from_sarif[1]
+
+
+# -- gitlab -------------------------------------------------------------------------------
+
+POLLER = (
+    "import time\n"
+    "\n"
+    "import pykka\n"
+    "\n"
+    "\n"
+    "class Poller(pykka.ThreadingActor):\n"
+    "    def on_receive(self, message):\n"
+    "        time.sleep(5)\n"
+    "        time.sleep(5)\n"
+    "        return message\n"
+)
+
+
+def lint_to_gitlab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: Dict[str, str]) -> str:
+    """Write ``files`` under ``tmp_path``, lint them with every rule from there, as the
+    command line would in CI, and return the ``gitlab`` report."""
+    from actorlint.config import Settings
+    from actorlint.engine import check_files, jobs_for_paths
+    from actorlint.rules import ALL_RULES
+
+    monkeypatch.chdir(tmp_path)
+    paths = []
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    result = check_files(jobs_for_paths(paths, tmp_path), Settings(root=tmp_path, select=("ALL",)))
+    assert not result.internal_errors, result.internal_errors
+    context = ReportContext(
+        rules={rule.code: RuleInfo.from_rule(rule) for rule in ALL_RULES},
+        files_checked=result.files_checked,
+    )
+    return run("gitlab", result.diagnostics, context)
+
+
+def sha256_of(*parts: str) -> str:
+    import hashlib
+
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def test_gitlab_report_of_real_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = lint_to_gitlab(
+        tmp_path, monkeypatch, {"pkg/poller.py": POLLER, "pkg/broken.py": "def broken(:\n"}
+    )
+    assert output.startswith('[\n  {\n    "description": ') and output.endswith("]\n")
+    report = json.loads(output)
+    assert [list(issue) for issue in report] == [
+        ["description", "check_name", "fingerprint", "severity", "location"]
+    ] * 4
+    # By hand: the flagged line's text (whitespace collapsed), never its number, then
+    # the index among findings of the same rule, file and text.
+    assert report == [
+        {
+            "description": "ACT000 SyntaxError: invalid syntax",
+            "check_name": "ACT000",
+            "fingerprint": sha256_of("ACT000", "pkg/broken.py", "def broken(:", "0"),
+            "severity": "critical",
+            "location": {"path": "pkg/broken.py", "lines": {"begin": 1, "end": 1}},
+        },
+        {
+            "description": "ACT202 Handler `on_receive` of `Poller` has no time limit "
+            "(`time.sleep` on line 8)",
+            "check_name": "ACT202",
+            "fingerprint": sha256_of(
+                "ACT202", "pkg/poller.py", "def on_receive(self, message):", "0"
+            ),
+            "severity": "major",
+            "location": {"path": "pkg/poller.py", "lines": {"begin": 7, "end": 7}},
+        },
+        {
+            "description": "ACT101 `time.sleep` sleeps inside handler `on_receive` of `Poller`",
+            "check_name": "ACT101",
+            "fingerprint": sha256_of("ACT101", "pkg/poller.py", "time.sleep(5)", "0"),
+            "severity": "major",
+            "location": {"path": "pkg/poller.py", "lines": {"begin": 8, "end": 8}},
+        },
+        {
+            "description": "ACT101 `time.sleep` sleeps inside handler `on_receive` of `Poller`",
+            "check_name": "ACT101",
+            "fingerprint": sha256_of("ACT101", "pkg/poller.py", "time.sleep(5)", "1"),
+            "severity": "major",
+            "location": {"path": "pkg/poller.py", "lines": {"begin": 9, "end": 9}},
+        },
+    ]
+
+
+def test_gitlab_fingerprints_survive_edits_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = json.loads(lint_to_gitlab(tmp_path, monkeypatch, {"pkg/poller.py": POLLER}))
+    moved = POLLER.replace("import time\n", '"""Polls."""\n\nimport os\nimport time\n')
+    after = json.loads(lint_to_gitlab(tmp_path, monkeypatch, {"pkg/poller.py": moved}))
+    assert [issue["location"]["lines"]["begin"] for issue in before] == [7, 8, 9]
+    assert [issue["location"]["lines"]["begin"] for issue in after] == [10, 11, 12]
+    # The ACT202 message names the line of the sleep, so it changed; the identity did not.
+    assert before[0]["description"] != after[0]["description"]
+    assert [issue["fingerprint"] for issue in before] == [issue["fingerprint"] for issue in after]
+
+
+def test_gitlab_fingerprints_are_unique(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GitLab shows one issue per fingerprint: identical findings must not collapse.
+    monkeypatch.chdir(tmp_path)
+    same = [diag("ACT101", "missing.py", 3, 1)] * 3
+    report = json.loads(run("gitlab", same + SAMPLE))
+    assert len({issue["fingerprint"] for issue in report}) == len(report) == 8
+
+
+def test_gitlab_fields_from_diagnostics() -> None:
+    diagnostics = [
+        diag("ACT101", "./pkg/mod.py", 3, 5, 6, 2, message="spans lines"),
+        diag("ACT000", "pkg/broken.py", 2, 1, message="invalid syntax"),
+    ]
+    report = json.loads(run("gitlab", diagnostics))
+    assert report[0]["location"] == {"path": "pkg/mod.py", "lines": {"begin": 3, "end": 6}}
+    assert report[0]["description"] == "ACT101 spans lines"
+    assert report[0]["check_name"] == "ACT101"
+    assert [issue["severity"] for issue in report] == ["major", "critical"]
+    severities = {issue["severity"] for issue in json.loads(run("gitlab", SAMPLE))}
+    assert severities == {"major", "critical"}
+    assert gitlab.SEVERITIES == ("info", "minor", "major", "critical", "blocker")
+
+
+def test_gitlab_report_path() -> None:
+    assert gitlab.report_path("pkg/mod.py") == "pkg/mod.py"
+    assert gitlab.report_path("././pkg/mod.py") == "pkg/mod.py"
+    assert gitlab.report_path(os.path.join("pkg", "sub", "mod.py")) == "pkg/sub/mod.py"
+
+
+def test_gitlab_empty_and_deterministic() -> None:
+    assert run("gitlab", []) == "[]\n"
+    assert run("gitlab", SAMPLE) == run("gitlab", SAMPLE)
+
+
+def test_gitlab_from_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from actorlint.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "poller.py").write_text(POLLER, encoding="utf-8")
+    args = ["check", "--no-cache", "--jobs", "1", "--output-format", "gitlab", "pkg"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output)
+    assert [(issue["check_name"], issue["location"]["lines"]["begin"]) for issue in report] == [
+        ("ACT202", 7), ("ACT101", 8), ("ACT101", 9),
+    ]
+    assert json.loads(CliRunner().invoke(cli, args + ["--exit-zero"]).output) == report

@@ -23,12 +23,14 @@ import libcst as cst
 
 from actorlint.diagnostics import Span
 from actorlint.model import blocking as blocking_table
-from actorlint.model.facts import ClassFact, FileFacts, HandleFact, MethodFact, Payload, Site, Timeout
+from actorlint.model.facts import (
+    ClassFact, FileFacts, HandleFact, MethodFact, Payload, Site, TaskFact, Timeout,
+)
 from actorlint.model.frameworks import (
-    ALL_ARGUMENTS, AWAITABLE, CLASS_MEMBERS, ELEMENT_ROLES, FACTORIES, FRAMEWORKS, FUNCTIONS,
-    HANDLE_ANNOTATIONS, IN_PROCESS_VARIANTS, MEMBERS, PROXY_MEMBER_CALL, PROXY_SETATTR,
-    SELF_MEMBERS, TASK_MEMBERS, TIME_LIMIT_SECONDS_CALL, TIME_LIMIT_SECONDS_DECORATOR,
-    TIME_LIMITERS, Member, Param, framework_of_role,
+    ALL_ARGUMENTS, AWAITABLE, BUILTIN_CATALOG, ELEMENT_ROLES, FACTORIES, HANDLE_ANNOTATIONS,
+    IN_PROCESS_VARIANTS, PROXY_MEMBER_CALL, PROXY_SETATTR, TASK_MEMBERS,
+    TIME_LIMIT_SECONDS_CALL, TIME_LIMIT_SECONDS_DECORATOR, TIME_LIMITERS, Catalog, Member, Param,
+    framework_of_role,
 )
 from actorlint.model.payloads import BOUNDED_BY_ARGUMENT, LARGE_VALUE_CALLS, STATE_CALLS
 from actorlint.model.positions import node_spans
@@ -48,10 +50,6 @@ _TIMEDELTA_FIELDS = (
     ("minutes", 60.0), ("hours", 3600.0), ("weeks", 604800.0),
 )
 _STATIC_DECORATORS = frozenset({"builtins.staticmethod", "builtins.classmethod"})
-# Roles a call's target can name an actor through.
-_TARGET_ROLES = frozenset({
-    "pykka.ref", "pykka.proxy", "pykka.future", "ray.handle", "ray.objectref", "thespian.address",
-})
 # The role of an actor's own members reached through `self` (`self.send`), per framework.
 _FRAMEWORK_SELF_ROLE = "{}.self"
 
@@ -137,9 +135,13 @@ class _Candidate:
 class _Visitor(cst.CSTVisitor):
     """Records scopes, bindings, classes and candidate nodes in one pass."""
 
-    def __init__(self, module_name: str, is_package: bool) -> None:
+    def __init__(self, module_name: str, is_package: bool, setting_names: frozenset = frozenset()) -> None:
         super().__init__()
         self.module_name = module_name
+        # Framework settings that bound handlers, and where they are assigned:
+        # (setting name, assigned value, scope).
+        self.setting_names = setting_names
+        self.settings: List[Tuple[str, cst.BaseExpression, "_Scope"]] = []
         self.is_package = is_package
         self.module_scope = _Scope("module", module_name, None)
         self.scope = self.module_scope
@@ -149,6 +151,8 @@ class _Visitor(cst.CSTVisitor):
         self.functions: Dict[str, _Scope] = {}
         # Decorated functions: qualname -> (decorator expressions, scope they run in).
         self.decorated: Dict[str, Tuple[List[cst.BaseExpression], _Scope]] = {}
+        # Decorated functions outside classes (possible tasks): (def, its scope, outer scope).
+        self.decorated_functions: List[Tuple[cst.FunctionDef, "_Scope", "_Scope"]] = []
         self.statements: List[cst.CSTNode] = []
         # Guard tests around the current node, and per enclosing block the tests that
         # earlier statements of the block made binding (asserts, ``if not x: return``).
@@ -373,6 +377,8 @@ class _Visitor(cst.CSTVisitor):
         scope = self._push("function", node.name.value)
         scope.is_async = node.asynchronous is not None
         self.functions[scope.qualname] = scope
+        if node.decorators and outer.kind != "class":
+            self.decorated_functions.append((node, scope, outer))
         if outer.kind == "class" and outer.cls is not None:
             outer.cls.methods.append((node, scope))
             scope.cls = outer.cls
@@ -460,10 +466,23 @@ class _Visitor(cst.CSTVisitor):
             self._bind_target(target.target, node.value)
             if isinstance(target.target, cst.Attribute):
                 self._candidate("setattr", target.target)
+            self._note_setting(target.target, node.value)
+
+    def _note_setting(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        """``app.conf.task_time_limit = 30`` or a settings module's ``task_time_limit = 30``."""
+        if isinstance(target, cst.Attribute):
+            name = target.attr.value
+        elif isinstance(target, cst.Name) and self.scope is self.module_scope:
+            name = target.value
+        else:
+            return
+        if name in self.setting_names:
+            self.settings.append((name, value, self.scope))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
             self._bind_target(node.target, node.value)
+            self._note_setting(node.target, node.value)
             return
         # ``seats: ActorProxy[Seat]`` in a class body or ``self.seats: ...`` in a method
         # declares what the name will hold.
@@ -567,9 +586,15 @@ class _PendingSite:
 class _Evaluator:
     """Gives expressions abstract values and turns candidates into sites."""
 
-    def __init__(self, visitor: _Visitor, blocking: Mapping[str, blocking_table.BlockingCall]) -> None:
+    def __init__(self, visitor: _Visitor, blocking: Mapping[str, blocking_table.BlockingCall],
+                 catalog: Catalog = BUILTIN_CATALOG) -> None:
         self.visitor = visitor
         self.blocking = blocking
+        self.catalog = catalog
+        specs = catalog.frameworks.values()
+        self.task_roles = [(spec.name, spec.task_role) for spec in specs if spec.task_role]
+        self.instance_roles = [spec.instance_role for spec in specs if spec.instance_role]
+        self.named_roles = _NAMED_ROLES | {role for _, role in self.task_roles} | set(self.instance_roles)
         self.module_scope = visitor.module_scope
         self._values: Dict[int, Value] = {}
         self._in_progress: Set[int] = set()
@@ -600,7 +625,7 @@ class _Evaluator:
             constant = _CONSTANT_NAMES.get(node.value)
             if constant is not None:
                 return constant
-            return _named(self.lookup(node.value, scope), node.value)
+            return self._named(self.lookup(node.value, scope), node.value)
         if isinstance(node, cst.Attribute):
             return self.attribute(self.value_of(node.value, scope), node.attr.value)
         if isinstance(node, cst.Call):
@@ -723,13 +748,15 @@ class _Evaluator:
     def record_payload(self, member: Member, node: cst.Call, scope: _Scope, framework: Optional[str],
                        requires: Tuple[Tuple[str, str], ...]) -> None:
         """Remember the large arguments of a message to a framework that copies messages."""
-        if member.payload is None or framework is None or not FRAMEWORKS[framework].serializes:
+        spec = self.catalog.frameworks.get(framework) if framework is not None else None
+        if member.payload is None or spec is None or not spec.serializes:
             return
         if member.payload == ALL_ARGUMENTS:
             arguments = [arg.value for arg in node.args if not arg.star]
         else:
-            argument = _find_arg(node, member.payload)
-            arguments = [argument] if argument is not None else []
+            params = member.payload if isinstance(member.payload, tuple) else (member.payload,)
+            found_args = (_find_arg(node, param) for param in params)
+            arguments = [argument for argument in found_args if argument is not None]
         found = []
         for argument in arguments:
             reason = self.large_value(argument, scope)
@@ -774,7 +801,7 @@ class _Evaluator:
         if isinstance(base, Instance):
             return Qual(f"{base.type}.{attr}")
         if isinstance(base, Handle):
-            member = MEMBERS.get((base.role, attr)) or MEMBERS.get((base.role, "*"))
+            member = self._member(base.role, attr)
             if member is not None and member.attribute and member.result:
                 return Handle(member.result, base.actor, base.is_self, attr, base.origin)
             return UNKNOWN
@@ -783,8 +810,8 @@ class _Evaluator:
             if info is not None:
                 bindings = info.attr_bindings.get(attr) or info.scope.bindings.get(attr)
                 if bindings is not None:
-                    return _named(self._agree(bindings), f"self.{attr}")
-            for (_, name), member in SELF_MEMBERS.items():
+                    return self._named(self._agree(bindings), f"self.{attr}")
+            for (_, name), member in self.catalog.self_members.items():
                 if name == attr and member.attribute and member.result:
                     return Handle(member.result, base.cls, True, origin="self")
         return UNKNOWN
@@ -805,7 +832,7 @@ class _Evaluator:
             base = self.value_of(func.value, scope)
             attr = func.attr.value
             if isinstance(base, Handle):
-                member = MEMBERS.get((base.role, attr)) or MEMBERS.get((base.role, "*"))
+                member = self._member(base.role, attr)
                 if member is None:
                     return UNKNOWN, None
                 if member.attribute:
@@ -815,7 +842,7 @@ class _Evaluator:
                 info = self._class_by_name.get(base.cls)
                 own = info is not None and (attr in info.attr_bindings or attr in info.scope.bindings)
                 if not own:
-                    for (framework, name), member in SELF_MEMBERS.items():
+                    for (framework, name), member in self.catalog.self_members.items():
                         if name == attr and not member.attribute:
                             handle = Handle(_FRAMEWORK_SELF_ROLE.format(framework), base.cls, True)
                             return self._apply(member, node, scope, handle)
@@ -826,11 +853,16 @@ class _Evaluator:
                     return self._apply(task_member, node, scope, None)
                 value, site = self._call_qual(f"{base.name}.{attr}", node, scope)
                 if value is UNKNOWN and site is None:
-                    for (framework, name), member in CLASS_MEMBERS.items():
+                    for (framework, name), member in self.catalog.class_members.items():
                         if name == attr and member.result:
                             self.record_payload(member, node, scope, framework,
                                                 ((framework, base.name),))
                             return Handle(member.result, base.name), None
+                    # ``add.delay(...)``: a member of a task, if ``add`` turns out to be one.
+                    for framework, role in self.task_roles:
+                        member = self.catalog.members.get((role, attr))
+                        if member is not None:
+                            return self._apply(member, node, scope, Handle(role, base.name, origin=base.name))
                 return value, site
             if isinstance(base, Instance):
                 return self._call_qual(f"{base.type}.{attr}", node, scope)
@@ -852,6 +884,16 @@ class _Evaluator:
                     return member
         return None
 
+    def _member(self, role: str, attr: str) -> Optional[Member]:
+        members = self.catalog.members
+        return members.get((role, attr)) or members.get((role, "*"))
+
+    def _named(self, value: Value, name: str) -> Value:
+        """A handle read through a name gets that name as its origin, unless it has one."""
+        if isinstance(value, Handle) and value.origin is None and value.role in self.named_roles:
+            return replace(value, origin=name)
+        return value
+
     def _call_handle(self, callee: Value, node: cst.Call, scope: _Scope) -> Tuple[Value, Optional[dict]]:
         if isinstance(callee, Qual):
             return self._call_qual(callee.name, node, scope)
@@ -869,7 +911,7 @@ class _Evaluator:
                     return Const(float(argument.value)), None
                 except ValueError:
                     return UNKNOWN, None
-        member = FUNCTIONS.get(qualname)
+        member = self.catalog.functions.get(qualname)
         if member is not None:
             return self._apply(member, node, scope, None)
         if qualname in TIME_LIMITERS and len(node.args) >= 2:
@@ -879,7 +921,11 @@ class _Evaluator:
         type_name = blocking_table.instance_type(qualname)
         if type_name:
             return Instance(type_name), site
-        return self._returned(qualname), site
+        value = self._returned(qualname)
+        if value is UNKNOWN and site is None and self.instance_roles and qualname.rpartition(".")[2][:1].isupper():
+            # ``Printer()``: an actor of a declared framework, if that class is one.
+            return Handle(self.instance_roles[0], qualname), None
+        return value, site
 
     def _returned(self, qualname: str) -> Value:
         """What a plain function of this module returns, when every ``return`` agrees on a
@@ -893,6 +939,12 @@ class _Evaluator:
     def _apply(self, member: Member, node: cst.Call, scope: _Scope,
                handle: Optional[Handle]) -> Tuple[Value, Optional[dict]]:
         """Apply a framework member to a call: its result and its site."""
+        waits = True
+        if member.waits_if is not None:
+            param, literal = member.waits_if
+            argument = _find_arg(node, param)
+            value = self.value_of(argument, scope) if argument is not None else UNKNOWN
+            waits = isinstance(value, Const) and value.value == literal
         if member.nowait is not None:
             param, literal = member.nowait
             argument = _find_arg(node, param)
@@ -935,8 +987,8 @@ class _Evaluator:
         if member.target_arg is not None:
             argument = _find_arg(node, member.target_arg)
             value = self.value_of(argument, scope) if argument is not None else UNKNOWN
-            target = value if isinstance(value, Handle) and value.role in _TARGET_ROLES else None
-        kind = member.site
+            target = value if isinstance(value, Handle) and value.role in self.catalog.target_roles else None
+        kind = member.site if waits else None
         if kind is None and member.implicit_cast and id(node) in self.visitor.dropped:
             kind = "cast"
         if kind is not None:
@@ -951,12 +1003,16 @@ class _Evaluator:
                 "gate": handle if member.target_arg is None else None,
             }
             if kind == "call":
-                site.update(self._timeout_fields(node, member.timeout, scope))
+                site.update(self._timeout_fields(node, member.timeout, scope, member.default_timeout))
         return result, site
 
-    def _timeout_fields(self, node: cst.Call, param: Optional[Param], scope: _Scope) -> dict:
-        """A call's time limit: its state, its value in seconds, and where a fix would put one."""
+    def _timeout_fields(self, node: cst.Call, param: Optional[Param], scope: _Scope,
+                        default: Optional[float] = None) -> dict:
+        """A call's time limit: its state, its value in the framework's unit, and where a fix
+        would put one. ``default``: the limit the framework applies when none is given."""
         state = self._timeout(node, param, scope)
+        if default is not None and state in (Timeout.MISSING, Timeout.NONE):
+            return {"timeout": Timeout.DEFAULT}
         fields: dict = {"timeout": state}
         argument = _find_arg(node, param) if param is not None else None
         if state == Timeout.GIVEN and argument is not None:
@@ -1096,15 +1152,8 @@ def _is_number(value: Value) -> bool:
 
 
 # Roles that name an actor themselves; futures and ObjectRefs keep the origin of the
-# handle they came from.
+# handle they came from. Task roles and declared instance roles are added per catalog.
 _NAMED_ROLES = frozenset({"pykka.ref", "pykka.proxy", "ray.handle", "thespian.address"})
-
-
-def _named(value: Value, name: str) -> Value:
-    """A handle read through a name gets that name as its origin, unless it has one."""
-    if isinstance(value, Handle) and value.origin is None and value.role in _NAMED_ROLES:
-        return replace(value, origin=name)
-    return value
 
 
 def _origin(handle: Optional[Handle]) -> Optional[str]:
@@ -1172,11 +1221,18 @@ def collect(
     is_package: bool = False,
     blocking: Optional[Mapping[str, blocking_table.BlockingCall]] = None,
     source: Optional[str] = None,
+    catalog: Catalog = BUILTIN_CATALOG,
 ) -> FileFacts:
     """Turn a parsed module into its facts; ``source`` is the module's text, when at hand."""
-    visitor = _Visitor(module_name, is_package)
+    specs = catalog.frameworks.values()
+    setting_names = frozenset(
+        name for spec in specs for name in spec.limit_settings + spec.annotation_settings
+    )
+    visitor = _Visitor(module_name, is_package, setting_names)
     module.visit(visitor)
-    evaluator = _Evaluator(visitor, blocking if blocking is not None else blocking_table.BLOCKING_CALLS)
+    evaluator = _Evaluator(visitor, blocking if blocking is not None else blocking_table.BLOCKING_CALLS,
+                           catalog)
+    limit_keywords = frozenset(k for spec in specs for k in spec.limit_keywords)
 
     pending: List[_PendingSite] = []
     pending_payloads: List[Tuple[tuple, _Candidate]] = []
@@ -1225,6 +1281,17 @@ def collect(
             wanted.append(method.node.name)
             if method.limiter is not None:
                 wanted.append(method.limiter)
+    task_records = [
+        record for record in (
+            _TaskRecord(node, scope, outer, evaluator, limit_keywords, module_name)
+            for node, scope, outer in visitor.decorated_functions
+        ) if record.decorators
+    ]
+    for record in task_records:
+        wanted.append(record.method.node.name)
+        wanted.extend(node for _, _, node in record.limits)
+        if record.method.limiter is not None:
+            wanted.append(record.method.limiter)
     for (argument, *_), candidate in pending_payloads:
         wanted.append(argument)
         if candidate.statement is not None:
@@ -1252,11 +1319,24 @@ def collect(
             qualname=info.qualname, name=info.node.name.value, span=spans[id(info.node.name)],
             bases=bases, decorators=decorators,
             methods=tuple(method.fact(spans, offsets) for method in methods),
+            limit_attributes=tuple(sorted(limit_keywords & info.scope.bindings.keys())),
         )
         for info, bases, decorators, methods in class_records
     )
+    tasks = tuple(
+        TaskFact(
+            qualname=record.method.scope.qualname,
+            method=record.method.fact(spans, offsets),
+            decorators=tuple(record.decorators),
+            limits=tuple((keyword, value, spans[id(node)]) for keyword, value, node in record.limits),
+            task_name=record.task_name,
+        )
+        for record in task_records
+    )
     return FileFacts(
         path=path, module=module_name, classes=classes, sites=sites, payloads=payloads, imports=imports,
+        tasks=tasks, instances=_module_instances(visitor, evaluator),
+        limit_settings=_limit_settings(visitor, catalog),
         ray_remote_classes=tuple(dict.fromkeys(ray_remote_classes)),
         dependencies=tuple(_dependencies(pending)),
         time_limited_name=_name_for(imports, TIME_LIMITERS),
@@ -1478,6 +1558,101 @@ class _MethodRecord:
             def_offset=def_offset,
             indent=indent,
         )
+
+
+class _TaskRecord:
+    """A decorated function outside a class: a task, if a decorator makes it one."""
+
+    def __init__(self, node: cst.FunctionDef, scope: _Scope, outer: _Scope, evaluator: _Evaluator,
+                 limit_keywords: frozenset, module_name: str) -> None:
+        self.method = _MethodRecord(node, scope, evaluator, outer)
+        self.decorators: List[str] = []
+        # (keyword, number or None, the argument node) of time-limit keywords.
+        self.limits: List[Tuple[str, Optional[float], cst.CSTNode]] = []
+        self.task_name = f"{module_name}.{node.name.value}"
+        for decorator in node.decorators:
+            expression = decorator.decorator
+            value = evaluator.value_of(_callee(expression), outer)
+            if isinstance(value, Handle) and value.role:
+                self.decorators.append(f"<{value.role}>")
+            elif isinstance(value, Qual) and not value.name.startswith(_NOT_TASK_DECORATORS):
+                self.decorators.append(value.name)
+            else:
+                continue
+            if not isinstance(expression, cst.Call):
+                continue
+            for arg in expression.args:
+                if arg.keyword is None:
+                    continue
+                keyword = arg.keyword.value
+                if keyword in limit_keywords:
+                    number = evaluator.value_of(arg.value, outer)
+                    if number == Const(None):
+                        continue  # ``time_limit=None``: no limit
+                    self.limits.append((keyword, float(number.value) if _is_number(number) else None, arg))
+                elif keyword == "name":
+                    name = evaluator.value_of(arg.value, outer)
+                    if isinstance(name, Const) and isinstance(name.value, str):
+                        self.task_name = name.value
+
+
+# Decorators that never make a task (builtins, functools, typing, contextlib, ...).
+_NOT_TASK_DECORATORS = (
+    "builtins.", "functools.", "typing.", "contextlib.", "abc.", "dataclasses.", "asyncio.",
+    "actorlint.", "pytest.", "unittest.", "ray.",
+)
+
+
+def _module_instances(visitor: _Visitor, evaluator: _Evaluator) -> Dict[str, str]:
+    """Module-level names bound to a framework value (``app = Celery("shop")``), which other
+    modules may use as a decorator (``from shop.celery import app`` then ``@app.task``)."""
+    found: Dict[str, str] = {}
+    for name, bindings in visitor.module_scope.bindings.items():
+        if not all(isinstance(b, tuple) for b in bindings):
+            continue
+        value = evaluator.lookup(name, visitor.module_scope)
+        if isinstance(value, Handle) and value.actor is None:
+            found[name] = value.role
+    return found
+
+
+def _limit_settings(visitor: _Visitor, catalog: Catalog) -> Tuple[Tuple[str, str], ...]:
+    """Settings that bound handlers: (setting, "*" or the task name it bounds)."""
+    bounds: List[Tuple[str, str]] = []
+    assignments = list(visitor.settings)
+    for candidate in visitor.candidates:
+        node = candidate.node
+        # ``app.conf.update(task_time_limit=30)``
+        if candidate.kind == "call" and isinstance(node.func, cst.Attribute) and node.func.attr.value == "update":
+            for arg in node.args:
+                if arg.keyword is not None and arg.keyword.value in visitor.setting_names:
+                    assignments.append((arg.keyword.value, arg.value, candidate.scope))
+    for spec in catalog.frameworks.values():
+        for name, value, scope in assignments:
+            if name in spec.limit_settings:
+                bounds.append((spec.name, "*"))
+            elif name in spec.annotation_settings:
+                bounds.extend((spec.name, task) for task in _annotated_tasks(value, spec.limit_keywords))
+    return tuple(dict.fromkeys(bounds))
+
+
+def _annotated_tasks(value: cst.BaseExpression, keywords: Tuple[str, ...]) -> List[str]:
+    """The task names a ``task_annotations`` dict gives a time limit; ``["*"]`` when it
+    cannot be read (it may well bound every task: do not report what we cannot see)."""
+    if not isinstance(value, cst.Dict):
+        return ["*"]
+    names = []
+    for element in value.elements:
+        if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.SimpleString):
+            return ["*"]
+        options = element.value
+        if not isinstance(options, cst.Dict):
+            return ["*"]
+        keys = [e.key.evaluated_value for e in options.elements
+                if isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString)]
+        if any(key in keywords for key in keys):
+            names.append(element.key.evaluated_value)
+    return names
 
 
 def _leading_statements(module: cst.Module) -> List[cst.CSTNode]:

@@ -23,6 +23,7 @@ __all__ = [
     "MethodFact",
     "ProjectFacts",
     "Site",
+    "TaskFact",
     "Timeout",
 ]
 
@@ -34,6 +35,8 @@ class Timeout:
     MISSING = "missing"
     NONE = "none"
     INFINITE = "infinite"
+    # None given, but the framework's default is a finite limit (Dramatiq: 10 s).
+    DEFAULT = "default"
     NOT_APPLICABLE = "n/a"
 
     UNBOUNDED = frozenset({MISSING, NONE, INFINITE})
@@ -135,6 +138,27 @@ class ClassFact:
     bases: Tuple[str, ...] = ()
     decorators: Tuple[str, ...] = ()
     methods: Tuple[MethodFact, ...] = ()
+    # Class attributes that some framework reads as a handler time limit (``time_limit``).
+    limit_attributes: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TaskFact:
+    """A decorated function that may be an actor of a task framework (``@app.task``).
+
+    ``decorators`` are the decorators' qualified names, or ``"<role>"`` for a decorator
+    that is a framework value (``app.task`` with ``app = Celery()``); whether one makes
+    the function an actor is decided on merged facts, as the app may live in another file.
+    """
+
+    qualname: str
+    method: MethodFact
+    decorators: Tuple[str, ...] = ()
+    # (keyword, number in the framework's unit or None when not a literal, its span) for
+    # every keyword of the decorators that some framework reads as a time limit.
+    limits: Tuple[Tuple[str, Optional[float], Span], ...] = ()
+    # The name the task is registered under (``name=`` or ``module.function``).
+    task_name: str = ""
 
 
 @dataclass
@@ -160,6 +184,12 @@ class FileFacts:
     module_names: FrozenSet[str] = frozenset()
     # Classes turned into Ray actors by ``ray.remote(Cls)`` in this file.
     ray_remote_classes: Tuple[str, ...] = ()
+    # Decorated functions that may be tasks, and the module-level names holding framework
+    # values (``app`` -> ``celery.app``), which decorators in other files may go through.
+    tasks: Tuple[TaskFact, ...] = ()
+    instances: Dict[str, str] = field(default_factory=dict)
+    # Framework settings assigned here that bound handlers: (setting, task name or "*").
+    limit_settings: Tuple[Tuple[str, str], ...] = ()
     # ACT000 and other diagnostics produced while reading and parsing.
     errors: Tuple[Diagnostic, ...] = ()
     skipped: bool = False
@@ -178,14 +208,21 @@ class Actor:
     framework: str
     path: str
     span: Span
+    # A task-queue worker (Celery, Dramatiq): not a serialization point, so no ACT101.
+    task_queue: bool = False
 
 
 @dataclass(frozen=True)
 class Handler:
-    """A method of an actor class that handles messages."""
+    """A method of an actor class (or a task function) that handles messages."""
 
     actor: Actor
     method: MethodFact
+    # Time limits the framework itself puts on the handler, in seconds, where they are
+    # written and how (``time_limit=60``); and whether any framework limit applies, even
+    # one whose value cannot be read (a global ``task_time_limit`` setting).
+    limits: Tuple[Tuple[float, Span, str], ...] = ()
+    framework_bounded: bool = False
 
 
 @dataclass
@@ -200,3 +237,5 @@ class ProjectFacts:
     sites: Dict[str, Tuple[Site, ...]]
     # Per file path: the large payloads whose actor requirements hold.
     payloads: Dict[str, Tuple[Payload, ...]] = field(default_factory=dict)
+    # Every framework understood in this run, built-in and declared, by name.
+    frameworks: Dict[str, object] = field(default_factory=dict)

@@ -16,17 +16,30 @@ ray.objectref        an ObjectRef                    ``handle.method.remote()``
 ray.runtime_context  ``ray.get_runtime_context()``
 thespian.system      an ActorSystem                  ``ActorSystem()``
 thespian.address     an ActorAddress                 ``asys.createActor(Cls)``, ``self.myAddress``
+celery.app           a Celery application            ``Celery("shop")``
+celery.task          a task function                 ``@app.task def add()`` then ``add``
+celery.signature     a signature of a task           ``add.s(1, 2)``
+celery.asyncresult   an AsyncResult                  ``add.delay(1, 2)``
+celery.group         a group, chain or chord         ``group(add.s(i) for i in ...)``
+celery.groupresult   a GroupResult                   ``group(...)()``
+dramatiq.actor       an actor function               ``@dramatiq.actor def send_mail()``
+dramatiq.message     a Message                       ``send_mail.send(to)``
+dramatiq.pipeline    a pipeline                      ``pipeline([...])``
+dramatiq.group       a group                         ``group([...])``
+<name>.actor         an instance of a config-declared framework's actor class
 """
 
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Mapping, Optional, Tuple
 
 __all__ = [
     "AWAITABLE",
+    "BUILTIN_CATALOG",
     "CLASS_MEMBERS",
+    "Catalog",
     "ELEMENT_ROLES",
     "FACTORIES",
     "FRAMEWORKS",
@@ -67,6 +80,27 @@ class Framework:
     task_queue: bool = False
     # Whether messages are copied (serialized) on their way to the actor (ACT401).
     serializes: bool = True
+    # Functions made actors (tasks) by a decorator: by the decorator's qualified name
+    # (``celery.shared_task``), or by the role of the value used as decorator (``app.task``).
+    task_decorators: Tuple[str, ...] = ()
+    task_decorator_roles: Tuple[str, ...] = ()
+    # The role of a reference to one of its actors by name (``add`` in ``add.delay()``):
+    # its members (``MEMBERS[(task_role, "delay")]``) apply to any function or class name,
+    # on condition that the name turns out to be an actor of this framework.
+    task_role: Optional[str] = None
+    # Keywords of the actor's decorator that bound its handler (``time_limit=``).
+    limit_keywords: Tuple[str, ...] = ()
+    # Settings that bound every handler of the framework when assigned anywhere in the
+    # tree (``app.conf.task_time_limit = 30``), and settings that bound the handlers they
+    # name (Celery ``task_annotations = {"shop.tasks.add": {"time_limit": 10}}``).
+    limit_settings: Tuple[str, ...] = ()
+    annotation_settings: Tuple[str, ...] = ()
+    # How many seconds one unit of this framework's timeouts and time limits is.
+    unit: float = 1.0
+    # The role of an instance made by calling one of its actor classes (declared frameworks).
+    instance_role: Optional[str] = None
+    # What its users call an actor, in messages ("task" for Celery).
+    noun: str = "actor"
 
     def is_handler_name(self, method: str) -> bool:
         """Whether a method of this framework's actor class with this name handles messages."""
@@ -97,6 +131,30 @@ FRAMEWORKS: Mapping[str, Framework] = {
             "thespian.actors.Actor", "thespian.actors.ActorTypeDispatcher",
         ),
         handler_names=("receiveMessage", "receiveMsg_*"),
+    ),
+    "celery": Framework(
+        name="celery",
+        actor_bases=("celery.Task", "celery.app.task.Task"),
+        handler_names=("run",),
+        task_queue=True,
+        task_decorators=("celery.shared_task", "celery.app.shared_task"),
+        task_decorator_roles=("celery.task_decorator",),
+        task_role="celery.task",
+        noun="task",
+        limit_keywords=("time_limit", "soft_time_limit"),
+        limit_settings=(
+            "task_time_limit", "task_soft_time_limit",
+            "CELERY_TASK_TIME_LIMIT", "CELERY_TASK_SOFT_TIME_LIMIT",
+        ),
+        annotation_settings=("task_annotations", "CELERY_TASK_ANNOTATIONS"),
+    ),
+    "dramatiq": Framework(
+        name="dramatiq",
+        task_queue=True,
+        task_decorators=("dramatiq.actor", "dramatiq.actor.actor"),
+        task_role="dramatiq.actor",
+        limit_keywords=("time_limit",),
+        unit=0.001,
     ),
 }
 
@@ -132,14 +190,38 @@ class Member:
     # (``ActorSystem("simpleSystemBase")``).
     variant: Optional[Param] = None
     # What the message carries, copied when the framework serializes: one parameter, or
-    # ``ALL_ARGUMENTS`` (every argument of ``.remote(...)``).
-    payload: Optional[Param] = None
+    # ``ALL_ARGUMENTS`` (every argument of ``.remote(...)``), or a tuple of parameters.
+    payload: Optional[object] = None
+    # Waits only when this literal is passed (Dramatiq ``get_result(block=True)``).
+    waits_if: Optional[Tuple[Param, object]] = None
+    # The time limit when none (or ``None``) is passed, in the framework's unit; None
+    # means the call waits forever.
+    default_timeout: Optional[float] = None
 
 
 _TIMEOUT_KW = Param("timeout")
 ALL_ARGUMENTS = Param("*")
 _MESSAGE = Param("msg", 1)
 _BLOCK_FALSE = (Param("block"), False)
+_BLOCK_TRUE = (Param("block"), True)
+# Celery: ``result.get(timeout=None, ...)``; the first parameter, forever by default.
+_CELERY_WAIT = Member(site="call", label="get", timeout=Param("timeout", 0))
+_CELERY_SEND_ARGS = (Param("args", 0), Param("kwargs", 1))
+_CELERY_DELAY = Member(
+    result="celery.asyncresult", implicit_cast=True, label="delay", payload=ALL_ARGUMENTS,
+)
+_CELERY_APPLY_ASYNC = Member(
+    result="celery.asyncresult", implicit_cast=True, label="apply_async", payload=_CELERY_SEND_ARGS,
+)
+# Dramatiq waits are bounded: 10 000 ms when no timeout (or None) is given.
+_DRAMATIQ_DEFAULT_MS = 10_000.0
+_DRAMATIQ_RESULT = Member(
+    site="call", label="get_result", timeout=_TIMEOUT_KW, waits_if=_BLOCK_TRUE,
+    default_timeout=_DRAMATIQ_DEFAULT_MS,
+)
+_DRAMATIQ_SEND = Member(
+    result="dramatiq.message", implicit_cast=True, label="send", payload=ALL_ARGUMENTS,
+)
 
 # (role, member) -> behaviour; the member ``*`` stands for any other name.
 MEMBERS: Mapping[Tuple[str, str], Member] = {
@@ -179,11 +261,50 @@ MEMBERS: Mapping[Tuple[str, str], Member] = {
     ("thespian.system", "createActor"): Member(
         result="thespian.address", class_arg=Param("actorClass", 0),
     ),
+    ("celery.app", "task"): Member(result="celery.task_decorator", attribute=True),
+    ("celery.app", "AsyncResult"): Member(result="celery.asyncresult"),
+    ("celery.app", "send_task"): Member(
+        site="cast", label="send_task", payload=(Param("args", 1), Param("kwargs", 2)),
+    ),
+    ("celery.task", "delay"): _CELERY_DELAY,
+    ("celery.task", "apply_async"): _CELERY_APPLY_ASYNC,
+    ("celery.task", "s"): Member(result="celery.signature", payload=ALL_ARGUMENTS),
+    ("celery.task", "si"): Member(result="celery.signature", payload=ALL_ARGUMENTS),
+    ("celery.task", "signature"): Member(result="celery.signature", payload=_CELERY_SEND_ARGS),
+    ("celery.signature", "delay"): _CELERY_DELAY,
+    ("celery.signature", "apply_async"): _CELERY_APPLY_ASYNC,
+    ("celery.signature", "set"): Member(result="celery.signature"),
+    ("celery.asyncresult", "get"): _CELERY_WAIT,
+    ("celery.asyncresult", "wait"): replace(_CELERY_WAIT, label="wait"),
+    ("celery.group", "delay"): Member(result="celery.groupresult"),
+    ("celery.group", "apply_async"): Member(result="celery.groupresult"),
+    ("celery.chain", "delay"): Member(result="celery.asyncresult"),
+    ("celery.chain", "apply_async"): Member(result="celery.asyncresult"),
+    ("celery.groupresult", "get"): _CELERY_WAIT,
+    ("celery.groupresult", "join"): replace(_CELERY_WAIT, label="join"),
+    ("dramatiq.actor", "send"): _DRAMATIQ_SEND,
+    ("dramatiq.actor", "send_with_options"): replace(
+        _DRAMATIQ_SEND, label="send_with_options", payload=(Param("args"), Param("kwargs")),
+    ),
+    ("dramatiq.actor", "message"): Member(result="dramatiq.message"),
+    ("dramatiq.actor", "message_with_options"): Member(result="dramatiq.message"),
+    ("dramatiq.message", "get_result"): _DRAMATIQ_RESULT,
+    ("dramatiq.pipeline", "run"): Member(result="dramatiq.pipeline"),
+    ("dramatiq.pipeline", "get_result"): _DRAMATIQ_RESULT,
+    ("dramatiq.pipeline", "get_results"): replace(_DRAMATIQ_RESULT, label="get_results"),
+    ("dramatiq.group", "run"): Member(result="dramatiq.group"),
+    ("dramatiq.group", "get_results"): replace(_DRAMATIQ_RESULT, label="get_results"),
+    ("dramatiq.group", "wait"): Member(
+        site="call", label="wait", timeout=_TIMEOUT_KW, default_timeout=_DRAMATIQ_DEFAULT_MS,
+    ),
 }
 
 # Roles that are decorators waiting for their class: ``ray.remote(num_cpus=1)(Cls)``.
 FACTORIES: Mapping[str, Member] = {
     "ray.remote_options": Member(result="ray.class", class_arg=Param("__t", 0)),
+    # Calling a Celery canvas applies it: ``group(...)()`` returns a GroupResult.
+    "celery.group": Member(result="celery.groupresult"),
+    "celery.chain": Member(result="celery.asyncresult"),
 }
 
 # Calling a proxy member returns a future and queues a message: a cast when dropped.
@@ -201,6 +322,20 @@ FUNCTIONS: Mapping[str, Member] = {
     "pykka.ActorRegistry.get_by_class_name": Member(result="pykka.ref_list"),
     "pykka.ActorRegistry.get_all": Member(result="pykka.ref_list"),
     "pykka.ActorRegistry.get_by_urn": Member(result="pykka.ref"),
+    "celery.Celery": Member(result="celery.app"),
+    "celery.app.base.Celery": Member(result="celery.app"),
+    "celery.result.AsyncResult": Member(result="celery.asyncresult"),
+    "celery.result.GroupResult": Member(result="celery.groupresult"),
+    "celery.group": Member(result="celery.group"),
+    "celery.canvas.group": Member(result="celery.group"),
+    "celery.chord": Member(result="celery.chain"),
+    "celery.canvas.chord": Member(result="celery.chain"),
+    "celery.chain": Member(result="celery.chain"),
+    "celery.canvas.chain": Member(result="celery.chain"),
+    "dramatiq.pipeline": Member(result="dramatiq.pipeline"),
+    "dramatiq.composition.pipeline": Member(result="dramatiq.pipeline"),
+    "dramatiq.group": Member(result="dramatiq.group"),
+    "dramatiq.composition.group": Member(result="dramatiq.group"),
 }
 
 # System variants that deliver messages in-process, without copying them (ACT401).
@@ -218,6 +353,10 @@ HANDLE_ANNOTATIONS: Mapping[str, str] = {
     "pykka._proxy.ActorProxy": "pykka.proxy",
     "ray.actor.ActorHandle": "ray.handle",
     "thespian.actors.ActorAddress": "thespian.address",
+    "celery.result.AsyncResult": "celery.asyncresult",
+    "celery.result.GroupResult": "celery.groupresult",
+    "dramatiq.Message": "dramatiq.message",
+    "dramatiq.message.Message": "dramatiq.message",
 }
 
 # Members of an actor class itself, by framework: ``Worker.start()``, ``Counter.remote()``.
@@ -265,3 +404,53 @@ TIME_LIMIT_SECONDS_CALL = Param("seconds", 1)
 def framework_of_role(role: str) -> str:
     """The framework a role belongs to (``pykka.ref`` -> ``pykka``)."""
     return role.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the collector knows about frameworks: the built-in tables above, plus
+    the frameworks a project declares in its config, merged into the same tables so that
+    a declared framework is understood exactly as a built-in one."""
+
+    frameworks: Mapping[str, Framework]
+    members: Mapping[Tuple[str, str], Member]
+    functions: Mapping[str, Member]
+    class_members: Mapping[Tuple[str, str], Member]
+    self_members: Mapping[Tuple[str, str], Member]
+    # Roles through which a message names its actor (``ask(address, ...)``).
+    target_roles: frozenset = field(default_factory=frozenset)
+
+    def extended(self, frameworks: Mapping[str, Framework] = {},
+                 members: Mapping[Tuple[str, str], Member] = {},
+                 functions: Mapping[str, Member] = {},
+                 self_members: Mapping[Tuple[str, str], Member] = {},
+                 target_roles: frozenset = frozenset()) -> "Catalog":
+        """This catalog with more frameworks and members (a declared framework's)."""
+        return Catalog(
+            frameworks={**self.frameworks, **frameworks},
+            members={**self.members, **members},
+            functions={**self.functions, **functions},
+            class_members=self.class_members,
+            self_members={**self.self_members, **self_members},
+            target_roles=self.target_roles | target_roles,
+        )
+
+
+BUILTIN_CATALOG = Catalog(
+    frameworks=FRAMEWORKS,
+    members=MEMBERS,
+    functions=FUNCTIONS,
+    class_members=CLASS_MEMBERS,
+    self_members=SELF_MEMBERS,
+    target_roles=frozenset({
+        "pykka.ref", "pykka.proxy", "pykka.future", "ray.handle", "ray.objectref",
+        "thespian.address", "celery.asyncresult", "celery.groupresult", "dramatiq.message",
+        "dramatiq.pipeline", "dramatiq.group",
+    }),
+)
+
+
+def actor_noun(framework: str) -> str:
+    """What a framework's users call its actors ("task" for Celery; "actor" otherwise)."""
+    spec = FRAMEWORKS.get(framework)
+    return spec.noun if spec is not None else "actor"

@@ -11,9 +11,9 @@ from dataclasses import replace
 from typing import Dict, Iterable, Optional, Set, Tuple
 
 from actorlint.model.facts import (
-    Actor, ClassFact, FileFacts, Handler, HandleFact, ProjectFacts, Site,
+    Actor, ClassFact, FileFacts, Handler, HandleFact, ProjectFacts, Site, TaskFact,
 )
-from actorlint.model.frameworks import FRAMEWORKS
+from actorlint.model.frameworks import BUILTIN_CATALOG, Catalog, Framework
 
 __all__ = ["resolve"]
 
@@ -23,15 +23,23 @@ _MAX_REEXPORT_HOPS = 8
 class _Index:
     """Classes and module-level imports of the whole tree, by qualified name."""
 
-    def __init__(self, files: Iterable[FileFacts]) -> None:
+    def __init__(self, files: Iterable[FileFacts], catalog: Catalog) -> None:
+        self.catalog = catalog
         self.classes: Dict[str, Tuple[ClassFact, FileFacts]] = {}
+        self.tasks: Dict[str, Tuple[TaskFact, FileFacts]] = {}
         self.imports: Dict[str, Dict[str, str]] = {}
+        # Module-level names holding framework values, by qualified name -> role.
+        self.instances: Dict[str, str] = {}
         self.ray_remote: Set[str] = set()
         self._framework: Dict[str, Optional[str]] = {}
         for facts in files:
             self.imports[facts.module] = facts.imports
             for cls in facts.classes:
                 self.classes[cls.qualname] = (cls, facts)
+            for task in facts.tasks:
+                self.tasks[task.qualname] = (task, facts)
+            for name, role in facts.instances.items():
+                self.instances[f"{facts.module}.{name}"] = role
         for facts in files:
             self.ray_remote.update(self.canonical(name) for name in facts.ray_remote_classes)
 
@@ -56,20 +64,24 @@ class _Index:
         return result
 
     def _compute_framework(self, qualname: str) -> Optional[str]:
+        task = self.tasks.get(qualname)
+        if task is not None:
+            return self._task_framework(task[0])
         entry = self.classes.get(qualname)
         if entry is None:
             return None
         cls, _ = entry
+        frameworks = self.catalog.frameworks.values()
         if qualname in self.ray_remote:
             return "ray"
         for decorator in cls.decorators:
             decorator = self.canonical(decorator)
-            for framework in FRAMEWORKS.values():
+            for framework in frameworks:
                 if decorator in framework.actor_decorators:
                     return framework.name
         for base in cls.bases:
             base = self.canonical(base)
-            for framework in FRAMEWORKS.values():
+            for framework in frameworks:
                 if base in framework.actor_bases:
                     return framework.name
             inherited = self.framework(base)
@@ -78,24 +90,62 @@ class _Index:
         return None
 
 
-def resolve(files: Iterable[FileFacts]) -> ProjectFacts:
+    def _task_framework(self, task: TaskFact) -> Optional[str]:
+        """The framework whose decorator makes this function an actor, or None."""
+        for decorator in task.decorators:
+            if decorator.startswith("<"):
+                role = decorator[1:-1]
+            else:
+                decorator = self.canonical(decorator)
+                for framework in self.catalog.frameworks.values():
+                    if decorator in framework.task_decorators:
+                        return framework.name
+                role = self._instance_member_role(decorator)
+            for framework in self.catalog.frameworks.values():
+                if role is not None and role in framework.task_decorator_roles:
+                    return framework.name
+        return None
+
+    def _instance_member_role(self, qualname: str) -> Optional[str]:
+        """``shop.celery.app.task`` with ``app = Celery()`` in ``shop.celery``: the role of
+        that attribute (``celery.task_decorator``)."""
+        owner, _, attr = qualname.rpartition(".")
+        role = self.instances.get(self.canonical(owner))
+        if role is None:
+            return None
+        member = self.catalog.members.get((role, attr))
+        return member.result if member is not None and member.attribute else None
+
+
+def resolve(files: Iterable[FileFacts], catalog: Catalog = BUILTIN_CATALOG) -> ProjectFacts:
     """Resolve actors, handlers and sites across every file's facts."""
     files = tuple(files)
-    index = _Index(files)
+    index = _Index(files, catalog)
     actors: Dict[str, Actor] = {}
     handlers: Dict[str, Handler] = {}
     for qualname, (cls, facts) in index.classes.items():
         framework = index.framework(qualname)
         if framework is None:
             continue
-        actor = Actor(qualname, framework, facts.path, cls.span)
+        spec = catalog.frameworks[framework]
+        actor = Actor(qualname, framework, facts.path, cls.span, spec.task_queue)
         actors[qualname] = actor
-        spec = FRAMEWORKS[framework]
         for method in cls.methods:
             if method.is_static or method.name.startswith("__"):
                 continue
             if spec.is_handler_name(method.name):
-                handlers[method.qualname] = Handler(actor, method)
+                # ``class Report(Task): time_limit = 60`` bounds ``run``.
+                bounded = any(attr in spec.limit_keywords for attr in cls.limit_attributes)
+                handlers[method.qualname] = Handler(actor, method, framework_bounded=bounded)
+    bounded = _bounded_tasks(files)
+    for qualname, (task, facts) in index.tasks.items():
+        framework = index.framework(qualname)
+        if framework is None:
+            continue
+        spec = catalog.frameworks[framework]
+        actor = Actor(qualname, framework, facts.path, task.method.span, spec.task_queue)
+        actors[qualname] = actor
+        handlers[qualname] = _task_handler(actor, task, spec, bounded.get(framework, set()))
 
     def holds(requirement: Tuple[str, str]) -> bool:
         framework, qualname = requirement
@@ -113,7 +163,29 @@ def resolve(files: Iterable[FileFacts]) -> ProjectFacts:
         facts.path: tuple(p for p in facts.payloads if all(holds(r) for r in p.requires))
         for facts in files
     }
-    return ProjectFacts(files=files, actors=actors, handlers=handlers, sites=sites, payloads=payloads)
+    return ProjectFacts(files=files, actors=actors, handlers=handlers, sites=sites, payloads=payloads,
+                        frameworks=dict(catalog.frameworks))
+
+
+def _bounded_tasks(files: Tuple[FileFacts, ...]) -> Dict[str, Set[str]]:
+    """Per framework, the task names a setting bounds (``"*"``: every task)."""
+    bounded: Dict[str, Set[str]] = {}
+    for facts in files:
+        for framework, task_name in facts.limit_settings:
+            bounded.setdefault(framework, set()).add(task_name)
+    return bounded
+
+
+def _task_handler(actor: Actor, task: TaskFact, spec: Framework, bounded: Set[str]) -> Handler:
+    """A task function as the handler of its own actor, with the limits its framework sets."""
+    limits = tuple(
+        (value * spec.unit, span, f"{keyword}={value:g}")
+        for keyword, value, span in task.limits
+        if keyword in spec.limit_keywords and value is not None
+    )
+    keyworded = any(keyword in spec.limit_keywords for keyword, _, _ in task.limits)
+    framework_bounded = keyworded or "*" in bounded or task.task_name in bounded
+    return Handler(actor, task.method, limits, framework_bounded)
 
 
 def _with_checked_target(site: Site, holds, index: _Index) -> Site:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable, Dict, Sequence, TextIO
 
 from actorlint.diagnostics import Diagnostic
-from actorlint.report import github, json_format, sarif, text
+from actorlint.report import github, gitlab, json_format, sarif, text
 from actorlint.report.context import DEFAULT_DOCS_BASE_URL, ReportContext, RuleInfo
 
 __all__ = [
@@ -29,6 +29,7 @@ FORMATS: Dict[str, Reporter] = {
     "json": json_format.write,
     "github": github.write,
     "sarif": sarif.write,
+    "gitlab": gitlab.write,
 }
 
 

@@ -2,12 +2,12 @@
 
 Each result carries a ``partialFingerprints`` entry computed from the rule, the path and
 the flagged source text (not the line number), so that a finding keeps its identity when
-unrelated lines are added above it.
+unrelated lines are added above it (:mod:`actorlint.report.fingerprint`, shared with the
+``gitlab`` format).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, TextIO, T
 from urllib.parse import quote
 
 from actorlint.diagnostics import Diagnostic, Location, Severity, Span
+from actorlint.report.fingerprint import SourceCache, fingerprint, fingerprints
 
 if TYPE_CHECKING:  # pragma: no cover
     from actorlint.report.context import ReportContext, RuleInfo
@@ -26,7 +27,7 @@ __all__ = [
     "SARIF_VERSION",
     "SourceCache",
     "build_log",
-    "fingerprint",
+    "fingerprint",  # re-exported from actorlint.report.fingerprint, with SourceCache
     "path_to_uri",
     "write",
 ]
@@ -36,43 +37,6 @@ SARIF_VERSION = "2.1.0"
 INFORMATION_URI = "https://github.com/actorlint/actorlint"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "actorlintFingerprint/v1"
-
-# Python's own line breaks: unlike str.splitlines, form feeds and the like do not end a line.
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def fingerprint(diagnostic: Diagnostic, line_text: str, occurrence: int) -> str:
-    """A stable identity for ``diagnostic``: SHA-256 hex of its code, path, flagged text
-    (whitespace runs collapsed) and ``occurrence``, the index of this finding among the
-    run's findings with the same code, path and normalised text."""
-    normalized = " ".join(line_text.split())
-    payload = "\0".join((diagnostic.code, diagnostic.path, normalized, str(occurrence)))
-    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-class SourceCache:
-    """Reads the flagged lines of files, each file at most once."""
-
-    def __init__(self) -> None:
-        self._lines: Dict[str, List[str]] = {}
-
-    def _file_lines(self, path: str) -> List[str]:
-        lines = self._lines.get(path)
-        if lines is None:
-            try:
-                with open(path, encoding="utf-8", errors="replace", newline="") as handle:
-                    lines = _LINE_BREAK.split(handle.read())
-            except (OSError, ValueError):
-                lines = []
-            self._lines[path] = lines
-        return lines
-
-    def text(self, path: str, span: Span) -> str:
-        """The source lines ``span.line`` to ``span.end_line`` joined by newlines, or ``""``."""
-        lines = self._file_lines(path)
-        first = max(span.line, 1) - 1
-        last = max(span.end_line, span.line)
-        return "\n".join(lines[first:last])
 
 
 def path_to_uri(path: str) -> Tuple[str, Optional[str]]:
@@ -127,7 +91,8 @@ def _rule_descriptor(info: "RuleInfo", ctx: "ReportContext") -> Dict[str, Any]:
     full = _first_paragraph(info.documentation)
     if full:
         descriptor["fullDescription"] = {"text": full}
-    descriptor["helpUri"] = f"{ctx.docs_base_url}{info.code}.md"
+    if info.code.startswith("ACT"):  # plugin rules have no page in actorlint's docs
+        descriptor["helpUri"] = f"{ctx.docs_base_url}{info.code}.md"
     if info.documentation:
         descriptor["help"] = {"text": info.documentation, "markdown": info.documentation}
     descriptor["defaultConfiguration"] = {"level": "error" if info.code == "ACT000" else "warning"}
@@ -152,13 +117,8 @@ def build_log(
     sources = sources if sources is not None else SourceCache()
     infos = sorted(ctx.rules.values(), key=lambda info: info.code)
     rule_index = {info.code: index for index, info in enumerate(infos)}
-    seen: Dict[Tuple[str, str, str], int] = {}
     results: List[Dict[str, Any]] = []
-    for diagnostic in diagnostics:
-        line_text = sources.text(diagnostic.path, diagnostic.span)
-        identity = (diagnostic.code, diagnostic.path, " ".join(line_text.split()))
-        occurrence = seen.get(identity, 0)
-        seen[identity] = occurrence + 1
+    for diagnostic, identity in zip(diagnostics, fingerprints(diagnostics, sources)):
         result: Dict[str, Any] = {"ruleId": diagnostic.code}
         if diagnostic.code in rule_index:
             result["ruleIndex"] = rule_index[diagnostic.code]
@@ -172,9 +132,7 @@ def build_log(
                 _related_location(index, location)
                 for index, location in enumerate(diagnostic.related, 1)
             ]
-        result["partialFingerprints"] = {
-            FINGERPRINT_KEY: fingerprint(diagnostic, line_text, occurrence)
-        }
+        result["partialFingerprints"] = {FINGERPRINT_KEY: identity}
         results.append(result)
     run: Dict[str, Any] = {
         "tool": {

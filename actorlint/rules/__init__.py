@@ -14,7 +14,10 @@ from actorlint.rules.time_limits import (
     CallWithoutTimeout, HandlerWithoutTimeLimit, TimeLimitWithoutHeadroom,
 )
 
-__all__ = ["ALL_RULES", "FileRule", "ProjectRule", "Rule", "rules_by_code"]
+__all__ = ["ALL_RULES", "FileRule", "ProjectRule", "Rule", "installed_rules", "rules_by_code"]
+
+# The built-in rules. Rules of installed plugins are not listed here (the registry tests,
+# docs and fixtures cover only these): ``installed_rules()`` adds them.
 
 ALL_RULES: List[Type[Rule]] = [
     UnreadableFile,
@@ -33,5 +36,17 @@ ALL_RULES: List[Type[Rule]] = [
 
 
 def rules_by_code() -> Dict[str, Type[Rule]]:
-    """Every registered rule, keyed by code."""
+    """Every built-in rule, keyed by code."""
     return {rule.code: rule for rule in ALL_RULES}
+
+
+def installed_rules() -> List[Type[Rule]]:
+    """Every rule a run can use: the built-ins, then the installed plugins' rules in code order.
+
+    The first call loads the plugins (``actorlint.plugins``) and warns on stderr about any
+    it skips; later calls reuse them. Imported here, not at the top, so that importing the
+    registry never reads entry points.
+    """
+    from actorlint.plugins import load_plugins
+
+    return ALL_RULES + list(load_plugins().rules)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Iterator, Optional, Tuple
 
-from actorlint.model.facts import Handler, HandleFact, ProjectFacts, Site
-from actorlint.model.frameworks import FRAMEWORKS
+from actorlint.model.facts import Actor, Handler, HandleFact, ProjectFacts, Site
+from actorlint.model.frameworks import actor_noun, framework_of_role
 
 __all__ = [
-    "blocks_handler", "capitalized", "handler_phrase", "handler_sites", "is_self_call",
+    "actor_phrase", "blocks_handler", "capitalized", "handler_phrase", "handler_sites", "is_self_call",
     "short_name", "target_phrase", "waits_in_handler",
 ]
 
@@ -48,7 +48,7 @@ def waits_in_handler(site: Site, handler: Handler) -> bool:
 
 def blocks_handler(site: Site, handler: Handler) -> bool:
     """Whether a blocking site counts in this handler (ACT101)."""
-    if site.kind != "blocking" or FRAMEWORKS[handler.actor.framework].task_queue:
+    if site.kind != "blocking" or handler.actor.task_queue:
         return False
     return handler.method.is_async or not site.async_only
 
@@ -61,10 +61,17 @@ def capitalized(text: str) -> str:
 def target_phrase(target: Optional[HandleFact]) -> str:
     """How a message names the actor a call waits for."""
     if target is not None and target.actor is not None:
-        return f"actor `{short_name(target.actor)}`"
+        return f"{actor_noun(framework_of_role(target.role))} `{short_name(target.actor)}`"
     return "an actor"
 
 
+def actor_phrase(actor: Actor) -> str:
+    """``actor `Crawler```, or ``task `send_mail``` for a Celery task."""
+    return f"{actor_noun(actor.framework)} `{short_name(actor.qualname)}`"
+
+
 def handler_phrase(handler: Handler) -> str:
-    """``handler `fetch` of `Crawler```"""
+    """``handler `fetch` of `Crawler```; a task function is its own handler: ``task `add```."""
+    if handler.method.qualname == handler.actor.qualname:
+        return actor_phrase(handler.actor)
     return f"handler `{handler.method.name}` of `{short_name(handler.actor.qualname)}`"

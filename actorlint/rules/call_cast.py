@@ -9,7 +9,7 @@ from typing import Dict, Iterator, List, Tuple
 
 from actorlint.diagnostics import Diagnostic, Location
 from actorlint.model.facts import ProjectFacts, Site
-from actorlint.rules._context import short_name
+from actorlint.rules._context import actor_phrase, capitalized
 from actorlint.rules.base import ProjectRule
 
 __all__ = ["MixedCallAndCast"]
@@ -122,7 +122,7 @@ class MixedCallAndCast(ProjectRule):
             first_call, first_cast = call_sites[0], cast_sites[0]
             yield self.diagnostic(
                 actor.path, actor.span,
-                f"Actor `{short_name(qualname)}` receives {_count(len(call_sites), 'call')} "
+                f"{capitalized(actor_phrase(actor))} receives {_count(len(call_sites), 'call')} "
                 f"(e.g. {_where(first_call)}) and {_count(len(cast_sites), 'cast')} "
                 f"(e.g. {_where(first_cast)}): casts queue behind slow calls",
                 related=tuple(

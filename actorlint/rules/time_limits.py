@@ -112,17 +112,31 @@ class CallWithoutTimeout(FileRule):
             yield self.diagnostic(
                 facts.path, site.span,
                 f"`{site.label}` waits for {target_phrase(site.target)} with {_HOW[site.timeout]}",
-                statement_lines=site.statement_lines, fix=self._fix(site),
+                statement_lines=site.statement_lines, fix=self._fix(site, _unit(project, site)),
             )
 
-    def _fix(self, site: Site) -> Optional[Fix]:
+    def _fix(self, site: Site, unit: float) -> Optional[Fix]:
         if site.edit is None:
             return None
         start, end, how = site.edit
-        seconds = _seconds(self.settings.call_timeout)
-        content = {"append": f", timeout={seconds}", "first": f"timeout={seconds}"}.get(how, seconds)
+        value = _in_unit(self.settings.call_timeout, unit)
+        content = {"append": f", timeout={value}", "first": f"timeout={value}"}.get(how, value)
         verb = "Set" if how == "replace" else "Add"
-        return Fix(f"{verb} `timeout={seconds}`", Applicability.UNSAFE, (Edit(start, end, content),))
+        return Fix(f"{verb} `timeout={value}`", Applicability.UNSAFE, (Edit(start, end, content),))
+
+
+def _unit(project: ProjectFacts, site: Site) -> float:
+    """How many seconds one unit of the site's framework's timeouts is (Dramatiq: 0.001)."""
+    spec = project.frameworks.get(site.framework or "")
+    return getattr(spec, "unit", 1.0)
+
+
+def _in_unit(seconds: float, unit: float) -> str:
+    """A number of seconds as Python source in a framework's unit: ``5.0``, or ``5000`` ms."""
+    if unit == 1.0:
+        return _seconds(seconds)
+    value = seconds / unit
+    return str(int(round(value))) if abs(value - round(value)) < 1e-9 else repr(value)
 
 
 def counts_for_time_limit(site: Site, handler: Handler) -> bool:
@@ -214,7 +228,8 @@ class HandlerWithoutTimeLimit(FileRule):
         require_all = self.settings.require_time_limits == "all"
         for handler in project.handlers.values():
             method = handler.method
-            if handler.actor.path != facts.path or method.time_limited or method.qualname in bounded:
+            if handler.actor.path != facts.path or method.time_limited or method.qualname in bounded \
+                    or handler.framework_bounded:
                 continue
             sites = work.get(method.qualname)
             if sites:
@@ -309,7 +324,7 @@ class TimeLimitWithoutHeadroom(ProjectRule):
     def check(self, project: ProjectFacts) -> Iterator[Diagnostic]:
         callers = _timed_callers(project)
         headroom = self.settings.headroom
-        for handler, seconds, span, path in _limits(project):
+        for handler, seconds, span, path, how in _limits(project):
             timed = [
                 (timeout, caller_path, site)
                 for timeout, caller_path, site in callers.get(handler.actor.qualname, ())
@@ -322,7 +337,7 @@ class TimeLimitWithoutHeadroom(ProjectRule):
                 continue
             yield self.diagnostic(
                 path, span,
-                f"`time_limited(seconds={seconds:g})` on {handler_phrase(handler)} is more than "
+                f"`{how}` on {handler_phrase(handler)} is more than "
                 f"{headroom:g} x the {smallest:g} s timeout its caller uses at "
                 f"{caller_path}:{caller.span.line}",
                 related=tuple(
@@ -339,26 +354,35 @@ def _timed_callers(project: ProjectFacts) -> Dict[str, List[Tuple[float, str, Si
         for site in sites:
             target = site.target
             if site.kind == "call" and site.timeout_value is not None and target and target.actor:
-                callers.setdefault(target.actor, []).append((site.timeout_value, path, site))
+                seconds = site.timeout_value * _unit(project, site)
+                callers.setdefault(target.actor, []).append((seconds, path, site))
     return callers
 
 
-def _limits(project: ProjectFacts) -> Iterator[Tuple[Handler, float, Span, str]]:
-    """Handlers with a readable time limit: the decorator's, or the call form's inside."""
+def _limits(project: ProjectFacts) -> Iterator[Tuple[Handler, float, Span, str, str]]:
+    """Handlers with a readable time limit in seconds, where it is written and how: the
+    ``time_limited`` decorator, the call form inside, or the framework's own limit."""
     for handler in project.handlers.values():
         method = handler.method
         if method.time_limit is not None and method.time_limit_span is not None:
-            yield handler, method.time_limit, method.time_limit_span, handler.actor.path
+            yield (handler, method.time_limit, method.time_limit_span, handler.actor.path,
+                   f"time_limited(seconds={method.time_limit:g})")
+        if handler.limits:  # the earliest framework limit ends the handler (soft before hard)
+            seconds, span, how = min(handler.limits, key=lambda limit: limit[0])
+            yield handler, seconds, span, handler.actor.path, how
     for path, sites in project.sites.items():
         for site in sites:
             if site.kind == "time_limit" and site.timeout_value is not None and site.function:
                 handler = project.handlers.get(site.function)
                 if handler is not None:
-                    yield handler, site.timeout_value, site.span, path
+                    yield (handler, site.timeout_value, site.span, path,
+                           f"time_limited(..., {site.timeout_value:g})")
 
 
 def _invokes(site: Site, handler: Handler) -> bool:
     """Whether a call to the handler's actor runs this handler."""
+    if handler.method.qualname == handler.actor.qualname:
+        return True  # a task: its function is its only handler
     method = site.target.method if site.target is not None else None
     if method is not None:
         return method == handler.method.name

@@ -223,6 +223,12 @@ def _decorate(target: Any, seconds: float, on_timeout: Optional[Callable[..., An
     else:
         wrapper = _sync_wrapper(target, seconds, on_timeout, isolation, name)
     functools.update_wrapper(wrapper, target)  # __name__, __doc__, __wrapped__, __dict__
+    try:
+        # Frameworks that check arguments at send time without following __wrapped__
+        # (Celery's getfullargspec) read this.
+        wrapper.__signature__ = inspect.signature(target)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):  # builtins without a signature
+        pass
     wrapper.__actorlint_time_limit__ = seconds  # type: ignore[attr-defined]
     if isolation is not None:
         wrapper.__actorlint_isolation__ = isolation  # type: ignore[attr-defined]

@@ -55,9 +55,14 @@ class TimeLimitExceeded(TimeoutError):
     """
 
     def __init__(self, function: str, seconds: float) -> None:
+        # ``args`` are the constructor's arguments, so that frameworks that rebuild an
+        # exception as ``cls(*exc.args)`` (Celery's JSON result backend) get it back whole.
+        super().__init__(function, seconds)
         self.function = function
         self.seconds = seconds
-        super().__init__(f"{function} exceeded its time limit of {seconds:g} s")
+
+    def __str__(self) -> str:
+        return f"{self.function} exceeded its time limit of {self.seconds:g} s"
 
     def __reduce__(self) -> Any:
         # Rebuild from the fields (Ray and multiprocessing pickle exceptions).

@@ -1,0 +1,262 @@
+"""Actor frameworks a project declares in its config (``[tool.actorlint.frameworks.<name>]``),
+validated and compiled into the same tables as the built-in frameworks (frameworks.py).
+
+A declared framework is read like this::
+
+    [tool.actorlint.frameworks.bus]
+    actor-bases = ["myapp.bus.Actor"]            # subclasses are actors
+    handlers = ["handle_*", "on_message"]        # methods that handle messages
+    calls = ["myapp.bus.Actor.request"]          # the caller waits for the reply
+    casts = ["myapp.bus.Actor.publish"]          # fire and forget
+    timeout-param = { name = "timeout", position = 1 }
+    serializes = true
+
+A call or cast named ``<actor base>.<method>`` is that method called on an actor instance
+(``printer.request(...)`` with ``printer = Printer()``), or on ``self`` inside the actor
+(a self-call); any other name is a module-level function (``myapp.bus.request(...)``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import keyword
+import re
+from functools import lru_cache
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
+
+from actorlint.model.frameworks import (
+    ALL_ARGUMENTS, BUILTIN_CATALOG, Catalog, Framework, Member, Param,
+)
+
+__all__ = [
+    "DECLARATION_KEYS",
+    "DeclarationError",
+    "FrameworkDeclaration",
+    "TimeoutParam",
+    "catalog_for",
+    "check_frameworks",
+    "compile_declaration",
+]
+
+_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+_UNITS = {"seconds": 1.0, "milliseconds": 0.001}
+
+
+class TimeoutParam(NamedTuple):
+    """Where the calls of a declared framework take their timeout."""
+
+    name: str
+    position: Optional[int] = None
+
+
+class FrameworkDeclaration(NamedTuple):
+    """One ``[tool.actorlint.frameworks.<name>]`` table, validated (plain, hashable data)."""
+
+    name: str
+    actor_bases: Tuple[str, ...] = ()
+    actor_decorators: Tuple[str, ...] = ()
+    handlers: Tuple[str, ...] = ()
+    public_methods_are_handlers: bool = False
+    calls: Tuple[str, ...] = ()
+    casts: Tuple[str, ...] = ()
+    timeout_param: Optional[TimeoutParam] = None
+    timeout_unit: str = "seconds"
+    serializes: bool = False
+    task_queue: bool = False
+
+
+class DeclarationError(Exception):
+    """A problem in a framework declaration; ``subkey`` locates it (``.bus.calls``)."""
+
+    def __init__(self, message: str, subkey: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.subkey = subkey
+
+
+#: Every key of a framework table: (what it holds, its default, what it does).
+DECLARATION_KEYS: Mapping[str, Tuple[str, Any, str]] = {
+    "actor-bases": ("list of names", [], "Classes whose subclasses are actors (qualified names)."),
+    "actor-decorators": (
+        "list of names", [], "Decorators that make a class, or a function, an actor (qualified names).",
+    ),
+    "handlers": (
+        "list of patterns", [], "Names of the methods that handle messages; shell-style patterns such as `handle_*`.",
+    ),
+    "public-methods-are-handlers": (
+        "boolean", False, "Every method whose name does not start with `_` handles messages too.",
+    ),
+    "calls": (
+        "list of names", [],
+        "Sends that wait for the reply: `<actor base>.<method>` (called on an actor or on `self`) "
+        "or a module-level function.",
+    ),
+    "casts": ("list of names", [], "Sends that do not wait (same forms as `calls`)."),
+    "timeout-param": (
+        "table", None,
+        "Where `calls` take their timeout: `{ name = \"timeout\", position = 1 }`; the position "
+        "counts the caller's arguments from 0, without `self`. Without it, calls cannot be given a "
+        "timeout and every call is reported by ACT201.",
+    ),
+    "timeout-unit": ("string", "seconds", "The unit of those timeouts: `\"seconds\"` or `\"milliseconds\"`."),
+    "serializes": (
+        "boolean", False, "Messages are copied (pickled, sent over a wire) on their way: ACT401 and ACT402 apply.",
+    ),
+    "task-queue": (
+        "boolean", False, "Actors are task-queue workers, not serialization points: ACT101 does not apply.",
+    ),
+}
+
+
+def _dotted(value: str) -> bool:
+    parts = value.split(".")
+    return len(parts) >= 2 and all(p.isidentifier() and not keyword.iskeyword(p) for p in parts)
+
+
+def _names(raw: Any, key: str) -> Tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+        raise DeclarationError(f"expected a list of qualified names, got {raw!r}", f".{key}")
+    for value in raw:
+        if not _dotted(value):
+            raise DeclarationError(
+                f'expected dotted qualified names such as "myapp.bus.Actor", got "{value}"', f".{key}"
+            )
+    return tuple(raw)
+
+
+def _patterns(raw: Any, key: str) -> Tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(v, str) and v.strip() for v in raw):
+        raise DeclarationError(f"expected a list of method names or patterns, got {raw!r}", f".{key}")
+    for value in raw:
+        if not re.fullmatch(r"[A-Za-z_*?\[\]!0-9]+", value):
+            raise DeclarationError(
+                f'expected a method name or a pattern such as "handle_*", got "{value}"', f".{key}"
+            )
+    return tuple(raw)
+
+
+def _flag(raw: Any, key: str) -> bool:
+    if not isinstance(raw, bool):
+        raise DeclarationError(f"expected true or false, got {raw!r}", f".{key}")
+    return raw
+
+
+def _timeout_param(raw: Any) -> TimeoutParam:
+    key = ".timeout-param"
+    if not isinstance(raw, dict):
+        raise DeclarationError(f'expected a table such as {{ name = "timeout", position = 1 }}, got {raw!r}', key)
+    unknown = sorted(set(raw) - {"name", "position"})
+    if unknown:
+        raise DeclarationError(f'unknown key "{unknown[0]}"; expected "name" and "position"', key)
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.isidentifier():
+        raise DeclarationError(f"name: expected a parameter name, got {name!r}", key)
+    position = raw.get("position")
+    if position is not None and (isinstance(position, bool) or not isinstance(position, int) or position < 0):
+        raise DeclarationError(f"position: expected a non-negative integer, got {position!r}", key)
+    return TimeoutParam(name, position)
+
+
+def _declaration(name: str, table: Any, builtin: Tuple[str, ...]) -> FrameworkDeclaration:
+    if not _NAME.match(name):
+        raise DeclarationError(
+            "expected a framework name of lower-case letters, digits and underscores, starting with a letter"
+        )
+    if name in builtin:
+        raise DeclarationError(f'"{name}" is a built-in framework; choose another name')
+    if not isinstance(table, dict):
+        raise DeclarationError(f"expected a table, got {table!r}")
+    values: Dict[str, Any] = {}
+    for key, raw in table.items():
+        if key not in DECLARATION_KEYS:
+            close = difflib.get_close_matches(key.replace("_", "-"), list(DECLARATION_KEYS), n=1, cutoff=0.6)
+            hint = f'; did you mean "{close[0]}"?' if close else f"; known keys: {', '.join(DECLARATION_KEYS)}"
+            raise DeclarationError(f"unknown key{hint}", f".{key}")
+        field = key.replace("-", "_")
+        if key in ("actor-bases", "actor-decorators", "calls", "casts"):
+            values[field] = _names(raw, key)
+        elif key == "handlers":
+            values[field] = _patterns(raw, key)
+        elif key == "timeout-param":
+            values[field] = _timeout_param(raw)
+        elif key == "timeout-unit":
+            if raw not in _UNITS:
+                raise DeclarationError(f'expected "seconds" or "milliseconds", got {raw!r}', f".{key}")
+            values[field] = raw
+        else:
+            values[field] = _flag(raw, key)
+    declaration = FrameworkDeclaration(name, **values)
+    if not declaration.actor_bases and not declaration.actor_decorators:
+        raise DeclarationError("declares no actors: give actor-bases or actor-decorators (or both)")
+    if not declaration.handlers and not declaration.public_methods_are_handlers \
+            and not declaration.actor_decorators:
+        raise DeclarationError("declares no handlers: give handlers or public-methods-are-handlers = true")
+    return declaration
+
+
+def check_frameworks(raw: Any) -> Tuple[FrameworkDeclaration, ...]:
+    """Validate the ``frameworks`` table; raises DeclarationError with the failing sub-key."""
+    if not isinstance(raw, dict):
+        raise DeclarationError(f"expected a table of framework tables, got {raw!r}")
+    declarations = []
+    builtin = tuple(BUILTIN_CATALOG.frameworks)
+    for name, table in raw.items():
+        try:
+            declarations.append(_declaration(name, table, builtin))
+        except DeclarationError as error:
+            raise DeclarationError(error.message, f".{name}{error.subkey}") from None
+    return tuple(declarations)
+
+
+def compile_declaration(declaration: FrameworkDeclaration) -> Catalog:
+    """The tables a declaration adds: its Framework and the members of its calls and casts."""
+    name = declaration.name
+    instance_role = f"{name}.actor"
+    framework = Framework(
+        name=name,
+        actor_bases=declaration.actor_bases,
+        actor_decorators=declaration.actor_decorators,
+        handler_names=declaration.handlers,
+        public_methods_are_handlers=declaration.public_methods_are_handlers,
+        task_queue=declaration.task_queue,
+        serializes=declaration.serializes,
+        task_decorators=declaration.actor_decorators,
+        unit=_UNITS[declaration.timeout_unit],
+        instance_role=instance_role,
+    )
+    timeout = Param(*declaration.timeout_param) if declaration.timeout_param else None
+    payload = ALL_ARGUMENTS if declaration.serializes else None
+    members: Dict[Tuple[str, str], Member] = {}
+    self_members: Dict[Tuple[str, str], Member] = {}
+    functions: Dict[str, Member] = {}
+    sends: List[Tuple[str, Member]] = [
+        (qualname, Member(site="call", label=qualname.rpartition(".")[2], timeout=timeout, payload=payload))
+        for qualname in declaration.calls
+    ] + [
+        (qualname, Member(site="cast", label=qualname.rpartition(".")[2], payload=payload))
+        for qualname in declaration.casts
+    ]
+    for qualname, member in sends:
+        owner, _, method = qualname.rpartition(".")
+        if owner in declaration.actor_bases:
+            members[(instance_role, method)] = member
+            self_members[(name, method)] = member
+        else:
+            functions[qualname] = member
+    return Catalog(
+        frameworks={name: framework}, members=members, functions=functions, class_members={},
+        self_members=self_members, target_roles=frozenset({instance_role}),
+    )
+
+
+@lru_cache(maxsize=8)
+def catalog_for(declarations: Tuple[FrameworkDeclaration, ...]) -> Catalog:
+    """The built-in catalog extended with every declared framework."""
+    catalog = BUILTIN_CATALOG
+    for declaration in declarations:
+        extra = compile_declaration(declaration)
+        catalog = catalog.extended(
+            frameworks=extra.frameworks, members=extra.members, functions=extra.functions,
+            self_members=extra.self_members, target_roles=extra.target_roles,
+        )
+    return catalog
