@@ -19,7 +19,7 @@ from actorlint import suppressions
 from actorlint.diagnostics import Diagnostic, Severity, Span
 from actorlint.model.facts import FileFacts
 
-__all__ = ["FileJob", "analyse", "module_name_for"]
+__all__ = ["FileJob", "analyse", "check_syntax", "module_name_for"]
 
 UNREADABLE_CODE = "ACT000"
 UNREADABLE_NAME = "unreadable-file"
@@ -101,28 +101,52 @@ def _describe_syntax_error(source: str, error: "Exception") -> Tuple[str, int, i
     return message, max(getattr(error, "raw_line", 1), 1), getattr(error, "raw_column", 0) + 1
 
 
-def analyse(job: FileJob, blocking: Optional[Mapping] = None, catalog: Optional[object] = None) -> FileFacts:
-    """Read, parse and collect one file; problems with the file become ACT000.
-
-    ``blocking`` and ``catalog`` default to the built-in blocking-call table and frameworks.
-    """
+def _read(job: FileJob) -> Tuple[FileFacts, Optional[str]]:
+    """Empty facts for the file and its text; the text is None when the facts already say
+    why there is nothing to parse (unreadable, undecodable, NUL bytes, skip-file)."""
     empty = FileFacts(path=job.display_path, module=job.module)
     try:
         data = job.source if job.source is not None else Path(job.path).read_bytes()
     except (OSError, ValueError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         empty.errors = (_error(job.display_path, f"Cannot read file: {reason}"),)
-        return empty
+        return empty, None
     try:
         source = decode_source(data)
     except (SyntaxError, UnicodeDecodeError, LookupError) as error:
         empty.errors = (_error(job.display_path, f"Cannot decode file: {error}"),)
-        return empty
+        return empty, None
     if suppressions.skip_file(source):
         empty.skipped = True
-        return empty
+        return empty, None
     if "\0" in source:
         empty.errors = (_error(job.display_path, "Cannot parse file: it contains a NUL byte"),)
+        return empty, None
+    return empty, source
+
+
+def check_syntax(job: FileJob) -> Optional[FileFacts]:
+    """Facts for a file the prefilter did not pick: empty when CPython's parser accepts
+    it; None when it does not, and the file must be analysed in full so that its ACT000
+    reads exactly as without the prefilter."""
+    empty, source = _read(job)
+    if source is None:
+        return empty
+    try:
+        compile(source, job.display_path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    empty.parsed = False
+    return empty
+
+
+def analyse(job: FileJob, blocking: Optional[Mapping] = None, catalog: Optional[object] = None) -> FileFacts:
+    """Read, parse and collect one file; problems with the file become ACT000.
+
+    ``blocking`` and ``catalog`` default to the built-in blocking-call table and frameworks.
+    """
+    empty, source = _read(job)
+    if source is None:
         return empty
 
     import libcst as cst  # deferred: a run where every file is cached never imports libcst

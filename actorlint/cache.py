@@ -50,7 +50,8 @@ class Cache:
                 _write_atomic(top / ".gitignore", b"# Created by actorlint.\n*\n")
         except OSError:
             return None
-        salt = f"{__version__}\0{','.join(settings.extend_blocking_calls)}"
+        # Everything that changes what a file's facts are: blocking calls and frameworks.
+        salt = f"{__version__}\0{','.join(settings.extend_blocking_calls)}\0{settings.frameworks!r}"
         return cls(folder, salt)
 
     def key_for(self, job: FileJob, data: bytes) -> str:

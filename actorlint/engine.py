@@ -9,9 +9,9 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Sequence
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Set
 
-from actorlint.analyse import FileJob, analyse, module_name_for
+from actorlint.analyse import FileJob, analyse, check_syntax, module_name_for
 from actorlint.cache import Cache
 from actorlint.config import Settings
 from actorlint.diagnostics import Applicability, Diagnostic, Fix
@@ -23,6 +23,7 @@ from actorlint.model.declared import catalog_for
 from actorlint.model.frameworks import Catalog
 from actorlint.model.facts import FileFacts, ProjectFacts
 from actorlint.model.resolve import resolve
+from actorlint.prefilter import framework_words, names_found, word_pattern
 from actorlint.rules import FileRule, ProjectRule, installed_rules
 
 __all__ = ["RunResult", "check_files", "display_path"]
@@ -85,51 +86,139 @@ def _analyse_safely(job: FileJob, knowledge: _Knowledge) -> FileFacts:
         return facts
 
 
+class _Runner:
+    """Runs per-file work in this process, or in a pool of worker processes created on
+    first use and kept for every round of the run."""
+
+    def __init__(self, settings: Settings, workers: int) -> None:
+        self.settings = settings
+        self.workers = workers
+        self._pool: Optional[ProcessPoolExecutor] = None
+        self._knowledge: Optional[_Knowledge] = None
+
+    def __enter__(self) -> "_Runner":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+
+    def map(self, task: str, jobs: List[FileJob]) -> List[Optional[FileFacts]]:
+        """``task`` ("analyse" or "syntax") of every job, in the jobs' order."""
+        if self.workers > 1 and len(jobs) >= _MIN_FILES_FOR_POOL:
+            if self._pool is None:
+                context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.workers, mp_context=context,
+                    initializer=_init_worker, initargs=(self.settings,),
+                )
+            # Large files first, so that no worker is left with a big file at the end.
+            order = sorted(range(len(jobs)), key=lambda i: -_size(jobs[i]))
+            chunk = max(1, min(32, len(jobs) // (self.workers * 4) or 1))
+            function = _analyse_in_worker if task == "analyse" else check_syntax
+            produced = self._pool.map(function, [jobs[i] for i in order], chunksize=chunk)
+            results: List[Optional[FileFacts]] = [None] * len(jobs)
+            for position, facts in zip(order, produced):
+                results[position] = facts
+            return results
+        if task == "syntax":
+            return [check_syntax(job) for job in jobs]
+        if self._knowledge is None:
+            self._knowledge = _knowledge(self.settings)
+        return [_analyse_safely(job, self._knowledge) for job in jobs]
+
+
+_SYNTAX_ONLY = "-syntax"
+
+
 def collect_facts(jobs: Sequence[FileJob], settings: Settings, *, workers: int,
-                  cache: Optional[Cache]) -> List[FileFacts]:
-    """Facts for every job, from the cache where the file is unchanged."""
+                  cache: Optional[Cache], prefilter: bool = True) -> List[FileFacts]:
+    """Facts for every job, from the cache where the file is unchanged.
+
+    With ``prefilter`` (see actorlint/prefilter.py) only the files that can matter are
+    parsed in full, in rounds; the others are only checked for syntax.
+    """
     jobs = list(jobs)
     results: Dict[int, FileFacts] = {}
-    todo: List[int] = []
     keys: Dict[int, str] = {}
+    texts: Dict[int, bytes] = {}
+    syntax_only: Dict[int, FileFacts] = {}
     for index, job in enumerate(jobs):
-        if cache is not None and job.source is None:
+        cacheable = cache is not None and job.source is None
+        data = job.source
+        if data is None and (cacheable or prefilter):
             try:
                 data = Path(job.path).read_bytes()
             except OSError:
                 data = None  # analysing it reports why
             if data is not None:
-                keys[index] = cache.key_for(job, data)
-                cached = cache.get(keys[index])
-                if cached is not None:
-                    results[index] = cached
-                    continue
                 jobs[index] = replace(job, source=data)  # read once
-        todo.append(index)
-    if todo:
-        pending = [jobs[i] for i in todo]
-        if workers > 1 and len(pending) >= _MIN_FILES_FOR_POOL:
-            # Large files first, so that no worker is left with a big file at the end.
-            order = sorted(range(len(pending)), key=lambda i: -_size(pending[i]))
-            context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-            with ProcessPoolExecutor(
-                max_workers=workers, mp_context=context,
-                initializer=_init_worker, initargs=(settings,),
-            ) as pool:
-                chunk = max(1, min(32, len(pending) // (workers * 4) or 1))
-                produced = pool.map(_analyse_in_worker, [pending[i] for i in order], chunksize=chunk)
-                for position, facts in zip(order, produced):
-                    results[todo[position]] = facts
-        else:
-            knowledge = _knowledge(settings)
-            for index in todo:
-                results[index] = _analyse_safely(jobs[index], knowledge)
-        if cache is not None:
-            for index in todo:
-                facts = results[index]
-                if index in keys and facts.internal_error is None:
+        if data is None:
+            continue
+        texts[index] = data
+        if cacheable:
+            assert cache is not None
+            keys[index] = cache.key_for(job, data)
+            cached = cache.get(keys[index])
+            if cached is not None:
+                results[index] = cached
+                continue
+            cached = cache.get(keys[index] + _SYNTAX_ONLY)
+            if cached is not None:
+                syntax_only[index] = cached
+
+    with _Runner(settings, workers) as runner:
+
+        def analyse_all(indices: Sequence[int]) -> None:
+            indices = list(indices)
+            for index, facts in zip(indices, runner.map("analyse", [jobs[i] for i in indices])):
+                assert facts is not None
+                results[index] = facts
+                if cache is not None and index in keys and facts.internal_error is None:
                     cache.put(keys[index], facts)
+
+        remaining = [i for i in range(len(jobs)) if i not in results]
+        if not prefilter:
+            analyse_all(remaining)
+        elif remaining:
+            rest = _analyse_in_rounds(remaining, texts, results, settings, analyse_all)
+            for index in rest:
+                if index in syntax_only:
+                    results[index] = syntax_only[index]
+            unchecked = [i for i in rest if i not in results]
+            again = []
+            for index, facts in zip(unchecked, runner.map("syntax", [jobs[i] for i in unchecked])):
+                if facts is None:
+                    again.append(index)  # CPython rejects it: parse in full for the same ACT000
+                    continue
+                results[index] = facts
+                if cache is not None and index in keys:
+                    cache.put(keys[index] + _SYNTAX_ONLY, facts)
+            analyse_all(again)
     return [results[i] for i in range(len(jobs))]
+
+
+def _analyse_in_rounds(remaining: List[int], texts: Dict[int, bytes], results: Dict[int, FileFacts],
+                       settings: Settings, analyse_all: Callable[[Sequence[int]], None]) -> List[int]:
+    """Analyse the files the prefilter picks, round after round; return the others.
+
+    Each round looks for new words only: the framework words first, then the names the
+    files analysed so far define. A file unreadable as text is analysed (to report why).
+    """
+    catalog = catalog_for(settings.frameworks)
+    looked_for: Set[str] = set()
+    new_words = framework_words(catalog)
+    candidates = set(remaining)
+    while new_words and candidates:
+        looked_for |= new_words
+        pattern = word_pattern(new_words)
+        picked = sorted(i for i in candidates if i not in texts or pattern.search(texts[i]))
+        candidates.difference_update(picked)
+        if picked:
+            analyse_all(picked)
+        known = list(results.values())
+        new_words = names_found(known, resolve(known, catalog), catalog) - looked_for
+    return sorted(candidates)
 
 
 def _size(job: FileJob) -> int:
@@ -197,10 +286,10 @@ def _with_configured_safety(diagnostic: Diagnostic, settings: Settings) -> Diagn
 
 
 def check_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1,
-                use_cache: bool = False) -> RunResult:
-    """Run the whole pipeline over prepared file jobs."""
+                use_cache: bool = False, prefilter: bool = True) -> RunResult:
+    """Run the whole pipeline over prepared file jobs (``prefilter``: see collect_facts)."""
     cache = Cache.open(settings) if use_cache else None
-    files = collect_facts(jobs, settings, workers=workers, cache=cache)
+    files = collect_facts(jobs, settings, workers=workers, cache=cache, prefilter=prefilter)
     return run_rules(files, settings)
 
 
@@ -228,7 +317,7 @@ _MAX_FIX_PASSES = 10
 
 
 def fix_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1,
-              use_cache: bool = False, unsafe: bool = False) -> FixResult:
+              use_cache: bool = False, unsafe: bool = False, prefilter: bool = True) -> FixResult:
     """Apply fixes until nothing changes (at most ``_MAX_FIX_PASSES`` passes).
 
     Each pass applies every non-conflicting fix of every file, re-parses the result (a
@@ -239,7 +328,7 @@ def fix_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1,
     """
     cache = Cache.open(settings) if use_cache else None
     jobs = list(jobs)
-    files = collect_facts(jobs, settings, workers=workers, cache=cache)
+    files = collect_facts(jobs, settings, workers=workers, cache=cache, prefilter=prefilter)
     result = run_rules(files, settings)
     changes: Dict[int, FileChange] = {}
     refused: List[str] = []

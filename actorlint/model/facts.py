@@ -193,6 +193,8 @@ class FileFacts:
     # ACT000 and other diagnostics produced while reading and parsing.
     errors: Tuple[Diagnostic, ...] = ()
     skipped: bool = False
+    # False when the prefilter left the file out and only its syntax was checked.
+    parsed: bool = True
     # The file's suppression comments (``actorlint.suppressions.Suppressions``), read only
     # when the file has sites that may become diagnostics.
     suppressions: Optional[object] = None
