@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Dict, List, Mapping, Optional, Sequence, Set
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 from actorlint.analyse import FileJob, analyse, check_syntax, module_name_for
 from actorlint.cache import Cache
@@ -23,7 +24,7 @@ from actorlint.model.declared import catalog_for
 from actorlint.model.frameworks import Catalog
 from actorlint.model.facts import FileFacts, ProjectFacts
 from actorlint.model.resolve import resolve
-from actorlint.prefilter import framework_words, names_found, word_pattern
+from actorlint.prefilter import PairMatcher, framework_words, names_found, word_pattern
 from actorlint.rules import FileRule, ProjectRule, installed_rules
 
 __all__ = ["RunResult", "check_files", "display_path"]
@@ -202,22 +203,25 @@ def _analyse_in_rounds(remaining: List[int], texts: Dict[int, bytes], results: D
                        settings: Settings, analyse_all: Callable[[Sequence[int]], None]) -> List[int]:
     """Analyse the files the prefilter picks, round after round; return the others.
 
-    Each round looks for new words only: the framework words first, then the names the
-    files analysed so far define. A file unreadable as text is analysed (to report why).
+    Each round looks for new words only: the framework words first, then the (name,
+    module) pairs the files analysed so far define. A file unreadable as text is analysed
+    (to report why).
     """
     catalog = catalog_for(settings.frameworks)
-    looked_for: Set[str] = set()
-    new_words = framework_words(catalog)
     candidates = set(remaining)
-    while new_words and candidates:
-        looked_for |= new_words
-        pattern = word_pattern(new_words)
-        picked = sorted(i for i in candidates if i not in texts or pattern.search(texts[i]))
+    matcher: Union[PairMatcher, "re.Pattern[bytes]"] = word_pattern(framework_words(catalog))
+    looked_for: Set[Tuple[str, str]] = set()
+    while candidates:
+        picked = sorted(i for i in candidates if i not in texts or matcher.search(texts[i]))
         candidates.difference_update(picked)
         if picked:
             analyse_all(picked)
         known = list(results.values())
-        new_words = names_found(known, resolve(known, catalog), catalog) - looked_for
+        new_pairs = names_found(known, resolve(known, catalog), catalog) - looked_for
+        if not new_pairs:
+            break
+        looked_for |= new_pairs
+        matcher = PairMatcher(new_pairs)
     return sorted(candidates)
 
 

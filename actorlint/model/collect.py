@@ -1335,7 +1335,7 @@ def collect(
     )
     return FileFacts(
         path=path, module=module_name, classes=classes, sites=sites, payloads=payloads, imports=imports,
-        tasks=tasks, instances=_module_instances(visitor, evaluator),
+        tasks=tasks, instances=_module_instances(visitor, evaluator, catalog),
         limit_settings=_limit_settings(visitor, catalog),
         ray_remote_classes=tuple(dict.fromkeys(ray_remote_classes)),
         dependencies=tuple(_dependencies(pending)),
@@ -1603,15 +1603,18 @@ _NOT_TASK_DECORATORS = (
 )
 
 
-def _module_instances(visitor: _Visitor, evaluator: _Evaluator) -> Dict[str, str]:
-    """Module-level names bound to a framework value (``app = Celery("shop")``), which other
-    modules may use as a decorator (``from shop.celery import app`` then ``@app.task``)."""
+def _module_instances(visitor: _Visitor, evaluator: _Evaluator, catalog: Catalog) -> Dict[str, str]:
+    """Module-level names bound to a framework value that makes tasks (``app = Celery()``),
+    which other modules may use as a decorator (``from shop.celery import app``, ``@app.task``)."""
+    decorator_roles = {role for spec in catalog.frameworks.values() for role in spec.task_decorator_roles}
+    owners = {role for (role, _), member in catalog.members.items()
+              if member.attribute and member.result in decorator_roles}
     found: Dict[str, str] = {}
     for name, bindings in visitor.module_scope.bindings.items():
         if not all(isinstance(b, tuple) for b in bindings):
             continue
         value = evaluator.lookup(name, visitor.module_scope)
-        if isinstance(value, Handle) and value.actor is None:
+        if isinstance(value, Handle) and value.actor is None and value.role in owners:
             found[name] = value.role
     return found
 
