@@ -151,3 +151,33 @@ def test_files_that_cannot_matter_are_not_parsed(tmp_path: Path) -> None:
     files = collect_facts(jobs_for_paths(paths, tmp_path), Settings(root=tmp_path), workers=1, cache=None)
     parsed = sorted(f.path for f in files if f.parsed)
     assert parsed == ["shop/base.py", "shop/client.py", "shop/middle.py", "shop/worker.py"]
+
+
+def test_warm_run_imports_no_libcst(tmp_path: Path) -> None:
+    """With every file a cache hit (parsed ones and syntax-only ones alike), a run reads
+    its answers from the cache and never imports LibCST."""
+    import subprocess
+    import sys
+
+    _project(tmp_path, _PROJECTS["intermediate base in a third file"] | {
+        "shop/models.py": "class Order:\n    total = 0\n",
+        "pyproject.toml": "[tool.actorlint]\nselect = ['ALL']\n",
+    })
+    probe = (
+        "import sys\n"
+        "from actorlint.cli import main\n"
+        "try:\n"
+        "    main(['check', '.', '--exit-zero'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "sys.stderr.write('libcst loaded: %s\\n' % ('libcst' in sys.modules))\n"
+    )
+    env_path = str(ROOT)
+    runs = [
+        subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True,
+                       env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin"})
+        for _ in range(2)
+    ]
+    assert "libcst loaded: True" in runs[0].stderr, runs[0].stderr
+    assert "libcst loaded: False" in runs[1].stderr, runs[1].stderr
+    assert runs[0].stdout == runs[1].stdout and "ACT101" in runs[1].stdout
