@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import re
@@ -182,7 +183,7 @@ def collect_facts(jobs: Sequence[FileJob], settings: Settings, *, workers: int,
         if not prefilter:
             analyse_all(remaining)
         elif remaining:
-            rest = _analyse_in_rounds(remaining, texts, results, settings, analyse_all)
+            rest, digest = _analyse_in_rounds(remaining, texts, results, settings, analyse_all, syntax_only)
             for index in rest:
                 if index in syntax_only:
                     results[index] = syntax_only[index]
@@ -194,24 +195,31 @@ def collect_facts(jobs: Sequence[FileJob], settings: Settings, *, workers: int,
                     continue
                 results[index] = facts
                 if cache is not None and index in keys:
-                    cache.put(keys[index] + _SYNTAX_ONLY, facts)
+                    cache.put(keys[index] + _SYNTAX_ONLY, replace(facts, prefilter_digest=digest))
             analyse_all(again)
     return [results[i] for i in range(len(jobs))]
 
 
 def _analyse_in_rounds(remaining: List[int], texts: Dict[int, bytes], results: Dict[int, FileFacts],
-                       settings: Settings, analyse_all: Callable[[Sequence[int]], None]) -> List[int]:
-    """Analyse the files the prefilter picks, round after round; return the others.
+                       settings: Settings, analyse_all: Callable[[Sequence[int]], None],
+                       syntax_only: Dict[int, FileFacts]) -> Tuple[List[int], str]:
+    """Analyse the files the prefilter picks, round after round; return the others, and
+    the digest of every (name, module) pair they were checked against.
 
-    Each round looks for new words only: the framework words first, then the (name,
-    module) pairs the files analysed so far define. A file unreadable as text is analysed
-    (to report why).
+    Each round looks for new words only: the framework words first, then the pairs the
+    files analysed so far define. A file unreadable as text is analysed (to report why).
+    A file cached as syntax-only was checked against every pair of its digest; while the
+    pairs of this run stay among those, it is not scanned again (a warm run scans nothing).
     """
     catalog = catalog_for(settings.frameworks)
-    candidates = set(remaining)
+    known = list(results.values())
+    initial = names_found(known, resolve(known, catalog), catalog) if known else set()
+    initial_digest = _pairs_digest(initial)
+    parked = {i for i in remaining if i in syntax_only and syntax_only[i].prefilter_digest == initial_digest}
+    candidates = set(remaining) - parked
     matcher: Union[PairMatcher, "re.Pattern[bytes]"] = word_pattern(framework_words(catalog))
     looked_for: Set[Tuple[str, str]] = set()
-    while candidates:
+    while True:
         picked = sorted(i for i in candidates if i not in texts or matcher.search(texts[i]))
         candidates.difference_update(picked)
         if picked:
@@ -221,8 +229,16 @@ def _analyse_in_rounds(remaining: List[int], texts: Dict[int, bytes], results: D
         if not new_pairs:
             break
         looked_for |= new_pairs
+        if parked and not new_pairs <= initial:
+            candidates |= parked  # a pair they were never checked against: scan them now
+            parked = set()
         matcher = PairMatcher(new_pairs)
-    return sorted(candidates)
+    return sorted(candidates | parked), _pairs_digest(looked_for | initial)
+
+
+def _pairs_digest(pairs: Set[Tuple[str, str]]) -> str:
+    text = "\n".join(f"{name} {module}" for name, module in sorted(pairs))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _size(job: FileJob) -> int:

@@ -195,6 +195,8 @@ class FileFacts:
     skipped: bool = False
     # False when the prefilter left the file out and only its syntax was checked.
     parsed: bool = True
+    # For such a file: the digest of the prefilter words it was checked against.
+    prefilter_digest: str = ""
     # The file's suppression comments (``actorlint.suppressions.Suppressions``), read only
     # when the file has sites that may become diagnostics.
     suppressions: Optional[object] = None
