@@ -1,0 +1,1 @@
+"""Benchmarks; ``bench.corpus`` is importable by tests (``pythonpath = ["."]``)."""
