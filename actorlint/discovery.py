@@ -7,6 +7,7 @@ linted unless ``force_exclude`` is set (as pre-commit runs us on staged files).
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 from pathlib import Path
@@ -22,11 +23,23 @@ PYTHON_SUFFIXES: Tuple[str, ...] = (".py", ".pyi")
 
 
 class DiscoveryError(Exception):
-    """A path given on the command line does not exist."""
+    """A path given on the command line does not exist (a broken symbolic link included)."""
 
-    def __init__(self, path: str) -> None:
-        super().__init__(f"path does not exist: {path}")
+    def __init__(self, path: str, reason: str = "") -> None:
+        super().__init__(f"path does not exist: {path}" + (f" ({reason})" if reason else ""))
         self.path = path
+
+
+def _why_missing(path: str) -> str:
+    """What is wrong with a path that ``os.path.exists`` denies, when it is a symbolic link."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "a symbolic link loop"
+        if os.path.islink(path):
+            return "a broken symbolic link"
+    return ""
 
 
 def _to_posix(path: str) -> str:
@@ -165,7 +178,7 @@ def discover(paths: Sequence[str], settings: Settings, *, force_exclude: bool = 
     """
     for raw in paths:
         if not os.path.exists(raw):
-            raise DiscoveryError(raw)
+            raise DiscoveryError(raw, _why_missing(raw))
     filt = _Filter(settings)
     files: Dict[str, Path] = {}
     for raw in paths:
