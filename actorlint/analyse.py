@@ -12,6 +12,7 @@ import io
 import os
 import re
 import tokenize
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional, Tuple
@@ -83,6 +84,15 @@ def decode_source(data: bytes) -> str:
     return decode(data)[0]
 
 
+def _cpython_parse(source: str, filename: str = "<actorlint>") -> ast.Module:
+    """CPython's parser on ``source``, quietly: what it warns about (an invalid escape
+    sequence is a SyntaxWarning, shown by default, from Python 3.12) is the checked code's
+    business, not something to print during a run. Raises as ``compile`` does."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return compile(source, filename, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+
+
 def _describe_syntax_error(source: str, error: "Exception") -> Tuple[str, int, int]:
     """A parse error's message and 1-based position.
 
@@ -92,7 +102,7 @@ def _describe_syntax_error(source: str, error: "Exception") -> Tuple[str, int, i
     running interpreter.
     """
     try:
-        compile(source, "<actorlint>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        _cpython_parse(source)
     except SyntaxError as syntax_error:
         if syntax_error.lineno:
             return syntax_error.msg, syntax_error.lineno, max(syntax_error.offset or 1, 1)
@@ -129,7 +139,7 @@ def _describe_decode_error(data: bytes, error: Exception) -> Tuple[str, int, int
         except (LookupError, ValueError, TypeError):
             head = ""
         line, column = _line_and_column(head, len(head))
-        return f"Cannot decode file as {name}: {error.reason} 0x{bad}", line, column
+        return f"Cannot decode file as {name}: byte 0x{bad} ({error.reason})", line, column
     line, name = 1, None
     head = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     for number, raw in enumerate(head.splitlines()[:2], start=1):
@@ -278,13 +288,16 @@ def _nesting_problem(source: str) -> Optional[Tuple[str, int, int]]:
     message = "Cannot parse file: it is nested too deeply"
     where = _line_and_column(source, _SKIP_SEPARATORS.match(source, suspect).end())
     try:
-        tree = compile(source, "<actorlint>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        tree = _cpython_parse(source)
     except (RecursionError, MemoryError):
         return (message, *where)
     except SyntaxError as error:
         if any(words in str(error.msg) for words in _CPYTHON_NESTING):
             return f"{message} ({error.msg})", error.lineno or 1, max(error.offset or 1, 1)
-        return None  # an ordinary syntax error (or syntax newer than this Python): LibCST says
+        # An ordinary syntax error past a deep chain (a file cut short) would still crash
+        # LibCST on the way to it, so CPython's account stands; the price is an ACT000 for
+        # a file this deep in syntax only newer Pythons accept.
+        return f"SyntaxError: {error.msg}", error.lineno or 1, max(error.offset or 1, 1)
     except ValueError:
         return None
     deep = _deeper_than(tree, MAX_NESTING)
@@ -328,7 +341,7 @@ def check_syntax(job: FileJob) -> Optional[FileFacts]:
     if source is None:
         return empty
     try:
-        compile(source, job.display_path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        _cpython_parse(source, job.display_path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     empty.parsed = False
@@ -364,8 +377,10 @@ def analyse(job: FileJob, blocking: Optional[Mapping] = None, catalog: Optional[
         return empty
     try:
         options = {"catalog": catalog} if catalog is not None else {}
-        facts = collect(module, job.display_path, job.module, is_package=job.is_package,
-                        blocking=blocking, source=source, **options)
+        with warnings.catch_warnings():  # literal values are evaluated: see _cpython_parse
+            warnings.simplefilter("ignore")
+            facts = collect(module, job.display_path, job.module, is_package=job.is_package,
+                            blocking=blocking, source=source, **options)
     except RecursionError:
         empty.errors = (_error(job.display_path, "Cannot analyse file: it is nested too deeply"),)
         return empty

@@ -38,6 +38,9 @@ from actorlint.config import Settings
 from actorlint.engine import fix_files, run_rules
 from actorlint.fixing import parses
 
+# hypothesmith compiles what it generates: CPython's warnings about that code are noise.
+pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning", "ignore::DeprecationWarning")
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_FILES: List[Path] = sorted(
     p for p in list((ROOT / "tests" / "fixtures").rglob("*.py")) + list((ROOT / "examples").rglob("*.py"))
