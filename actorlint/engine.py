@@ -219,13 +219,15 @@ def _analyse_in_rounds(remaining: List[int], texts: Dict[int, bytes], results: D
     candidates = set(remaining) - parked
     matcher: Union[PairMatcher, "re.Pattern[bytes]"] = word_pattern(framework_words(catalog))
     looked_for: Set[Tuple[str, str]] = set()
+    pairs = initial  # the pairs of the facts known so far
     while True:
         picked = sorted(i for i in candidates if i not in texts or matcher.search(texts[i]))
         candidates.difference_update(picked)
         if picked:
             analyse_all(picked)
-        known = list(results.values())
-        new_pairs = names_found(known, resolve(known, catalog), catalog) - looked_for
+            known = list(results.values())
+            pairs = names_found(known, resolve(known, catalog), catalog)
+        new_pairs = pairs - looked_for
         if not new_pairs:
             break
         looked_for |= new_pairs
@@ -242,6 +244,8 @@ def _pairs_digest(pairs: Set[Tuple[str, str]]) -> str:
 
 
 def _size(job: FileJob) -> int:
+    if job.source is not None:
+        return len(job.source)
     try:
         return os.path.getsize(job.path)
     except OSError:

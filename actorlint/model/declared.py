@@ -254,9 +254,5 @@ def catalog_for(declarations: Tuple[FrameworkDeclaration, ...]) -> Catalog:
     """The built-in catalog extended with every declared framework."""
     catalog = BUILTIN_CATALOG
     for declaration in declarations:
-        extra = compile_declaration(declaration)
-        catalog = catalog.extended(
-            frameworks=extra.frameworks, members=extra.members, functions=extra.functions,
-            self_members=extra.self_members, target_roles=extra.target_roles,
-        )
+        catalog = catalog.extended(compile_declaration(declaration))
     return catalog

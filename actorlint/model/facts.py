@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Optional, Tuple
 
 from actorlint.diagnostics import Diagnostic, Span
+from actorlint.model.frameworks import Framework
 
 __all__ = [
     "ClassFact",
@@ -242,4 +243,4 @@ class ProjectFacts:
     # Per file path: the large payloads whose actor requirements hold.
     payloads: Dict[str, Tuple[Payload, ...]] = field(default_factory=dict)
     # Every framework understood in this run, built-in and declared, by name.
-    frameworks: Dict[str, object] = field(default_factory=dict)
+    frameworks: Dict[str, Framework] = field(default_factory=dict)

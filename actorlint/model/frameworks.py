@@ -420,19 +420,16 @@ class Catalog:
     # Roles through which a message names its actor (``ask(address, ...)``).
     target_roles: frozenset = field(default_factory=frozenset)
 
-    def extended(self, frameworks: Mapping[str, Framework] = {},
-                 members: Mapping[Tuple[str, str], Member] = {},
-                 functions: Mapping[str, Member] = {},
-                 self_members: Mapping[Tuple[str, str], Member] = {},
-                 target_roles: frozenset = frozenset()) -> "Catalog":
-        """This catalog with more frameworks and members (a declared framework's)."""
+    def extended(self, other: "Catalog") -> "Catalog":
+        """This catalog with the frameworks and members of ``other`` added (a declared
+        framework's)."""
         return Catalog(
-            frameworks={**self.frameworks, **frameworks},
-            members={**self.members, **members},
-            functions={**self.functions, **functions},
-            class_members=self.class_members,
-            self_members={**self.self_members, **self_members},
-            target_roles=self.target_roles | target_roles,
+            frameworks={**self.frameworks, **other.frameworks},
+            members={**self.members, **other.members},
+            functions={**self.functions, **other.functions},
+            class_members={**self.class_members, **other.class_members},
+            self_members={**self.self_members, **other.self_members},
+            target_roles=self.target_roles | other.target_roles,
         )
 
 

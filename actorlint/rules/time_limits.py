@@ -128,7 +128,7 @@ class CallWithoutTimeout(FileRule):
 def _unit(project: ProjectFacts, site: Site) -> float:
     """How many seconds one unit of the site's framework's timeouts is (Dramatiq: 0.001)."""
     spec = project.frameworks.get(site.framework or "")
-    return getattr(spec, "unit", 1.0)
+    return spec.unit if spec is not None else 1.0
 
 
 def _in_unit(seconds: float, unit: float) -> str:
