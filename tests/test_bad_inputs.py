@@ -422,10 +422,6 @@ print([e.message for e in facts.errors])
 """
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "actorlint/model/collect.py (_Values.annotated) hands a string annotation to "
-    "libcst.parse_expression unchecked: a deeply nested one crashes the interpreter "
-    "(the file itself is valid Python: the nesting is inside a string); reported to the lead"))
 @pytest.mark.parametrize("inner", ["(" * 5000 + "int" + ")" * 5000, "[" * 5000 + "int" + "]" * 5000],
                          ids=["parens-5000", "brackets-5000"])
 def test_deep_string_annotation_never_crashes(tmp_path: Path, inner: str) -> None:
@@ -457,8 +453,8 @@ def test_legal_but_large_constructs_are_not_mistaken_for_deep_nesting(tmp_path: 
 
 COLLECTOR_LIMITS = {
     # Accepted by CPython (brackets nest up to 200 deep, chains a few thousand long) and
-    # parsed by LibCST, but the collector's recursive walk of LibCST's tree stops at
-    # Python's recursion limit: "Cannot analyse file: it is nested too deeply".
+    # parsed by LibCST: the collector must analyse them, not give up at Python's
+    # recursion limit ("Cannot analyse file: it is nested too deeply").
     "lists-180": "x = " + "[" * 180 + "1" + "]" * 180 + "\n",
     "and-300": "x = " + " and ".join(["a"] * 300) + "\n",
     "elif-300": "if a:\n    pass\n" + "elif a:\n    pass\n" * 300,
@@ -467,10 +463,6 @@ COLLECTOR_LIMITS = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "actorlint/model/collect.py walks LibCST's tree recursively and hits Python's "
-    "recursion limit some 150-400 levels down, on code CPython and LibCST accept "
-    "(ACT000 'Cannot analyse file: it is nested too deeply'); reported to the lead"))
 @pytest.mark.parametrize("name", sorted(COLLECTOR_LIMITS))
 def test_valid_nesting_cpython_accepts_is_analysed(tmp_path: Path, name: str) -> None:
     source = "import pykka\n" + COLLECTOR_LIMITS[name]

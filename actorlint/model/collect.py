@@ -34,6 +34,7 @@ from actorlint.model.frameworks import (
 )
 from actorlint.model.payloads import BOUNDED_BY_ARGUMENT, LARGE_VALUE_CALLS, STATE_CALLS
 from actorlint.model.positions import node_spans
+from actorlint.model.walk import Walker, child_nodes
 from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Qual, SelfRef, Value
 
 __all__ = ["collect"]
@@ -49,6 +50,13 @@ _TIMEDELTA_FIELDS = (
     ("days", 86400.0), ("seconds", 1.0), ("microseconds", 1e-6), ("milliseconds", 1e-3),
     ("minutes", 60.0), ("hours", 3600.0), ("weeks", 604800.0),
 )
+# How deep one value may depend on others (``f()()()``, a chain of aliases) before it
+# counts as unknown: real code stays far below, and it keeps recursion bounded.
+_MAX_EVALUATION_DEPTH = 50
+# A string annotation is parsed only when it could name a handle type; LibCST's parser
+# crashes the interpreter on very deeply nested text.
+_MAX_ANNOTATION_TEXT = 500
+_MAX_ANNOTATION_BRACKETS = 20
 _STATIC_DECORATORS = frozenset({"builtins.staticmethod", "builtins.classmethod"})
 # The role of an actor's own members reached through `self` (`self.send`), per framework.
 _FRAMEWORK_SELF_ROLE = "{}.self"
@@ -132,7 +140,7 @@ class _Candidate:
         self.blocks = blocks
 
 
-class _Visitor(cst.CSTVisitor):
+class _Visitor(Walker):
     """Records scopes, bindings, classes and candidate nodes in one pass."""
 
     def __init__(self, module_name: str, is_package: bool, setting_names: frozenset = frozenset()) -> None:
@@ -153,7 +161,6 @@ class _Visitor(cst.CSTVisitor):
         self.decorated: Dict[str, Tuple[List[cst.BaseExpression], _Scope]] = {}
         # Decorated functions outside classes (possible tasks): (def, its scope, outer scope).
         self.decorated_functions: List[Tuple[cst.FunctionDef, "_Scope", "_Scope"]] = []
-        self.statements: List[cst.CSTNode] = []
         # Guard tests around the current node, and per enclosing block the tests that
         # earlier statements of the block made binding (asserts, ``if not x: return``).
         self.guards: List[cst.BaseExpression] = []
@@ -221,16 +228,6 @@ class _Visitor(cst.CSTVisitor):
         return self.scope.cls if self.scope.kind == "function" else None
 
     # -- statements --------------------------------------------------------------------
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            self.statements.append(node)
-        return super().on_visit(node)
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            self.statements.pop()
-        super().on_leave(original_node)
-
     def _candidate(self, kind: str, node: cst.CSTNode) -> None:
         statement = self.statements[-1] if self.statements else None
         guards = tuple(self.guards) + tuple(g for block in self.block_guards for g in block)
@@ -252,13 +249,13 @@ class _Visitor(cst.CSTVisitor):
         self.guards.append(test)
         for part in parts:
             if part is not None:
-                part.visit(self)
+                self.walk(part)
         self.guards.pop()
 
     def visit_If(self, node: cst.If) -> bool:
         if isinstance(node.orelse, cst.If):
             self.elifs[id(node.orelse)] = node
-        node.test.visit(self)
+        self.walk(node.test)
         self._guarded(node.test, node.body, node.orelse)
         if node.orelse is None and _ends_with_exit(node.body):
             self.block_guards[-1].append(node.test)  # ``if not ok: return`` guards the rest
@@ -266,20 +263,20 @@ class _Visitor(cst.CSTVisitor):
 
     def visit_While(self, node: cst.While) -> bool:
         self.loops.append(node)  # the test runs on every iteration too
-        node.test.visit(self)
+        self.walk(node.test)
         self._guarded(node.test, node.body)
         self.loops.pop()
         if node.orelse is not None:
-            node.orelse.visit(self)
+            self.walk(node.orelse)
         return False
 
     def visit_IfExp(self, node: cst.IfExp) -> bool:
-        node.test.visit(self)
+        self.walk(node.test)
         self._guarded(node.test, node.body, node.orelse)
         return False
 
     def visit_BooleanOperation(self, node: cst.BooleanOperation) -> bool:
-        node.left.visit(self)
+        self.walk(node.left)
         self._guarded(node.left, node.right)
         return False
 
@@ -346,11 +343,11 @@ class _Visitor(cst.CSTVisitor):
     # -- definitions -------------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         for decorator in node.decorators:
-            decorator.visit(self)
+            self.walk(decorator)
         for arg in node.bases:
-            arg.visit(self)
+            self.walk(arg)
         for arg in node.keywords:
-            arg.visit(self)
+            self.walk(arg)
         outer = self.scope
         scope = self._push("class", node.name.value)
         info = _ClassInfo(scope.qualname, node, scope)
@@ -360,14 +357,14 @@ class _Visitor(cst.CSTVisitor):
         scope.cls = info
         # The class name is bound in the outer scope; bases are evaluated there too.
         outer.bindings.setdefault(node.name.value, []).append(Qual(scope.qualname))
-        node.body.visit(self)
+        self.walk(node.body)
         self._pop()
         return False
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         for decorator in node.decorators:
-            decorator.visit(self)
-        node.params.visit(self)  # defaults and annotations run in the outer scope
+            self.walk(decorator)
+        self.walk(node.params)  # defaults and annotations run in the outer scope
         outer = self.scope
         self._bind(node.name.value, Qual(f"{outer.qualname}.{node.name.value}"))
         if node.decorators:
@@ -396,7 +393,7 @@ class _Visitor(cst.CSTVisitor):
         """Visit a function body: guards and loops around the ``def`` do not run with it."""
         saved = (self.guards, self.block_guards, self.loops)
         self.guards, self.block_guards, self.loops = [], [[]], []
-        body.visit(self)
+        self.walk(body)
         self.guards, self.block_guards, self.loops = saved
 
     def _bind_params(self, params: cst.Parameters, scope: _Scope) -> None:
@@ -426,7 +423,7 @@ class _Visitor(cst.CSTVisitor):
 
     def _visit_comprehension(self, node: cst.CSTNode) -> bool:
         first = node.for_in  # type: ignore[attr-defined]
-        first.iter.visit(self)  # evaluated once, in the enclosing scope
+        self.walk(first.iter)  # evaluated once, in the enclosing scope
         self._push("comprehension", "<comprehension>")
         self.scope.qualname = self.scope.parent.qualname  # type: ignore[union-attr]
         self.loops.append(node)  # the rest repeats for every item, like a loop body
@@ -434,7 +431,7 @@ class _Visitor(cst.CSTVisitor):
         for part in ("elt", "key", "value"):
             child = getattr(node, part, None)
             if child is not None:
-                child.visit(self)
+                self.walk(child)
         self.loops.pop()
         self._pop()
         return False
@@ -444,9 +441,9 @@ class _Visitor(cst.CSTVisitor):
     def _visit_comp_for(self, node: cst.CompFor, skip_iter: bool = False) -> None:
         self._bind_target(node.target, None)
         if not skip_iter:
-            node.iter.visit(self)
+            self.walk(node.iter)
         for condition in node.ifs:
-            condition.visit(self)
+            self.walk(condition)
         if node.inner_for_in is not None:
             self._visit_comp_for(node.inner_for_in)
 
@@ -502,16 +499,16 @@ class _Visitor(cst.CSTVisitor):
         self._bind_target(node.target, node.value)
 
     def visit_For(self, node: cst.For) -> bool:
-        node.iter.visit(self)
+        self.walk(node.iter)
         self._bind_target(node.target, None)
         for name in _target_names(node.target):
             self._record_assignment(name, node.iter, inside=id(node.body))
-        node.target.visit(self)
+        self.walk(node.target)
         self.loops.append(node)
-        node.body.visit(self)
+        self.walk(node.body)
         self.loops.pop()
         if node.orelse is not None:
-            node.orelse.visit(self)
+            self.walk(node.orelse)
         return False
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
@@ -610,7 +607,7 @@ class _Evaluator:
         key = id(node)
         if key in self._values:
             return self._values[key]
-        if key in self._in_progress:
+        if key in self._in_progress or len(self._in_progress) > _MAX_EVALUATION_DEPTH:
             return UNKNOWN
         self._in_progress.add(key)
         try:
@@ -646,8 +643,12 @@ class _Evaluator:
     def annotated(self, annotation: cst.BaseExpression, scope: _Scope) -> Value:
         """The framework handle a type annotation names, e.g. ``pykka.ActorProxy[Seat]``."""
         if isinstance(annotation, cst.SimpleString):
+            text = annotation.evaluated_value
+            if not isinstance(text, str) or len(text) > _MAX_ANNOTATION_TEXT \
+                    or sum(map(text.count, "([{")) > _MAX_ANNOTATION_BRACKETS:
+                return UNKNOWN  # no handle type is spelled so; LibCST would crash on deep ones
             try:
-                annotation = cst.parse_expression(annotation.evaluated_value)
+                annotation = cst.parse_expression(text)
             except Exception:  # not an expression: not a handle type
                 return UNKNOWN
             self._parsed.append(annotation)  # keep it alive: values are memoised by id
@@ -1229,7 +1230,7 @@ def collect(
         name for spec in specs for name in spec.limit_settings + spec.annotation_settings
     )
     visitor = _Visitor(module_name, is_package, setting_names)
-    module.visit(visitor)
+    visitor.walk(module)
     evaluator = _Evaluator(visitor, blocking if blocking is not None else blocking_table.BLOCKING_CALLS,
                            catalog)
     limit_keywords = frozenset(k for spec in specs for k in spec.limit_keywords)
@@ -1428,7 +1429,7 @@ class _ReplyFlow:
                 return True
             if isinstance(node, (cst.Lambda, cst.FunctionDef)):
                 continue
-            stack.extend(node.children)
+            stack.extend(child_nodes(node))
         return False
 
     def _may_hold(self, name: str, order: int, blocks: Tuple[int, ...]) -> bool:
