@@ -105,6 +105,8 @@ class Suppressions:
     @classmethod
     def from_source(cls, source: str) -> Suppressions:
         """Collect the suppressions in ``source`` from its comment tokens."""
+        if _ACTORLINT_IGNORE.search(source) is None and _NOQA.search(source) is None:
+            return cls()  # no directive anywhere, in comments or not: nothing to tokenize
         try:
             comments = list(_comment_lines(source))
         except _TOKENIZE_ERRORS:

@@ -640,7 +640,10 @@ def test_many_threads_fast_and_slow_calls(switch_interval) -> None:
                     elapsed = time.monotonic() - start
                     if call % slow_every:
                         failures.append(f"fast call {thread}/{call} timed out: {exc}")
-                    elif not LIMIT <= elapsed < LIMIT + 1.5:
+                    elif not LIMIT <= elapsed < LIMIT + 5.0:
+                        # Generous: on a loaded machine 32 threads queue for the GIL
+                        # (this failed at +1.5 s during a full suite); a slow call that
+                        # is never interrupted spins for FOREVER and still fails here.
                         late.append(elapsed)
                 else:
                     if call % slow_every == 0:

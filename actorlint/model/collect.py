@@ -33,7 +33,7 @@ from actorlint.model.frameworks import (
     framework_of_role,
 )
 from actorlint.model.payloads import BOUNDED_BY_ARGUMENT, LARGE_VALUE_CALLS, STATE_CALLS
-from actorlint.model.positions import node_spans
+from actorlint.model.positions import Positions, locate
 from actorlint.model.walk import Walker, child_nodes
 from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Qual, SelfRef, Value
 
@@ -1257,14 +1257,13 @@ def collect(
             fields["function"] = _function_of(scope)
             pending.append(_PendingSite(fields, node, candidate.statement, candidate))
 
-    wanted: List[cst.CSTNode] = []
+    wanted = _Wanted(visitor.elifs)
     for site in pending:
-        wanted.append(site.node)
-        if site.statement is not None:
-            wanted.append(site.statement)
+        wanted.node(site.node, site.statement)
+        wanted.statement(site.statement)
         edit = site.fields.get("edit")
         if edit is not None:
-            wanted.append(edit[1])
+            wanted.node(edit[1], site.statement)
     class_records = []
     for info in visitor.classes:
         outer = info.scope.parent
@@ -1277,11 +1276,9 @@ def collect(
             continue  # no methods, nothing to handle messages (``ray.remote(Cls)`` may be elsewhere)
         methods = [_MethodRecord(node, scope, evaluator, info.scope) for node, scope in info.methods]
         class_records.append((info, bases, decorators, methods))
-        wanted.append(info.node.name)
+        wanted.node(info.node.name, info.node)
         for method in methods:
-            wanted.append(method.node.name)
-            if method.limiter is not None:
-                wanted.append(method.limiter)
+            wanted.definition(method)
     task_records = [
         record for record in (
             _TaskRecord(node, scope, outer, evaluator, limit_keywords, module_name)
@@ -1289,37 +1286,38 @@ def collect(
         ) if record.decorators
     ]
     for record in task_records:
-        wanted.append(record.method.node.name)
-        wanted.extend(node for _, _, node in record.limits)
-        if record.method.limiter is not None:
-            wanted.append(record.method.limiter)
+        wanted.definition(record.method)
+        for _, _, node in record.limits:
+            wanted.node(node, record.method.node)
     for (argument, *_), candidate in pending_payloads:
-        wanted.append(argument)
-        if candidate.statement is not None:
-            wanted.append(candidate.statement)
+        wanted.node(argument, candidate.statement)
+        wanted.statement(candidate.statement)
         if isinstance(candidate.loop, (cst.For, cst.While)):
-            wanted.append(candidate.loop)
+            wanted.statement(candidate.loop)
         anchor = candidate.statement
         while anchor is not None and id(anchor) in visitor.elifs:
             anchor = visitor.elifs[id(anchor)]
-            wanted.append(anchor)
+            wanted.statement(anchor)
     first_statements = _leading_statements(module)
-    wanted.extend(first_statements or module.body[:1])
+    for statement in first_statements or module.body[:1]:
+        wanted.statement(statement)
 
-    spans = node_spans(module, wanted) if wanted else {}
-    offsets = _LineOffsets(source if source is not None else module.code)
-    sites = tuple(_finish_site(index, site, spans, offsets) for index, site in enumerate(pending))
+    text = source if source is not None else module.code
+    offsets = _LineOffsets(text)
+    positions = locate(module, text, wanted.nodes, wanted.statements, visitor.statement_numbers,
+                       visitor.statement_count, offsets.starts)
+    sites = tuple(_finish_site(index, site, positions, offsets) for index, site in enumerate(pending))
     imports = _module_imports(visitor)
     ray_put = _name_for(imports, frozenset({"ray.put"})) if pending_payloads else None
     payloads = tuple(
-        _payload_fact(payload, candidate, spans, offsets, visitor, ray_put)
+        _payload_fact(payload, candidate, positions, offsets, visitor, ray_put)
         for payload, candidate in pending_payloads
     )
     classes = tuple(
         ClassFact(
-            qualname=info.qualname, name=info.node.name.value, span=spans[id(info.node.name)],
+            qualname=info.qualname, name=info.node.name.value, span=positions.span(info.node.name),
             bases=bases, decorators=decorators,
-            methods=tuple(method.fact(spans, offsets) for method in methods),
+            methods=tuple(method.fact(positions, offsets) for method in methods),
             limit_attributes=tuple(sorted(limit_keywords & info.scope.bindings.keys())),
         )
         for info, bases, decorators, methods in class_records
@@ -1327,9 +1325,9 @@ def collect(
     tasks = tuple(
         TaskFact(
             qualname=record.method.scope.qualname,
-            method=record.method.fact(spans, offsets),
+            method=record.method.fact(positions, offsets),
             decorators=tuple(record.decorators),
-            limits=tuple((keyword, value, spans[id(node)]) for keyword, value, node in record.limits),
+            limits=tuple((keyword, value, positions.span(node)) for keyword, value, node in record.limits),
             task_name=record.task_name,
         )
         for record in task_records
@@ -1342,7 +1340,7 @@ def collect(
         dependencies=tuple(_dependencies(pending)),
         time_limited_name=_name_for(imports, TIME_LIMITERS),
         module_names=frozenset(visitor.module_scope.bindings),
-        import_offset=_import_offset(first_statements, module, spans, offsets),
+        import_offset=_import_offset(first_statements, module, positions, offsets),
     )
 
 
@@ -1457,15 +1455,15 @@ def _target_names(target: cst.BaseExpression) -> List[str]:
     return []
 
 
-def _payload_fact(payload: tuple, candidate: _Candidate, spans: Dict[int, Span],
+def _payload_fact(payload: tuple, candidate: _Candidate, positions: Positions,
                   offsets: "_LineOffsets", visitor: _Visitor, ray_put: Optional[str]) -> Payload:
     """A payload fact; ``ray_put``: how the module names ``ray.put``, for the ACT402 fix."""
     argument, reason, size, framework, requires = payload
-    span = spans[id(argument)]
+    span = positions.span(argument)
     statement_lines: Tuple[int, ...] = ()
-    if candidate.statement is not None and id(candidate.statement) in spans:
-        statement = spans[id(candidate.statement)]
-        statement_lines = tuple(sorted({statement.line, span.end_line}))
+    statement_line = positions.line(candidate.statement) if candidate.statement is not None else None
+    if statement_line is not None:
+        statement_lines = tuple(sorted({statement_line, span.end_line}))
     loop = candidate.loop
     function = _function_scope(candidate.scope)
     repeated = False
@@ -1481,10 +1479,10 @@ def _payload_fact(payload: tuple, candidate: _Candidate, spans: Dict[int, Span],
             anchor = loop if isinstance(loop, (cst.For, cst.While)) else candidate.statement
             while anchor is not None and id(anchor) in visitor.elifs:
                 anchor = visitor.elifs[id(anchor)]  # before the whole if/elif chain
-            if anchor is None or id(anchor) not in spans or not isinstance(anchor, _HOIST_ANCHORS) \
-                    or reason.startswith(_STATE):
+            anchor_line = positions.line(anchor) if anchor is not None else None
+            if anchor_line is None or not isinstance(anchor, _HOIST_ANCHORS) or reason.startswith(_STATE):
                 return _payload(payload, candidate, span, statement_lines, True, None)
-            start, indent = offsets.line_start_and_indent(spans[id(anchor)].line)
+            start, indent = offsets.line_start_and_indent(anchor_line)
             hoist = (
                 start, f"{indent}{hoisted} = {ray_put}({argument.value})\n",
                 offsets.offset(span.line, span.column), offsets.offset(span.end_line, span.end_column),
@@ -1543,8 +1541,8 @@ class _MethodRecord:
                         _find_arg(expression, TIME_LIMIT_SECONDS_DECORATOR), class_scope
                     )
 
-    def fact(self, spans: Dict[int, Span], offsets: "_LineOffsets") -> MethodFact:
-        name_span = spans[id(self.node.name)]
+    def fact(self, positions: Positions, offsets: "_LineOffsets") -> MethodFact:
+        name_span = positions.span(self.node.name)
         def_offset, indent = offsets.line_start_and_indent(name_span.line)
         return MethodFact(
             name=self.node.name.value,
@@ -1555,7 +1553,7 @@ class _MethodRecord:
             decorators=tuple(self.decorators),
             time_limited=self.limiter is not None,
             time_limit=self.seconds,
-            time_limit_span=spans.get(id(self.limiter)) if self.limiter is not None else None,
+            time_limit_span=positions.get(self.limiter) if self.limiter is not None else None,
             def_offset=def_offset,
             indent=indent,
         )
@@ -1676,14 +1674,15 @@ def _leading_statements(module: cst.Module) -> List[cst.CSTNode]:
     return leading
 
 
-def _import_offset(leading: List[cst.CSTNode], module: cst.Module, spans: Dict[int, Span],
+def _import_offset(leading: List[cst.CSTNode], module: cst.Module, positions: Positions,
                    offsets: "_LineOffsets") -> int:
     """Where an added import goes: after the docstring and ``__future__`` imports, else
     at the first statement's line, below the shebang, coding cookie and header comments."""
     if leading:
-        return offsets.after(spans[id(leading[-1])])
-    if module.body and id(module.body[0]) in spans:
-        return offsets.line_start_and_indent(spans[id(module.body[0])].line)[0]
+        return offsets.after(positions.span(leading[-1]))
+    first_line = positions.line(module.body[0]) if module.body else None
+    if first_line is not None:
+        return offsets.line_start_and_indent(first_line)[0]
     return len(offsets.text)
 
 
@@ -1724,25 +1723,55 @@ class _LineOffsets:
         return self.starts[span.end_line] if span.end_line < len(self.starts) else len(self.text)
 
 
+class _Wanted:
+    """The nodes whose positions the facts need, each with the statement it stands in,
+    and the statements whose first line they need."""
+
+    def __init__(self, elifs: Dict[int, cst.If]) -> None:
+        self.elifs = elifs
+        self.nodes: List[Tuple[cst.CSTNode, Optional[cst.CSTNode]]] = []
+        self.statements: List[cst.CSTNode] = []
+
+    def node(self, node: cst.CSTNode, statement: Optional[cst.CSTNode]) -> None:
+        """A node inside ``statement``; an ``elif`` is placed through its whole chain."""
+        while statement is not None and id(statement) in self.elifs:
+            statement = self.elifs[id(statement)]
+        self.nodes.append((node, statement))
+
+    def statement(self, statement: Optional[cst.CSTNode]) -> None:
+        """A statement's first line, and a statement line's whole span."""
+        if isinstance(statement, cst.SimpleStatementLine):
+            self.nodes.append((statement, statement))
+        elif statement is not None:
+            self.statements.append(statement)
+
+    def definition(self, method: "_MethodRecord") -> None:
+        """A function's name and its ``time_limited`` decorator."""
+        self.node(method.node.name, method.node)
+        if method.limiter is not None:
+            self.node(method.limiter, method.node)
+
+
 def _qualname_of(value: Value) -> str:
     return value.name if isinstance(value, Qual) else ""
 
 
-def _finish_site(index: int, pending: _PendingSite, spans: Dict[int, Span],
+def _finish_site(index: int, pending: _PendingSite, positions: Positions,
                  offsets: _LineOffsets) -> Site:
     fields = dict(pending.fields)
-    span = spans[id(pending.node)]
+    span = positions.span(pending.node)
     statement_lines: Tuple[int, ...] = ()
-    if pending.statement is not None and id(pending.statement) in spans:
-        statement = spans[id(pending.statement)]
-        last = statement.end_line if isinstance(pending.statement, cst.SimpleStatementLine) else span.end_line
-        statement_lines = tuple(sorted({statement.line, last}))
+    statement_line = positions.line(pending.statement) if pending.statement is not None else None
+    if statement_line is not None:
+        last = positions.span(pending.statement).end_line \
+            if isinstance(pending.statement, cst.SimpleStatementLine) else span.end_line
+        statement_lines = tuple(sorted({statement_line, last}))
     target = fields.pop("target", None)
     gate = fields.pop("gate", None)
     edit = fields.pop("edit", None)
     if edit is not None:
         how, node = edit
-        where = spans[id(node)]
+        where = positions.span(node)
         if how == "first":  # ``f()``: insert just before the closing parenthesis
             end = offsets.offset(where.end_line, where.end_column) - 1
             fields["edit"] = (end, end, how)

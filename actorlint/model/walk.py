@@ -39,7 +39,8 @@ _LEAF_TYPES = frozenset({
     cst.Name, cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.Ellipsis,
     cst.FormattedStringText,
 })
-_STATEMENT_TYPES = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+# How a node counts among the statements, as CPython counts them (``a; b`` is two).
+_NOT_A_STATEMENT, _LINE, _COMPOUND, _SUITE = range(4)
 
 # `visit_required(self, "func", self.func, visitor)` and its siblings name each field.
 _VISITED_FIELD = re.compile(r"""visit_\w+\(\s*self\s*,\s*["'](\w+)["']""")
@@ -75,14 +76,31 @@ def child_nodes(node: cst.CSTNode) -> List[cst.CSTNode]:
     return children
 
 
-_Hooks = Tuple[Optional[Callable], Optional[Callable], bool]
+def _statement_kind(node_type: type) -> int:
+    if issubclass(node_type, cst.SimpleStatementLine):
+        return _LINE
+    if issubclass(node_type, cst.BaseCompoundStatement):
+        return _COMPOUND
+    if issubclass(node_type, cst.SimpleStatementSuite):
+        return _SUITE
+    return _NOT_A_STATEMENT
+
+
+_Hooks = Tuple[Optional[Callable], Optional[Callable], int]
 
 
 class Walker:
     """A read-only visitor: ``visit_<Type>`` and ``leave_<Type>`` hooks, as on LibCST's
     ``CSTVisitor`` (a ``visit_`` hook returning False skips the node's children), started
-    with ``walk(node)``. ``statements`` holds the statements enclosing the current node,
-    innermost last."""
+    with ``walk(node)``.
+
+    ``statements`` holds the statement lines and compound statements enclosing the
+    current node, innermost last. Every statement walked is numbered in
+    ``statement_numbers`` (by id) the way CPython's parser lists statements in source
+    order, a line ``a; b`` (or a one-line body) counting as two; ``statement_count`` is
+    how many were numbered. Numbers follow source order when a walk reaches statements
+    in source order, as a walk of a module does unless a hook reorders bodies.
+    """
 
     _hooks: Dict[type, _Hooks]
 
@@ -92,12 +110,14 @@ class Walker:
 
     def __init__(self) -> None:
         self.statements: List[cst.CSTNode] = []
+        self.statement_numbers: Dict[int, int] = {}
+        self.statement_count = 0
 
     def _hooks_for(self, node_type: type) -> _Hooks:
         cls = type(self)
         name = node_type.__name__
         hooks = (getattr(cls, f"visit_{name}", None), getattr(cls, f"leave_{name}", None),
-                 issubclass(node_type, _STATEMENT_TYPES))
+                 _statement_kind(node_type))
         cls._hooks[node_type] = hooks
         return hooks
 
@@ -105,15 +125,20 @@ class Walker:
         """Visit ``node`` and, unless its hook says otherwise, everything under it."""
         node_type = type(node)
         hooks = self._hooks.get(node_type) or self._hooks_for(node_type)
-        visit, leave, is_statement = hooks
+        visit, leave, kind = hooks
         if visit is None and leave is None and node_type in _LEAF_TYPES:
             return
-        if is_statement:
-            self.statements.append(node)
+        if kind:
+            self.statement_numbers[id(node)] = self.statement_count
+            self.statement_count += 1 if kind == _COMPOUND else len(node.body)  # type: ignore[attr-defined]
+            if kind == _SUITE:
+                kind = _NOT_A_STATEMENT  # numbered, but not a statement of its own
+            else:
+                self.statements.append(node)
         if visit is None or visit(self, node) is not False:
             for child in child_nodes(node):
                 self.walk(child)
         if leave is not None:
             leave(self, node)
-        if is_statement:
+        if kind:
             self.statements.pop()
