@@ -7,9 +7,7 @@ Codes must be spelled exactly: prefixes such as ``ACT1`` do not suppress ``ACT10
 
 from __future__ import annotations
 
-import io
 import re
-import tokenize
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
@@ -30,53 +28,49 @@ _NOQA = re.compile(
 )
 _CODE_SEPARATOR = re.compile(r"[\s,]+")
 
-# SyntaxError covers IndentationError; ValueError covers null bytes on newer Pythons.
-_TOKENIZE_ERRORS = (tokenize.TokenError, SyntaxError, ValueError)
+# Comments and string literals, each matched whole from its first character, so that a
+# "#" inside a string is never read as a comment and a quote inside a comment never
+# starts a string. Prefixes (r, b, f, u) do not change where a literal ends, and an
+# escaped character (a line break too) never ends one. This is the tokenizer's reading
+# of any file that parses, at regex speed.
+_COMMENT_OR_STRING = re.compile(
+    r"#[^\r\n]*"
+    r'|"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'
+    r"|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
+    r'|"[^"\\\r\n]*(?:\\(?:\r\n|.)[^"\\\r\n]*)*"'
+    r"|'[^'\\\r\n]*(?:\\(?:\r\n|.)[^'\\\r\n]*)*'",
+    re.DOTALL,
+)
+# Line breaks as LibCST counts them (diagnostics carry LibCST's line numbers).
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 
 # What one directive suppresses: None for "every code", else the codes named.
 _Directive = Optional[FrozenSet[str]]
 
 
-def _comment_tokens(source: str) -> Iterator[tokenize.TokenInfo]:
-    """Every real comment token in ``source``; raises one of _TOKENIZE_ERRORS."""
-    for token in tokenize.generate_tokens(io.StringIO(source).readline):
-        if token.type == tokenize.COMMENT:
-            yield token
-
-
-def _comment_lines(source: str) -> Iterator[Tuple[int, str]]:
-    """(line number, comment text) for every real comment token in ``source``."""
-    for token in _comment_tokens(source):
-        yield token.start[0], token.string
-
-
-def _raw_comment_lines(source: str) -> Iterator[Tuple[int, str]]:
-    """A fallback for sources tokenize rejects: any text from a ``#`` on each line."""
-    for number, line in enumerate(source.splitlines(), start=1):
-        start = line.find("#")
-        if start >= 0:
-            yield number, line[start:]
+def _comments(source: str) -> Iterator[Tuple[int, int, str]]:
+    """(line number, offset, text) of every real comment in ``source``."""
+    line, counted = 1, 0
+    for match in _COMMENT_OR_STRING.finditer(source):
+        if source[match.start()] != "#":
+            continue
+        line += len(_LINE_BREAK.findall(source, counted, match.start()))
+        counted = match.start()
+        yield line, counted, match.group()
 
 
 def skip_file(source: str) -> bool:
     """Whether ``source`` opts out of linting with a ``# actorlint: skip-file`` comment line.
 
-    A cheap regex runs first; only when it hits is the file tokenized, to make sure
-    the line is a real comment and not part of a multi-line string.
+    A cheap regex runs first; only when it hits are comments told from strings.
     """
-    lines = {source.count("\n", 0, m.start()) + 1 for m in _SKIP_FILE.finditer(source)}
-    if not lines:
+    if _SKIP_FILE.search(source) is None:
         return False
-    try:
-        return any(
-            token.start[0] in lines
-            and not token.line[: token.start[1]].strip()  # the comment is the whole line
-            and _SKIP_FILE.match(token.string)
-            for token in _comment_tokens(source)
-        )
-    except _TOKENIZE_ERRORS:
-        # Unreadable for tokenize: trust the line-anchored regex.
-        return True
+    for _, offset, text in _comments(source):
+        line_start = max(source.rfind("\n", 0, offset), source.rfind("\r", 0, offset)) + 1
+        if not source[line_start:offset].strip() and _SKIP_FILE.match(text):
+            return True  # the comment is the whole line
+    return False
 
 
 def _codes(listed: str) -> FrozenSet[str]:
@@ -104,16 +98,12 @@ class Suppressions:
 
     @classmethod
     def from_source(cls, source: str) -> Suppressions:
-        """Collect the suppressions in ``source`` from its comment tokens."""
+        """Collect the suppressions in ``source`` from its comments."""
         if _ACTORLINT_IGNORE.search(source) is None and _NOQA.search(source) is None:
-            return cls()  # no directive anywhere, in comments or not: nothing to tokenize
-        try:
-            comments = list(_comment_lines(source))
-        except _TOKENIZE_ERRORS:
-            comments = list(_raw_comment_lines(source))
+            return cls()  # no directive anywhere, in comments or not
         blanket: Set[int] = set()
         codes: Dict[int, Set[str]] = {}
-        for line, text in comments:
+        for line, _, text in _comments(source):
             for listed in _directives(text):
                 if listed is None:
                     blanket.add(line)

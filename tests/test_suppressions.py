@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.util
+import io
 import textwrap
-from typing import Tuple
+import tokenize
+from pathlib import Path
+from typing import List, Tuple
 
 import pytest
 
 from actorlint.diagnostics import Diagnostic, Severity, Span
-from actorlint.suppressions import Suppressions, skip_file
+from actorlint.suppressions import Suppressions, _comments, skip_file
 
 
 def _diag(code: str, line: int, statement_lines: Tuple[int, ...] = ()) -> Diagnostic:
@@ -164,3 +168,39 @@ def test_codes_from_several_directives_on_one_line_combine() -> None:
     sup = Suppressions.from_source("a()  # noqa: ACT101  # actorlint: ignore[ACT202]\n")
     assert sup.codes_by_line == {1: frozenset({"ACT101", "ACT202"})}
     assert sup.blanket_lines == frozenset()
+
+
+def _real_sources() -> List[str]:
+    roots = [Path(__file__).resolve().parent / "fixtures"]
+    for package in ("pykka", "celery", "dramatiq", "click"):
+        spec = importlib.util.find_spec(package)
+        if spec is not None and spec.submodule_search_locations:
+            roots.append(Path(next(iter(spec.submodule_search_locations))))
+    return [path.read_text(encoding="utf-8") for root in roots for path in sorted(root.rglob("*.py"))]
+
+
+def test_comments_are_found_as_the_tokenizer_finds_them() -> None:
+    """The regex reading of comments agrees with Python's tokenizer on real files."""
+    compared = 0
+    for source in _real_sources():
+        try:
+            expected = [(token.start[0], token.string)
+                        for token in tokenize.generate_tokens(io.StringIO(source).readline)
+                        if token.type == tokenize.COMMENT]
+        except (tokenize.TokenError, SyntaxError):
+            continue  # the ACT000 fixtures
+        assert [(line, text) for line, _, text in _comments(source)] == expected
+        compared += len(expected)
+    assert compared > 5_000
+
+
+@pytest.mark.parametrize("source, comments", [
+    ("x = 'it''s'  # one\n", [(1, "# one")]),
+    ("x = r'\\'  # not a comment'\n", []),
+    ("x = '\\\r\n# inside'  # after\r\n", [(2, "# after")]),
+    ("x = b'''\n' # still inside\n'''  # real\n", [(3, "# real")]),
+    ("a = 1\r# cr only\rb = 2  # two\r", [(2, "# cr only"), (3, "# two")]),
+    ("s = 'a # b'; t = \"c # d\"  # e\n", [(1, "# e")]),
+])
+def test_comment_reading_edge_cases(source: str, comments: list) -> None:
+    assert [(line, text) for line, _, text in _comments(source)] == comments

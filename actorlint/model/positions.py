@@ -21,6 +21,7 @@ slow way, so positions are always LibCST's own.
 from __future__ import annotations
 
 import ast
+import re
 import warnings
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
@@ -153,6 +154,27 @@ def _lines_of(statement: cst.CSTNode, cpython: ast.stmt) -> Tuple[int, int]:
     return first, token
 
 
+# The keyword a definition starts with (CPython's position for it) up to its name.
+_DEFINITION = re.compile(r"(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)")
+
+
+def _definition_name(source: str, line_starts: Sequence[int], cpython: ast.stmt, name: str) -> Optional[Span]:
+    """The span of a ``def`` or ``class`` name read straight from the source: the most
+    asked-for position, and the one place the code generation is not needed. None when
+    the layout is unusual (a line continuation before the name, say)."""
+    if not 1 <= cpython.lineno <= len(line_starts):
+        return None
+    line_start = line_starts[cpython.lineno - 1]
+    keyword = line_start + cpython.col_offset  # a byte offset, but only indentation precedes it
+    if source[line_start:keyword].strip(" \t\f"):
+        return None
+    match = _DEFINITION.match(source, keyword)
+    if match is None or match.group(1) != name:
+        return None
+    column = match.start(1) - line_start + 1
+    return Span(cpython.lineno, column, cpython.lineno, column + len(name))
+
+
 def locate(module: cst.Module, source: str, nodes: Sequence[Tuple[cst.CSTNode, cst.CSTNode]],
            statements: Sequence[cst.CSTNode], numbers: Mapping[int, int], count: int,
            line_starts: Sequence[int]) -> Positions:
@@ -189,6 +211,12 @@ def _by_statement(module: cst.Module, source: str, nodes: Sequence[Tuple[cst.CST
         number = numbers.get(id(statement))
         if number is None:
             return None
+        name = getattr(statement, "name", None)
+        if name is not None and all(node is name for node in wanted):
+            name_span = _definition_name(source, line_starts, cpython[number], name.value)
+            if name_span is not None:
+                spans[id(name)] = name_span
+                continue
         first, token = _lines_of(statement, cpython[number])
         if not 1 <= first <= token <= len(line_starts):
             return None

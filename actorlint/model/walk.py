@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import typing
 from typing import Callable, Dict, List, Optional, Tuple
 
 import libcst as cst
@@ -48,15 +49,36 @@ _FIELDS: Dict[type, Optional[Tuple[str, ...]]] = {}
 
 
 def _fields_of(node_type: type) -> Optional[Tuple[str, ...]]:
-    """The fields LibCST visits on ``node_type``, in its order; None when unknown."""
+    """The fields LibCST visits on ``node_type`` that may hold code, in its order; None
+    when unknown. A field whose declared type admits only tokens and whitespace
+    (``lpar``, ``comma``, ``whitespace_after_func``) is left out."""
     try:
         source = inspect.getsource(node_type._visit_and_replace_children)
-        # A field visited in two branches (``ImportFrom.names``) is named twice.
-        fields: Optional[Tuple[str, ...]] = tuple(dict.fromkeys(_VISITED_FIELD.findall(source)))
     except (OSError, TypeError):
-        fields = None
-    _FIELDS[node_type] = fields
-    return fields
+        _FIELDS[node_type] = None
+        return None
+    # A field visited in two branches (``ImportFrom.names``) is named twice.
+    fields = tuple(dict.fromkeys(_VISITED_FIELD.findall(source)))
+    try:
+        hints = typing.get_type_hints(node_type)
+    except Exception:  # an annotation that does not resolve: keep every field
+        hints = {}
+    kept = tuple(field for field in fields if field not in hints or not _only_tokens(hints[field]))
+    _FIELDS[node_type] = kept
+    return kept
+
+
+_TOKEN_BASES = tuple(_TOKEN_TYPES)
+
+
+def _only_tokens(annotation: object) -> bool:
+    """Whether a field annotated so can hold nothing but tokens, whitespace or nothing."""
+    arguments = typing.get_args(annotation)
+    if arguments:  # Sequence[X], Optional[X], Union[X, MaybeSentinel]
+        return all(_only_tokens(argument) for argument in arguments)
+    if annotation is type(None) or annotation is MaybeSentinel:
+        return True
+    return isinstance(annotation, type) and issubclass(annotation, _TOKEN_BASES)
 
 
 def child_nodes(node: cst.CSTNode) -> List[cst.CSTNode]:
@@ -136,8 +158,21 @@ class Walker:
             else:
                 self.statements.append(node)
         if visit is None or visit(self, node) is not False:
-            for child in child_nodes(node):
-                self.walk(child)
+            fields = _FIELDS[node_type] if node_type in _FIELDS else _fields_of(node_type)
+            if fields is None:
+                for child in child_nodes(node):
+                    self.walk(child)
+            else:  # child_nodes, inlined: this loop runs for every node of every file
+                for field in fields:
+                    value = getattr(node, field)
+                    value_type = type(value)
+                    if value_type is tuple or value_type is list:
+                        for child in value:
+                            if type(child) not in _TOKEN_TYPES:
+                                self.walk(child)
+                    elif value is not None and value_type is not MaybeSentinel \
+                            and value_type not in _TOKEN_TYPES:
+                        self.walk(value)
         if leave is not None:
             leave(self, node)
         if kind:
