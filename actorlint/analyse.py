@@ -14,15 +14,16 @@ import os
 import re
 import tokenize
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional, Tuple
+from typing import Dict, Iterator, Mapping, Optional, Tuple
 
 from actorlint import suppressions
 from actorlint.diagnostics import Diagnostic, Severity, Span
 from actorlint.model.facts import FileFacts
 
-__all__ = ["FileJob", "analyse", "check_syntax", "module_name_for"]
+__all__ = ["FileJob", "analyse", "check_syntax", "gc_paused", "module_name_for"]
 
 UNREADABLE_CODE = "ACT000"
 UNREADABLE_NAME = "unreadable-file"
@@ -40,17 +41,51 @@ class FileJob:
     is_stdin: bool = False
 
 
-def module_name_for(path: Path) -> Tuple[str, bool]:
-    """The dotted module name of a file, walking up through packages (``__init__.py``)."""
-    path = Path(os.path.abspath(path))
-    is_package = path.name == "__init__.py"
-    parts = [] if is_package else [path.stem]
-    folder = path.parent
-    while (folder / "__init__.py").is_file() and folder.parent != folder:
-        parts.append(folder.name)
-        folder = folder.parent
-    parts.reverse()
-    return ".".join(parts) or path.stem, is_package
+def module_name_for(path: Path, packages: Optional[Dict[str, Tuple[str, ...]]] = None) -> Tuple[str, bool]:
+    """The dotted module name of a file, walking up through packages (``__init__.py``).
+
+    ``packages`` memoises, per folder, the package names it stands in: pass the same
+    dict for the files of one run, so that each folder is looked at once.
+    """
+    folder, name = os.path.split(os.path.abspath(path))
+    is_package = name == "__init__.py"
+    stem = os.path.splitext(name)[0]
+    parts = _package_names(folder, {} if packages is None else packages)
+    if not is_package:
+        parts += (stem,)
+    return ".".join(parts) or stem, is_package
+
+
+def _package_names(folder: str, known: Dict[str, Tuple[str, ...]]) -> Tuple[str, ...]:
+    """The names of the packages ``folder`` is (``a/b`` in packages ``a`` and ``a.b``: a, b)."""
+    names = known.get(folder)
+    if names is None:
+        parent = os.path.dirname(folder)
+        if parent != folder and os.path.isfile(os.path.join(folder, "__init__.py")):
+            names = _package_names(parent, known) + (os.path.basename(folder),)
+        else:
+            names = ()
+        known[folder] = names
+    return names
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (unless it is off already) for a block.
+
+    Parsing a file, or loading the facts of thousands, allocates hundreds of thousands
+    of objects, and each batch of allocations sets off a collection that walks every
+    live object and finds nothing: LibCST's trees and the facts hold no cycles (scopes
+    point only outwards). That costs a fifth of a parse and four fifths of loading the
+    cache. Whatever cycles the block leaves are collected after it.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _error(display_path: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
@@ -363,17 +398,8 @@ def analyse(job: FileJob, blocking: Optional[Mapping] = None, catalog: Optional[
         empty.errors = (_error(job.display_path, *nesting),)
         return empty
 
-    # The cyclic garbage collector is paused for the file: a parse allocates hundreds of
-    # thousands of nodes, which keep triggering collections that find nothing (a LibCST
-    # tree holds no cycles; the collector's scopes point only outwards). It costs about
-    # a fifth of the parse. Whatever cycles the file leaves are collected after.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _parse_and_collect(job, empty, source, blocking, catalog)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _parse_and_collect(job: FileJob, empty: FileFacts, source: str,

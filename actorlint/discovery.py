@@ -10,8 +10,9 @@ from __future__ import annotations
 import errno
 import fnmatch
 import os
+import re
 from pathlib import Path
-from typing import Dict, List, Optional, Pattern, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Pattern, Sequence, Set, Tuple
 
 from actorlint.config import Settings
 from actorlint.gitignore import GitignoreMatcher, compile_glob
@@ -42,6 +43,12 @@ def _why_missing(path: str) -> str:
     return ""
 
 
+def _any_of(patterns: Iterable[str]) -> Optional[Pattern[str]]:
+    """One regex matching a whole name when any of the fnmatch ``patterns`` does."""
+    translated = [fnmatch.translate(pattern) for pattern in patterns]
+    return re.compile("|".join(f"(?:{regex})" for regex in translated)) if translated else None
+
+
 def _to_posix(path: str) -> str:
     return path.replace(os.sep, "/") if os.sep != "/" else path
 
@@ -69,6 +76,10 @@ class _Filter:
                 self.path_patterns.append((compile_glob(pattern), dir_only, absolute))
             else:
                 self.name_patterns.append((pattern, dir_only))
+        # The name patterns as one regex each for folders and for files (fnmatch's
+        # reading of them): one match per path instead of one per pattern.
+        self._dir_names = _any_of(pattern for pattern, _ in self.name_patterns)
+        self._file_names = _any_of(pattern for pattern, dir_only in self.name_patterns if not dir_only)
 
     def _relative(self, absolute: str) -> Optional[str]:
         rel = os.path.relpath(absolute, self.root)
@@ -78,10 +89,9 @@ class _Filter:
 
     def excluded(self, absolute: str, is_dir: bool) -> bool:
         """Whether the exclude settings name this path itself (its folders are not checked)."""
-        name = os.path.basename(absolute)
-        for pattern, dir_only in self.name_patterns:
-            if (is_dir or not dir_only) and fnmatch.fnmatchcase(name, pattern):
-                return True
+        names = self._dir_names if is_dir else self._file_names
+        if names is not None and names.match(os.path.basename(absolute)):
+            return True
         if self.path_patterns:
             rel = self._relative(absolute)
             for regex, dir_only, is_absolute in self.path_patterns:

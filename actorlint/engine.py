@@ -7,13 +7,14 @@ import hashlib
 import multiprocessing
 import os
 import re
+import sys
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
-from actorlint.analyse import FileJob, analyse, check_syntax, module_name_for
+from actorlint.analyse import FileJob, analyse, check_syntax, gc_paused, module_name_for
 from actorlint.cache import Cache
 from actorlint.config import Settings
 from actorlint.diagnostics import Applicability, Diagnostic, Fix
@@ -45,11 +46,14 @@ class RunResult:
 
 def display_path(path: Path, cwd: Path) -> str:
     """The path as diagnostics show it: relative to the current directory when inside it."""
-    absolute = Path(os.path.abspath(path))
+    absolute = os.path.abspath(path)
+    folder = os.path.join(str(cwd), "")  # with its trailing separator
+    if os.sep == "/" and absolute.startswith(folder):
+        return absolute[len(folder):]  # the common case, without pathlib's cost per file
     try:
-        return absolute.relative_to(cwd).as_posix()
+        return Path(absolute).relative_to(cwd).as_posix()
     except ValueError:
-        return absolute.as_posix()
+        return Path(absolute).as_posix()
 
 
 @dataclass(frozen=True)
@@ -133,18 +137,19 @@ class _Runner:
 _SYNTAX_ONLY = "-syntax"
 
 
-def collect_facts(jobs: Sequence[FileJob], settings: Settings, *, workers: int,
-                  cache: Optional[Cache], prefilter: bool = True) -> List[FileFacts]:
-    """Facts for every job, from the cache where the file is unchanged.
+@dataclass
+class _Inputs:
+    """The jobs with their bytes read (once), and the cache keys of the cacheable ones."""
 
-    With ``prefilter`` (see actorlint/prefilter.py) only the files that can matter are
-    parsed in full, in rounds; the others are only checked for syntax.
-    """
+    jobs: List[FileJob]
+    texts: Dict[int, bytes]
+    keys: Dict[int, str]
+
+
+def _read_inputs(jobs: Sequence[FileJob], cache: Optional[Cache], prefilter: bool) -> _Inputs:
     jobs = list(jobs)
-    results: Dict[int, FileFacts] = {}
-    keys: Dict[int, str] = {}
     texts: Dict[int, bytes] = {}
-    syntax_only: Dict[int, FileFacts] = {}
+    keys: Dict[int, str] = {}
     for index, job in enumerate(jobs):
         cacheable = cache is not None and job.source is None
         data = job.source
@@ -161,11 +166,30 @@ def collect_facts(jobs: Sequence[FileJob], settings: Settings, *, workers: int,
         if cacheable:
             assert cache is not None
             keys[index] = cache.key_for(job, data)
-            cached = cache.get(keys[index])
+    return _Inputs(jobs, texts, keys)
+
+
+def collect_facts(jobs: Sequence[FileJob], settings: Settings, *, workers: int,
+                  cache: Optional[Cache], prefilter: bool = True,
+                  inputs: Optional[_Inputs] = None) -> List[FileFacts]:
+    """Facts for every job, from the cache where the file is unchanged.
+
+    With ``prefilter`` (see actorlint/prefilter.py) only the files that can matter are
+    parsed in full, in rounds; the others are only checked for syntax. ``inputs``: the
+    jobs already read (by ``_read_inputs`` with the same cache).
+    """
+    if inputs is None:
+        inputs = _read_inputs(jobs, cache, prefilter)
+    jobs, texts, keys = inputs.jobs, inputs.texts, inputs.keys
+    results: Dict[int, FileFacts] = {}
+    syntax_only: Dict[int, FileFacts] = {}
+    if cache is not None:
+        for index, key in keys.items():
+            cached = cache.get(key)
             if cached is not None:
                 results[index] = cached
                 continue
-            cached = cache.get(keys[index] + _SYNTAX_ONLY)
+            cached = cache.get(key + _SYNTAX_ONLY)
             if cached is not None:
                 syntax_only[index] = cached
 
@@ -312,9 +336,59 @@ def _with_configured_safety(diagnostic: Diagnostic, settings: Settings) -> Diagn
 def check_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1,
                 use_cache: bool = False, prefilter: bool = True) -> RunResult:
     """Run the whole pipeline over prepared file jobs (``prefilter``: see collect_facts)."""
+    with gc_paused():
+        return _check_files(jobs, settings, workers, use_cache, prefilter)
+
+
+def _check_files(jobs: Sequence[FileJob], settings: Settings, workers: int, use_cache: bool,
+                 prefilter: bool) -> RunResult:
     cache = Cache.open(settings) if use_cache else None
-    files = collect_facts(jobs, settings, workers=workers, cache=cache, prefilter=prefilter)
-    return run_rules(files, settings)
+    inputs = _read_inputs(jobs, cache, prefilter)
+    run = _run_key(inputs, settings, prefilter) if cache is not None else None
+    if run is not None:
+        assert cache is not None
+        stored = cache.get_run(*run)
+        if isinstance(stored, RunResult):
+            return stored  # nothing changed since the last run like this one
+    files = collect_facts(inputs.jobs, settings, workers=workers, cache=cache, prefilter=prefilter,
+                          inputs=inputs)
+    result = run_rules(files, settings)
+    if run is not None and not result.internal_errors:
+        assert cache is not None
+        cache.put_run(*run, result)
+    return result
+
+
+def _run_key(inputs: _Inputs, settings: Settings, prefilter: bool) -> Optional[Tuple[str, str]]:
+    """Where a run's result is kept (a digest of the settings, the folder and the files'
+    paths) and the key it is valid for (that, the rules installed and every file's cache
+    key); None when a file has no key (standard input, an unreadable file)."""
+    if len(inputs.keys) != len(inputs.jobs):
+        return None
+    slot = hashlib.sha256()
+    for part in ("run-1", settings.fingerprint(), str(settings.root), os.getcwd(), str(prefilter)):
+        slot.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    for job in inputs.jobs:
+        slot.update(job.display_path.encode("utf-8", "surrogatepass") + b"\0")
+    key = hashlib.sha256(slot.digest())
+    key.update(_rules_identity().encode("utf-8", "surrogatepass"))
+    for index in range(len(inputs.jobs)):
+        key.update(inputs.keys[index].encode("ascii") + b"\0")
+    return slot.hexdigest(), key.hexdigest()
+
+
+def _rules_identity() -> str:
+    """Every installed rule and the size and time of the file that defines it."""
+    parts = []
+    for rule in installed_rules():
+        where = getattr(sys.modules.get(rule.__module__), "__file__", None)
+        try:
+            stat = os.stat(where) if where else None
+        except OSError:
+            stat = None
+        shape = f"{stat.st_size}:{stat.st_mtime_ns}" if stat is not None else "-"
+        parts.append(f"{rule.code} {rule.__module__}.{rule.__qualname__} {shape}")
+    return "\n".join(parts)
 
 
 @dataclass
@@ -424,7 +498,8 @@ def _read_job_source(job: FileJob) -> SourceFile:
 def jobs_for_paths(paths: Sequence[Path], cwd: Path) -> List[FileJob]:
     """File jobs for discovered paths."""
     jobs = []
+    packages: Dict[str, Tuple[str, ...]] = {}
     for path in paths:
-        module, is_package = module_name_for(path)
+        module, is_package = module_name_for(path, packages)
         jobs.append(FileJob(str(path), display_path(path, cwd), module, is_package))
     return jobs

@@ -545,6 +545,78 @@ def test_cache_notices_changed_file(tmp_path: Path, run) -> None:
     assert after.exit_code == 0, after.output
 
 
+def _refuse_facts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any loading or computing of facts fail the test."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("facts were loaded although the whole run was cached")
+
+    monkeypatch.setattr(actorlint.engine, "collect_facts", refuse)
+
+
+def test_unchanged_run_is_reported_from_the_run_cache(
+    tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER, "src/sleeper.py": SLEEPER, "src/clean.py": CLEAN})
+    first = run("check", "--jobs", "1", "--output-format", "json", "src")
+    assert first.exit_code == 1, first.output
+    with monkeypatch.context() as patched:
+        _refuse_facts(patched)
+        second = run("check", "--jobs", "1", "--output-format", "json", "src")
+    assert (second.exit_code, second.stdout) == (first.exit_code, first.stdout)
+
+    # Anything that can change the result runs the rules again: other settings ...
+    ignored = run("check", "--jobs", "1", "--output-format", "json", "--ignore", "ACT101", "src")
+    assert "ACT101" not in ignored.stdout and "ACT201" in ignored.stdout
+    # ... other files ...
+    only_worker = run("check", "--jobs", "1", "--output-format", "json", "src/worker.py")
+    assert {d["path"] for d in json_diagnostics(only_worker)} == {"src/worker.py"}
+    # ... and a changed file, even one of the same size.
+    (tmp_path / "src/worker.py").write_text(WORKER.replace("Worker", "Wurker"), encoding="utf-8")
+    renamed = run("check", "--jobs", "1", "--output-format", "json", "src")
+    assert renamed.stdout != first.stdout and "Wurker" in renamed.stdout
+    # The first invocation again: the file is back, its facts come from the cache, and
+    # the result is the first one.
+    (tmp_path / "src/worker.py").write_text(WORKER, encoding="utf-8")
+    again = run("check", "--jobs", "1", "--output-format", "json", "src")
+    assert (again.exit_code, again.stdout) == (first.exit_code, first.stdout)
+
+
+def test_damaged_run_cache_is_ignored(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    first = run("check", "--jobs", "1", "src")
+    entries = list(tmp_path.glob(".actorlint_cache/*/runs/*"))
+    assert len(entries) == 1
+    entries[0].write_bytes(b"\x80\x05 not a pickle")
+    second = run("check", "--jobs", "1", "src")
+    assert (second.exit_code, second.stdout) == (first.exit_code, first.stdout)
+    assert run("check", "--jobs", "1", "src").stdout == first.stdout  # rewritten whole
+
+
+def test_run_cache_notices_a_changed_rule_file(
+    tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An edited rule (a plugin installed in development mode, say) is a different rule."""
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    run("check", "--jobs", "1", "src")
+    before = actorlint.engine._rules_identity()
+    rule_file = Path(sys.modules[actorlint.engine.installed_rules()[0].__module__].__file__)
+    real_stat = os.stat
+
+    class Edited:
+        """The rule file's stat a minute later, same size."""
+
+        def __init__(self, real: os.stat_result) -> None:
+            self.st_size = real.st_size
+            self.st_mtime_ns = real.st_mtime_ns + 60 * 10**9
+
+    def later(path, *args, **kwargs):
+        result = real_stat(path, *args, **kwargs)
+        return Edited(result) if os.fspath(path) == str(rule_file) else result
+
+    monkeypatch.setattr(actorlint.engine.os, "stat", later)
+    assert actorlint.engine._rules_identity() != before
+
+
 def test_no_cache_creates_no_cache_folder(tmp_path: Path, run) -> None:
     write_tree(tmp_path, {"src/worker.py": WORKER})
     result = run("check", "--no-cache", "src")
