@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -75,6 +76,7 @@ _WORKER_KNOWLEDGE: Optional[_Knowledge] = None
 
 def _init_worker(settings: Settings) -> None:
     global _WORKER_KNOWLEDGE
+    gc.enable()  # a forked worker inherits the parent's paused collector: see gc_paused
     _WORKER_KNOWLEDGE = _knowledge(settings)
 
 
