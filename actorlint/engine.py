@@ -7,7 +7,6 @@ import gc
 import hashlib
 import multiprocessing
 import os
-import re
 import sys
 import traceback
 from concurrent.futures import ProcessPoolExecutor
@@ -27,7 +26,7 @@ from actorlint.model.declared import catalog_for
 from actorlint.model.frameworks import Catalog
 from actorlint.model.facts import FileFacts, ProjectFacts
 from actorlint.model.resolve import resolve
-from actorlint.prefilter import PairMatcher, framework_words, names_found, word_pattern
+from actorlint.prefilter import FileWords, PairMatcher, WordMatcher, framework_words, names_found
 from actorlint.rules import FileRule, ProjectRule, installed_rules
 
 __all__ = ["RunResult", "check_files", "display_path"]
@@ -243,7 +242,8 @@ def _analyse_in_rounds(remaining: List[int], texts: Dict[int, bytes], results: D
     initial_digest = _pairs_digest(initial)
     parked = {i for i in remaining if i in syntax_only and syntax_only[i].prefilter_digest == initial_digest}
     candidates = set(remaining) - parked
-    matcher: Union[PairMatcher, "re.Pattern[bytes]"] = word_pattern(framework_words(catalog))
+    matcher: Union[PairMatcher, WordMatcher] = WordMatcher(framework_words(catalog))
+    file_words = FileWords()
     looked_for: Set[Tuple[str, str]] = set()
     pairs = initial  # the pairs of the facts known so far
     while True:
@@ -260,7 +260,7 @@ def _analyse_in_rounds(remaining: List[int], texts: Dict[int, bytes], results: D
         if parked and not new_pairs <= initial:
             candidates |= parked  # a pair they were never checked against: scan them now
             parked = set()
-        matcher = PairMatcher(new_pairs)
+        matcher = PairMatcher(new_pairs, file_words)
     return sorted(candidates | parked), _pairs_digest(looked_for | initial)
 
 

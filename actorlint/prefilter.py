@@ -16,12 +16,12 @@ checks that the diagnostics are the same with the prefilter on and off.
 from __future__ import annotations
 
 import re
-from typing import Dict, Iterable, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, Set, Tuple
 
 from actorlint.model.facts import FileFacts, ProjectFacts
 from actorlint.model.frameworks import Catalog
 
-__all__ = ["PairMatcher", "framework_words", "names_found", "word_pattern"]
+__all__ = ["FileWords", "PairMatcher", "WordMatcher", "framework_words", "names_found", "word_pattern"]
 
 
 def framework_words(catalog: Catalog) -> Set[str]:
@@ -65,28 +65,64 @@ def names_found(files: Iterable[FileFacts], project: ProjectFacts, catalog: Cata
     return {(name, module) for name, module in pairs if name.isidentifier() and module.isidentifier()}
 
 
-class PairMatcher:
-    """Whether a file's bytes contain both words of any (name, module) pair."""
+class WordMatcher:
+    """Whether a file's bytes contain any of a few words as a whole word."""
 
-    def __init__(self, pairs: Iterable[Tuple[str, str]]) -> None:
-        self._names_by_module: Dict[bytes, Set[str]] = {}
-        for name, module in pairs:
-            self._names_by_module.setdefault(module.encode("utf-8"), set()).add(name)
-        self._modules = word_pattern(m.decode("utf-8") for m in self._names_by_module) \
-            if self._names_by_module else None
-        self._names: Dict[frozenset, "re.Pattern[bytes]"] = {}
+    def __init__(self, words: Iterable[str]) -> None:
+        unique = sorted(set(words))
+        self._words = [word.encode("utf-8") for word in unique]
+        self._pattern = word_pattern(unique)
 
     def search(self, data: bytes) -> bool:
-        if self._modules is None:
-            return False
-        modules = set(self._modules.findall(data))
-        if not modules:
-            return False
-        names = frozenset(n for m in modules for n in self._names_by_module[m])
-        pattern = self._names.get(names)
+        # A substring test is far cheaper than the pattern, and most files fail it.
+        return any(word in data for word in self._words) and self._pattern.search(data) is not None
+
+
+class FileWords:
+    """The whole words of each file's bytes, found once and kept for every round."""
+
+    def __init__(self) -> None:
+        self._found: Dict[int, Tuple[bytes, FrozenSet[bytes]]] = {}
+
+    def of(self, data: bytes) -> FrozenSet[bytes]:
+        entry = self._found.get(id(data))
+        if entry is None:
+            # The bytes are kept with their words, so that their id is never reused.
+            entry = self._found[id(data)] = (data, frozenset(_WORD.findall(data)))
+        return entry[1]
+
+
+class PairMatcher:
+    """Whether a file's bytes contain both words of any (name, module) pair.
+
+    A file's words are a set (see FileWords), so a round costs set lookups however many
+    pairs it has. A word with a byte outside ASCII is not one token of that set: such
+    words are looked for with a pattern instead.
+    """
+
+    def __init__(self, pairs: Iterable[Tuple[str, str]], file_words: FileWords) -> None:
+        self._file_words = file_words
+        self._names_by_module: Dict[bytes, Set[bytes]] = {}
+        for name, module in pairs:
+            self._names_by_module.setdefault(module.encode("utf-8"), set()).add(name.encode("utf-8"))
+        self._other_modules = [m for m in self._names_by_module if not _WORD.fullmatch(m)]
+        self._patterns: Dict[bytes, "re.Pattern[bytes]"] = {}
+
+    def _has(self, data: bytes, words: FrozenSet[bytes], word: bytes) -> bool:
+        if _WORD.fullmatch(word):
+            return word in words
+        pattern = self._patterns.get(word)
         if pattern is None:
-            pattern = self._names[names] = word_pattern(names)
+            pattern = self._patterns[word] = word_pattern([word.decode("utf-8")])
         return pattern.search(data) is not None
+
+    def search(self, data: bytes) -> bool:
+        if not self._names_by_module:
+            return False
+        words = self._file_words.of(data)
+        modules = set(words.intersection(self._names_by_module))
+        modules.update(m for m in self._other_modules if self._has(data, words, m))
+        return any(self._has(data, words, name) for module in modules for name in self._names_by_module[module])
 
 
 def _entry_points(catalog: Catalog) -> Set[str]:
@@ -95,6 +131,10 @@ def _entry_points(catalog: Catalog) -> Set[str]:
     for spec in catalog.frameworks.values():
         found.update(spec.actor_bases + spec.actor_decorators + spec.task_decorators)
     return found
+
+
+# A whole word as the patterns below see one: a run of ASCII word bytes.
+_WORD = re.compile(rb"\w+")
 
 
 def word_pattern(words: Iterable[str]) -> "re.Pattern[bytes]":

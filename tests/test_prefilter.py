@@ -14,6 +14,7 @@ import pytest
 from actorlint.config import Settings
 from actorlint.engine import check_files, collect_facts, jobs_for_paths
 from actorlint.model.declared import FrameworkDeclaration
+from actorlint.prefilter import FileWords, PairMatcher, WordMatcher, word_pattern
 from tests.fixture_harness import FIXTURES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -181,3 +182,36 @@ def test_warm_run_imports_no_libcst(tmp_path: Path) -> None:
     assert "libcst loaded: True" in runs[0].stderr, runs[0].stderr
     assert "libcst loaded: False" in runs[1].stderr, runs[1].stderr
     assert runs[0].stdout == runs[1].stdout and "ACT101" in runs[1].stdout
+
+
+def _regex_pair_search(pairs, data: bytes) -> bool:
+    """The plain reading of a pair match: both words, as whole words, anywhere."""
+    return any(word_pattern([name]).search(data) and word_pattern([module]).search(data)
+               for name, module in pairs)
+
+
+@pytest.mark.parametrize("pairs", [
+    [("ThreadingActor", "pykka"), ("Seat", "booking"), ("ask", "proxy")],
+    [("start", "tasks"), ("app", "celery"), ("send", "dramatiq")],
+    [("Grüße", "modül"), ("café", "tasks"), ("worker", "ünïcode")],  # words beyond ASCII
+])
+def test_pair_matcher_agrees_with_whole_word_patterns(pairs) -> None:
+    samples = [
+        "from booking import Seat\nSeat.start()\n", "# Seat and booking_x\n", "Seats = booking\n",
+        "from modül import Grüße\n", "Grüßen = modül\n", "café = tasks.café\n", "x.café2 tasks\n",
+        "worker ünïcode\n", "from tasks import start", "app=celery.Celery()",
+    ]
+    sources = [text.encode("utf-8") for text in samples]
+    sources += [path.read_bytes() for path in sorted((ROOT / "tests" / "fixtures").rglob("*.py"))]
+    matcher = PairMatcher(pairs, FileWords())
+    outcomes = [matcher.search(data) for data in sources]
+    assert outcomes == [_regex_pair_search(pairs, data) for data in sources]
+    assert True in outcomes and False in outcomes
+
+
+def test_word_matcher_agrees_with_its_pattern() -> None:
+    words = ["pykka", "ray", "celery"]
+    matcher, pattern = WordMatcher(words), word_pattern(words)
+    sources = [b"import ray\n", b"array = 1\n", b"x = ray_tune\n", b"ray", b"", b"(celery)"]
+    sources += [path.read_bytes() for path in sorted((ROOT / "tests" / "fixtures").rglob("*.py"))]
+    assert [matcher.search(d) for d in sources] == [pattern.search(d) is not None for d in sources]
