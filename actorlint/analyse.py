@@ -23,7 +23,7 @@ from actorlint import suppressions
 from actorlint.diagnostics import Diagnostic, Severity, Span
 from actorlint.model.facts import FileFacts
 
-__all__ = ["FileJob", "analyse", "check_syntax", "gc_paused", "module_name_for"]
+__all__ = ["FileJob", "analyse", "check_syntax", "cpython_parse", "gc_paused", "module_name_for"]
 
 UNREADABLE_CODE = "ACT000"
 UNREADABLE_NAME = "unreadable-file"
@@ -120,7 +120,7 @@ def decode_source(data: bytes) -> str:
     return decode(data)[0]
 
 
-def _cpython_parse(source: str, filename: str = "<actorlint>") -> ast.Module:
+def cpython_parse(source: str, filename: str = "<actorlint>") -> ast.Module:
     """CPython's parser on ``source``, quietly: what it warns about (an invalid escape
     sequence is a SyntaxWarning, shown by default, from Python 3.12) is the checked code's
     business, not something to print during a run. Raises as ``compile`` does."""
@@ -138,7 +138,7 @@ def _describe_syntax_error(source: str, error: "Exception") -> Tuple[str, int, i
     running interpreter.
     """
     try:
-        _cpython_parse(source)
+        cpython_parse(source)
     except SyntaxError as syntax_error:
         if syntax_error.lineno:
             return syntax_error.msg, syntax_error.lineno, max(syntax_error.offset or 1, 1)
@@ -324,7 +324,7 @@ def _nesting_problem(source: str) -> Optional[Tuple[str, int, int]]:
     message = "Cannot parse file: it is nested too deeply"
     where = _line_and_column(source, _SKIP_SEPARATORS.match(source, suspect).end())
     try:
-        tree = _cpython_parse(source)
+        tree = cpython_parse(source)
     except (RecursionError, MemoryError):
         return (message, *where)
     except SyntaxError as error:
@@ -377,7 +377,7 @@ def check_syntax(job: FileJob) -> Optional[FileFacts]:
     if source is None:
         return empty
     try:
-        _cpython_parse(source, job.display_path)
+        cpython_parse(source, job.display_path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     empty.parsed = False
@@ -419,7 +419,7 @@ def _parse_and_collect(job: FileJob, empty: FileFacts, source: str,
         return empty
     try:
         options = {"catalog": catalog} if catalog is not None else {}
-        with warnings.catch_warnings():  # literal values are evaluated: see _cpython_parse
+        with warnings.catch_warnings():  # literal values are evaluated: see cpython_parse
             warnings.simplefilter("ignore")
             facts = collect(module, job.display_path, job.module, is_package=job.is_package,
                             blocking=blocking, source=source, **options)

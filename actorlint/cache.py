@@ -27,7 +27,7 @@ from actorlint.analyse import FileJob
 from actorlint.config import Settings
 from actorlint.model.facts import FileFacts
 
-__all__ = ["CACHE_DIR_NAME", "Cache"]
+__all__ = ["CACHE_DIR_NAME", "Cache", "code_identity", "file_stamp"]
 
 CACHE_DIR_NAME = ".actorlint_cache"
 _TAG = (
@@ -73,38 +73,50 @@ class Cache:
 
     def get(self, key: str) -> Optional[FileFacts]:
         """The cached facts for ``key``, or None when absent or damaged."""
-        try:
-            with open(self.folder / key[:2] / key, "rb") as handle:
-                value = pickle.load(handle)
-        except Exception:  # absent, truncated, or written by another version: rebuild
-            return None
+        value = _load(self.folder / key[:2] / key)
         return value if isinstance(value, FileFacts) else None
 
     def put(self, key: str, facts: FileFacts) -> None:
         """Store facts under ``key``; failures only cost the next run some time."""
-        try:
-            (self.folder / key[:2]).mkdir(exist_ok=True)
-            _write_atomic(self.folder / key[:2] / key, pickle.dumps(facts, pickle.HIGHEST_PROTOCOL))
-        except OSError:
-            pass
-
+        _store(self.folder / key[:2] / key, facts)
 
     def get_run(self, slot: str, key: str) -> Optional[object]:
         """The result stored in ``slot`` when the run that stored it had ``key``."""
-        try:
-            with open(self.folder / "runs" / slot, "rb") as handle:
-                stored_key, result = pickle.load(handle)
-        except Exception:  # absent or damaged: run in full
-            return None
-        return result if stored_key == key else None
+        stored = _load(self.folder / "runs" / slot)
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key:
+            return stored[1]
+        return None
 
     def put_run(self, slot: str, key: str, result: object) -> None:
         """Store a run's result in ``slot`` (replacing the last one) under its key."""
-        try:
-            (self.folder / "runs").mkdir(exist_ok=True)
-            _write_atomic(self.folder / "runs" / slot, pickle.dumps((key, result), pickle.HIGHEST_PROTOCOL))
-        except OSError:
-            pass
+        _store(self.folder / "runs" / slot, (key, result))
+
+
+def _load(path: Path) -> object:
+    """What ``path`` holds, or None when it is absent, truncated or written by another version."""
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except Exception:
+        return None
+
+
+def _store(path: Path, value: object) -> None:
+    """Pickle ``value`` to ``path`` atomically; a failure only costs the next run some time."""
+    try:
+        path.parent.mkdir(exist_ok=True)
+        _write_atomic(path, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass
+
+
+def file_stamp(path: "os.PathLike[str] | str") -> str:
+    """A file's size and modification time, which change when it is edited ("-" when unreadable)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return "-"
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
 @lru_cache(maxsize=None)
@@ -113,11 +125,7 @@ def code_identity() -> str:
     package = Path(__file__).resolve().parent
     parts = [__version__]
     for path in sorted(package.rglob("*.py")):
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        parts.append(f"{path.relative_to(package).as_posix()}:{stat.st_size}:{stat.st_mtime_ns}")
+        parts.append(f"{path.relative_to(package).as_posix()}:{file_stamp(path)}")
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 

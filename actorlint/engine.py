@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 from actorlint.analyse import FileJob, analyse, check_syntax, gc_paused, module_name_for
-from actorlint.cache import Cache
+from actorlint.cache import Cache, file_stamp
 from actorlint.config import Settings
 from actorlint.diagnostics import Applicability, Diagnostic, Fix
 from actorlint.fixing import (
@@ -384,12 +384,8 @@ def _rules_identity() -> str:
     parts = []
     for rule in installed_rules():
         where = getattr(sys.modules.get(rule.__module__), "__file__", None)
-        try:
-            stat = os.stat(where) if where else None
-        except OSError:
-            stat = None
-        shape = f"{stat.st_size}:{stat.st_mtime_ns}" if stat is not None else "-"
-        parts.append(f"{rule.code} {rule.__module__}.{rule.__qualname__} {shape}")
+        stamp = file_stamp(where) if where else "-"
+        parts.append(f"{rule.code} {rule.__module__}.{rule.__qualname__} {stamp}")
     return "\n".join(parts)
 
 

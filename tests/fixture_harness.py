@@ -7,11 +7,12 @@ optionally followed by `` - why``. The harness compares the exact set of
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import re
 import tokenize
 from pathlib import Path
-from typing import Iterable, Set, Tuple
+from typing import Iterable, List, Optional, Set, Tuple
 
 from actorlint.config import Settings
 from actorlint.engine import check_files, jobs_for_paths
@@ -20,6 +21,18 @@ FIXTURES = Path(__file__).parent / "fixtures"
 MARKER = re.compile(r"#\s*(ACT\d{3}(?:\s*,\s*ACT\d{3})*)(?![\w])")
 
 Expectation = Set[Tuple[str, int, str]]
+
+
+def package_files(packages: Iterable[str], per_package: Optional[int] = None) -> List[Path]:
+    """The ``.py`` files of installed packages, sorted (the first ``per_package`` of each);
+    a package that is not installed adds nothing."""
+    files: List[Path] = []
+    for package in packages:
+        spec = importlib.util.find_spec(package)
+        if spec is not None and spec.submodule_search_locations:
+            found = sorted(Path(next(iter(spec.submodule_search_locations))).rglob("*.py"))
+            files += found[:per_package]
+    return files
 
 
 def markers(path: Path, relative_to: Path) -> Expectation:

@@ -8,7 +8,6 @@ asking for every call, name of a definition, argument and statement line.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import List, Tuple
 
@@ -18,6 +17,7 @@ import pytest
 from actorlint.model import positions
 from actorlint.model.collect import _LineOffsets, _Wanted
 from actorlint.model.walk import Walker
+from tests.fixture_harness import package_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -123,10 +123,7 @@ def test_tricky_layouts_place_like_libcst(name: str) -> None:
 
 def test_real_files_place_like_libcst() -> None:
     files = sorted((ROOT / "tests" / "fixtures").rglob("*.py"))
-    for package in ("pykka", "dramatiq", "celery"):
-        spec = importlib.util.find_spec(package)
-        if spec is not None and spec.submodule_search_locations:
-            files += sorted(Path(next(iter(spec.submodule_search_locations))).rglob("*.py"))[:25]
+    files += package_files(("pykka", "dramatiq", "celery"), per_package=25)
     placed = 0
     for path in files:
         source = path.read_text(encoding="utf-8")

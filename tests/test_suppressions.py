@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import textwrap
 import tokenize
-from pathlib import Path
 from typing import List, Tuple
 
 import pytest
 
 from actorlint.diagnostics import Diagnostic, Severity, Span
 from actorlint.suppressions import Suppressions, _comments, skip_file
+from tests.fixture_harness import FIXTURES, package_files
 
 
 def _diag(code: str, line: int, statement_lines: Tuple[int, ...] = ()) -> Diagnostic:
@@ -171,12 +170,8 @@ def test_codes_from_several_directives_on_one_line_combine() -> None:
 
 
 def _real_sources() -> List[str]:
-    roots = [Path(__file__).resolve().parent / "fixtures"]
-    for package in ("pykka", "celery", "dramatiq", "click"):
-        spec = importlib.util.find_spec(package)
-        if spec is not None and spec.submodule_search_locations:
-            roots.append(Path(next(iter(spec.submodule_search_locations))))
-    return [path.read_text(encoding="utf-8") for root in roots for path in sorted(root.rglob("*.py"))]
+    files = sorted(FIXTURES.rglob("*.py")) + package_files(("pykka", "celery", "dramatiq", "click"))
+    return [path.read_text(encoding="utf-8") for path in files]
 
 
 def test_comments_are_found_as_the_tokenizer_finds_them() -> None:

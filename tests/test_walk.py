@@ -8,7 +8,6 @@ the fixtures, the examples and the installed frameworks' source.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import List
 
@@ -16,17 +15,14 @@ import libcst as cst
 import pytest
 
 from actorlint.model.walk import _TOKEN_TYPES, Walker, child_nodes
+from tests.fixture_harness import package_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _real_files() -> List[Path]:
     files = sorted((ROOT / "tests" / "fixtures").rglob("*.py")) + sorted((ROOT / "examples").rglob("*.py"))
-    for package in ("pykka", "dramatiq", "thespian"):
-        spec = importlib.util.find_spec(package)
-        if spec is not None and spec.submodule_search_locations:
-            files += sorted(Path(next(iter(spec.submodule_search_locations))).rglob("*.py"))[:15]
-    return files
+    return files + package_files(("pykka", "dramatiq", "thespian"), per_package=15)
 
 
 class _Everything(cst.CSTVisitor):

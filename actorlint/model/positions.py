@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import ast
 import re
-import warnings
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import libcst as cst
 from libcst._position import CodeRange
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
+from actorlint.analyse import cpython_parse
 from actorlint.diagnostics import Span
 
 __all__ = ["Positions", "locate"]
@@ -122,9 +122,7 @@ def _generate(node: cst.CSTNode, wanted: Sequence[cst.CSTNode], module: cst.Modu
 def _cpython_statements(source: str) -> Optional[List[ast.stmt]]:
     """Every statement of ``source`` in source order, or None when CPython cannot parse it."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = compile(source, "<actorlint>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        tree = cpython_parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     statements: List[ast.stmt] = []
