@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 
@@ -17,6 +18,8 @@ import click
 from actorlint import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
+    from actorlint.analyse import FileJob
+    from actorlint.engine import FileChange
     from actorlint.plugins import PluginOrigin
 
 __all__ = ["main"]
@@ -37,8 +40,15 @@ def _split_codes(values: Sequence[str]) -> Tuple[str, ...]:
     return tuple(codes)
 
 
+def _shown(text: str) -> str:
+    """``text`` (a path, a config value, a message) made safe for the terminal."""
+    from actorlint.printable import printable
+
+    return printable(text)
+
+
 def _fail(message: str) -> "click.exceptions.Exit":
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {_shown(message)}", err=True)
     return click.exceptions.Exit(EXIT_ERROR)
 
 
@@ -61,6 +71,8 @@ def cli() -> None:
 @click.option("--force-exclude", is_flag=True, help="Apply exclusions to paths given explicitly too (for pre-commit).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes [default: all cores].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="ACTORLINT_CACHE_DIR", show_envvar=True,
+              help="Keep the cache here [default: .actorlint_cache in the project root].")
 @click.option("--stdin-filename", metavar="PATH", help="The file name to report for source read from `-`.")
 @click.option("--show-fixes", is_flag=True, help="Show the fix each fixable diagnostic offers.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes (and unsafe ones with --unsafe-fixes).")
@@ -70,7 +82,7 @@ def check(
     paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ...],
     extend_select: Tuple[str, ...], output_format: str, config_path: Optional[str],
     exit_zero: bool, statistics: bool, quiet: bool, force_exclude: bool, jobs: Optional[int],
-    no_cache: bool, stdin_filename: Optional[str], show_fixes: bool, fix: bool,
+    no_cache: bool, cache_dir: Optional[str], stdin_filename: Optional[str], show_fixes: bool, fix: bool,
     unsafe_fixes: bool, diff: bool,
 ) -> None:
     """Check PATHS (files or folders; default `.`; `-` reads standard input)."""
@@ -97,6 +109,8 @@ def check(
         )
     except ConfigError as error:
         raise _fail(str(error))
+    if cache_dir:
+        settings = replace(settings, cache_dir=Path(cache_dir))
 
     file_jobs: List[FileJob] = []
     if "-" in paths:
@@ -119,22 +133,26 @@ def check(
 
     workers = jobs or os.cpu_count() or 1
     fixed = 0
+    not_written: List["FileChange"] = []
     if fix or diff:
         outcome = fix_files(file_jobs, settings, workers=workers, use_cache=not no_cache,
                             unsafe=unsafe_fixes)
         for message in outcome.refused:
-            click.echo(f"warning: {message}", err=True)
+            click.echo(f"warning: {_shown(message)}", err=True)
         if diff:
             for change in outcome.changes:
-                click.echo(unified_diff(change.job.display_path, change.source.text, change.text), nl=False)
+                click.echo(unified_diff(_shown(change.job.display_path), change.source.text, change.text),
+                           nl=False)
             count = outcome.fixed
             click.echo(f"Would fix {count} error{'s' if count != 1 else ''}.", err=True)
             raise click.exceptions.Exit(EXIT_FOUND if outcome.changes else EXIT_CLEAN)
-        stdin_fixed = _write_changes(outcome.changes)
-        if stdin_fixed is not None:
-            sys.stdout.write(stdin_fixed)
+        not_written = _write_changes(outcome.changes)
+        stdin_job = next((job for job in file_jobs if job.is_stdin), None)
+        if stdin_job is not None:
+            _echo_stdin(stdin_job, outcome.changes)
             quiet = True
-        result, fixed = outcome.remaining, outcome.fixed
+        result = outcome.remaining
+        fixed = outcome.fixed - sum(change.fixed for change in not_written)
     else:
         result = check_files(file_jobs, settings, workers=workers, use_cache=not no_cache)
 
@@ -148,25 +166,51 @@ def check(
     if fixed and output_format == "text" and not quiet:
         out.write(f"Fixed {fixed} error{'s' if fixed != 1 else ''}.\n")
     out.flush()
+    from actorlint.printable import printable_lines
+
     for message in result.internal_errors:
-        click.echo(f"error: {message}", err=True)
-    if result.internal_errors:
+        click.echo(f"error: {printable_lines(message)}", err=True)
+    if not_written:
+        count = len(not_written)
+        click.echo(f"error: {count} file{'s' if count != 1 else ''} could not be fixed (see above).", err=True)
+    if result.internal_errors or not_written:
         raise click.exceptions.Exit(EXIT_ERROR)
     if result.diagnostics and not exit_zero:
         raise click.exceptions.Exit(EXIT_FOUND)
 
 
-def _write_changes(changes) -> Optional[str]:
-    """Write fixed files atomically; return the fixed text of standard input, if fixed."""
-    from actorlint.fixing import encode_source, write_atomic
+def _write_changes(changes: Sequence["FileChange"]) -> List["FileChange"]:
+    """Write fixed files atomically, each only while it still holds the bytes that were
+    analysed; warn about every file that could not be written and return those."""
+    from actorlint.fixing import FileChanged, encode_source, write_if_unchanged
 
-    stdin_text = None
+    failed = []
     for change in changes:
         if change.job.is_stdin:
-            stdin_text = change.text
             continue
-        write_atomic(Path(change.job.path), encode_source(change.source, change.text), change.source.mode)
-    return stdin_text
+        try:
+            write_if_unchanged(Path(change.job.path), change.original, encode_source(change.source, change.text))
+        except FileChanged as error:
+            click.echo(f"warning: {_shown(change.job.display_path)}: not fixed: {error}", err=True)
+            failed.append(change)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            click.echo(f"error: {_shown(change.job.display_path)}: cannot write the fixes: {_shown(reason)}",
+                       err=True)
+            failed.append(change)
+    return failed
+
+
+def _echo_stdin(job: "FileJob", changes: Sequence["FileChange"]) -> None:
+    """Print standard input, fixed or unchanged, in its own encoding (an editor replaces
+    its buffer with what it reads back)."""
+    from actorlint.fixing import encode_source
+
+    change = next((change for change in changes if change.job is job or change.job.is_stdin), None)
+    data = encode_source(change.source, change.text) if change is not None else (job.source or b"")
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _common_folder(paths: Sequence[str], cwd: Path) -> Path:
@@ -175,6 +219,32 @@ def _common_folder(paths: Sequence[str], cwd: Path) -> Path:
         return cwd
     common = Path(os.path.commonpath(absolute))
     return common if common.is_dir() else common.parent
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="The config file whose project's cache to remove.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="ACTORLINT_CACHE_DIR", show_envvar=True,
+              help="Remove the cache kept here.")
+def clean(config_path: Optional[str], cache_dir: Optional[str]) -> None:
+    """Remove the cache of the project in the current folder (or the one given)."""
+    from actorlint.cache import cache_location, clean as remove_cache
+    from actorlint.config import ConfigError, find_config_file, load_settings
+
+    cwd = Path.cwd()
+    try:
+        config_file = Path(config_path) if config_path else find_config_file(cwd)
+        settings = load_settings(config_file, cwd)
+    except ConfigError as error:
+        raise _fail(str(error))
+    if cache_dir:
+        settings = replace(settings, cache_dir=Path(cache_dir))
+    top = cache_location(settings)
+    if not top.exists():
+        click.echo(f"No cache at {_shown(str(top))}.", err=True)
+        return
+    if not remove_cache(top):
+        raise _fail(f"{_shown(str(top))} is not an actorlint cache (no CACHEDIR.TAG of ours); left alone")
+    click.echo(f"Removed the cache at {_shown(str(top))}.", err=True)
 
 
 @cli.command("rules")
@@ -201,7 +271,7 @@ def list_rules(output_format: str) -> None:
         fix = rule.fix_applicability.value if rule.fix_applicability else "-"
         origin = origins.get(rule.code)
         where = f"  (plugin {origin.distribution} {origin.version})" if origin else ""
-        click.echo(f"{rule.code:<{code_width}}  {rule.name:<{width}}  {fix:<6}  {rule.summary}{where}")
+        click.echo(_shown(f"{rule.code:<{code_width}}  {rule.name:<{width}}  {fix:<6}  {rule.summary}{where}"))
 
 
 def _plugin_json(origin: Optional[PluginOrigin]) -> Optional[dict]:
@@ -229,9 +299,9 @@ def explain(code: str) -> None:
         origin = plugins.origins.get(wanted)
     if rule is None:
         raise _fail(f"unknown rule code: {code} (see `actorlint rules`)")
-    click.echo(f"# {rule.name} ({rule.code})\n")
+    click.echo(_shown(f"# {rule.name} ({rule.code})") + "\n")
     if origin is not None:
-        click.echo(f"From {origin}, version {origin.version}.\n")
+        click.echo(_shown(f"From {origin}, version {origin.version}.") + "\n")
     click.echo(rule.documentation())
 
 

@@ -168,6 +168,8 @@ class Settings:
     # The folder of the config file (or the current directory when there is none).
     root: Path = field(default_factory=Path.cwd)
     config_file: Optional[Path] = None
+    # Where the cache lives when not in ``root`` (``--cache-dir``; see cache.cache_location).
+    cache_dir: Optional[Path] = None
 
     def with_overrides(
         self,
@@ -241,12 +243,13 @@ class Settings:
     def fingerprint(self) -> str:
         """A stable sha256 hex digest of every setting that can change results.
 
-        ``root`` and ``config_file`` are left out so that moving a checkout keeps the cache.
+        ``root``, ``config_file`` and ``cache_dir`` are left out so that moving a checkout
+        keeps the cache.
         """
         payload = {
             f.name: getattr(self, f.name)
             for f in fields(self)
-            if f.name not in ("root", "config_file")
+            if f.name not in ("root", "config_file", "cache_dir")
         }
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(("actorlint-settings-1:" + text).encode("utf-8")).hexdigest()

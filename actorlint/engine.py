@@ -19,13 +19,14 @@ from actorlint.cache import Cache, file_stamp
 from actorlint.config import Settings
 from actorlint.diagnostics import Applicability, Diagnostic, Fix
 from actorlint.fixing import (
-    SourceFile, apply_fixes, encode_source, parses, read_source, source_from_bytes,
+    SourceFile, apply_fixes, encode_source, parses, source_from_bytes,
 )
 from actorlint.model import blocking as blocking_table
 from actorlint.model.declared import catalog_for
 from actorlint.model.frameworks import Catalog
 from actorlint.model.facts import FileFacts, ProjectFacts
 from actorlint.model.resolve import resolve
+from actorlint.printable import printable
 from actorlint.prefilter import FileWords, PairMatcher, WordMatcher, framework_words, names_found
 from actorlint.rules import FileRule, ProjectRule, installed_rules
 
@@ -283,7 +284,7 @@ def run_rules(files: Sequence[FileFacts], settings: Settings) -> RunResult:
     internal: List[str] = []
     for facts in files:
         if facts.internal_error:
-            internal.append(f"internal error while analysing {facts.path}:\n{facts.internal_error}")
+            internal.append(f"internal error while analysing {printable(facts.path)}:\n{facts.internal_error}")
     project: ProjectFacts = resolve(files, catalog_for(settings.frameworks))
     rules = [rule(settings) for rule in installed_rules() if settings.is_enabled(rule.code)]
     found: List[Diagnostic] = []
@@ -296,7 +297,7 @@ def run_rules(files: Sequence[FileFacts], settings: Settings) -> RunResult:
                 found.extend(rule.check(facts, project))
             except Exception:
                 internal.append(
-                    f"internal error in rule {rule.code} on {facts.path}:\n{traceback.format_exc()}"
+                    f"internal error in rule {rule.code} on {printable(facts.path)}:\n{traceback.format_exc()}"
                 )
     for rule in rules:
         if isinstance(rule, ProjectRule):
@@ -314,7 +315,7 @@ def run_rules(files: Sequence[FileFacts], settings: Settings) -> RunResult:
             continue
         facts = by_path.get(diagnostic.path)
         marks = facts.suppressions if facts is not None else None
-        if marks is not None and marks.is_suppressed(diagnostic):  # type: ignore[attr-defined]
+        if marks is not None and marks.is_suppressed(diagnostic):
             continue
         kept.append(_with_configured_safety(diagnostic, settings))
     kept = sorted(set(kept), key=lambda d: d.sort_key)
@@ -349,15 +350,17 @@ def _check_files(jobs: Sequence[FileJob], settings: Settings, workers: int, use_
     run = _run_key(inputs, settings, prefilter) if cache is not None else None
     if run is not None:
         assert cache is not None
-        stored = cache.get_run(*run)
-        if isinstance(stored, RunResult):
+        stored = cache.get_run(*run, RunResult)
+        if stored is not None:
             return stored  # nothing changed since the last run like this one
     files = collect_facts(inputs.jobs, settings, workers=workers, cache=cache, prefilter=prefilter,
                           inputs=inputs)
     result = run_rules(files, settings)
-    if run is not None and not result.internal_errors:
-        assert cache is not None
-        cache.put_run(*run, result)
+    if cache is not None:
+        if run is not None and not result.internal_errors:
+            cache.put_run(*run, [inputs.keys[i] for i in sorted(inputs.keys)], result)
+        if cache.wrote:
+            cache.prune()
     return result
 
 
@@ -391,11 +394,16 @@ def _rules_identity() -> str:
 
 @dataclass
 class FileChange:
-    """A file the fixer changed (or would change, with --diff)."""
+    """A file the fixer changed (or would change, with --diff).
+
+    ``original`` is the exact bytes that were analysed and that the fixes were computed
+    from: the file may be written only while it still holds them.
+    """
 
     job: FileJob
     source: SourceFile
     text: str
+    original: bytes
     fixed: int = 0
 
 
@@ -423,8 +431,11 @@ def fix_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1,
     written here: the caller writes the changes (or prints them as a diff).
     """
     cache = Cache.open(settings) if use_cache else None
-    jobs = list(jobs)
-    files = collect_facts(jobs, settings, workers=workers, cache=cache, prefilter=prefilter)
+    # Every file's bytes are read once, here: the fixes are computed from these and applied
+    # to these, never to whatever is on disk later.
+    inputs = _read_inputs(jobs, cache, prefilter=True)
+    jobs = inputs.jobs
+    files = collect_facts(jobs, settings, workers=workers, cache=cache, prefilter=prefilter, inputs=inputs)
     result = run_rules(files, settings)
     changes: Dict[int, FileChange] = {}
     refused: List[str] = []
@@ -444,13 +455,16 @@ def fix_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1,
         for index, fixes in wanted.items():
             change = changes.get(index)
             if change is None:
+                original = jobs[index].source
                 try:
-                    source = _read_job_source(jobs[index])
+                    if original is None:
+                        raise OSError("the file could not be read")
+                    source = source_from_bytes(original)
                 except (OSError, SyntaxError, UnicodeDecodeError) as error:
                     refused.append(f"{jobs[index].display_path}: cannot read for fixing: {error}")
                     blocked.add(index)
                     continue
-                change = FileChange(jobs[index], source, source.text)
+                change = FileChange(jobs[index], source, source.text, original)
             text, applied = apply_fixes(change.text, fixes, change.source.newline)
             if not applied or text == change.text:
                 continue
@@ -483,14 +497,10 @@ def fix_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1,
         for index in progressed:
             files[index] = _analyse_safely(jobs[index], knowledge)
         result = run_rules(files, settings)
+    if cache is not None and cache.wrote:
+        cache.prune()
     ordered = [changes[i] for i in sorted(changes)]
     return FixResult(ordered, result, sum(c.fixed for c in ordered), refused)
-
-
-def _read_job_source(job: FileJob) -> SourceFile:
-    if job.source is not None:
-        return source_from_bytes(job.source)
-    return read_source(Path(job.path))
 
 
 def jobs_for_paths(paths: Sequence[Path], cwd: Path) -> List[FileJob]:

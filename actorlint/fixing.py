@@ -8,7 +8,8 @@ The fix loop itself lives in the engine; this module only supplies the pieces it
 * :func:`encode_source` is the inverse: unmodified text re-encodes to the original bytes.
 * :func:`apply_fixes` applies whole fixes, skipping those that conflict.
 * :func:`parses` checks that a fixed text still parses.
-* :func:`write_atomic` replaces a file without ever leaving it truncated.
+* :func:`write_atomic` replaces a file without ever leaving it truncated, and
+  :func:`write_if_unchanged` does so only while it still holds the analysed bytes.
 * :func:`unified_diff` renders a change the way ``ruff --diff`` does.
 
 Edits carry character offsets into the decoded text (BOM removed, line endings as they
@@ -39,6 +40,7 @@ __all__ = [
     "source_from_bytes",
     "unified_diff",
     "write_atomic",
+    "write_if_unchanged",
 ]
 
 _DEFAULT_MODE = 0o644
@@ -215,6 +217,29 @@ def parses(text: str) -> bool:
 
 
 # --- writing ----------------------------------------------------------------------------
+
+
+class FileChanged(Exception):
+    """The file no longer holds the bytes the fixes were computed from."""
+
+
+def write_if_unchanged(path: Path, analysed: bytes, data: bytes) -> None:
+    """Replace the file at ``path`` with ``data`` if it still holds exactly ``analysed``.
+
+    Raises ``FileChanged`` when it was edited or deleted since it was read (a deleted file
+    is never re-created), and ``OSError`` when it cannot be written. The file keeps its
+    permissions. The comparison and the rename are separate steps, so an edit landing
+    between the two (microseconds) can still be overwritten; any earlier one is kept.
+    """
+    try:
+        with open(path, "rb") as handle:
+            current = handle.read()
+            mode = os.fstat(handle.fileno()).st_mode
+    except FileNotFoundError:
+        raise FileChanged("it was deleted during the run") from None
+    if current != analysed:
+        raise FileChanged("it changed on disk during the run")
+    write_atomic(path, data, mode)
 
 
 def write_atomic(path: Path, data: bytes, mode: int) -> None:

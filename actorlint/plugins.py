@@ -24,6 +24,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Type
 
 from actorlint.config import PLUGIN_CODE_PATTERN, Settings
 from actorlint.diagnostics import Applicability, Severity
+from actorlint.printable import printable
 from actorlint.rules import ALL_RULES
 from actorlint.rules.base import FileRule, ProjectRule, Rule
 
@@ -75,7 +76,7 @@ def load_plugins() -> Plugins:
     entries, problems = _installed_entry_points(ENTRY_POINT_GROUP)
     plugins = collect_plugins(entries)
     for message in problems + list(plugins.warnings):
-        print(f"actorlint: warning: {message}", file=sys.stderr)
+        print(f"actorlint: warning: {printable(message)}", file=sys.stderr)
     return plugins
 
 

@@ -1,6 +1,6 @@
 """The fact types: what the collector finds in a file and what rules judge.
 
-Two layers, both plain picklable data:
+Two layers, both plain data (the cache stores them as JSON, see actorlint/serial.py):
 
 * ``FileFacts`` is what one file says on its own (collect.py). Whether a class is an actor
   may depend on other files (``class Worker(BaseActor)`` with ``BaseActor`` elsewhere), so
@@ -16,6 +16,7 @@ from typing import Dict, FrozenSet, Optional, Tuple
 
 from actorlint.diagnostics import Diagnostic, Span
 from actorlint.model.frameworks import Framework
+from actorlint.suppressions import Suppressions
 
 __all__ = [
     "ClassFact",
@@ -198,9 +199,9 @@ class FileFacts:
     parsed: bool = True
     # For such a file: the digest of the prefilter words it was checked against.
     prefilter_digest: str = ""
-    # The file's suppression comments (``actorlint.suppressions.Suppressions``), read only
-    # when the file has sites that may become diagnostics.
-    suppressions: Optional[object] = None
+    # The file's suppression comments, read only when the file has sites that may become
+    # diagnostics.
+    suppressions: Optional[Suppressions] = None
     # A collector bug met on this file (a traceback), reported as an internal error.
     internal_error: Optional[str] = None
 

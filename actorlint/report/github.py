@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, List, Sequence, TextIO, Tuple
 
 from actorlint.diagnostics import Diagnostic, Severity
+from actorlint.printable import printable
 
 if TYPE_CHECKING:  # pragma: no cover
     from actorlint.report.context import ReportContext
@@ -16,8 +17,9 @@ __all__ = ["escape_data", "escape_property", "format_command", "write"]
 
 
 def escape_data(value: str) -> str:
-    """Escape a command's message: ``%``, CR and LF."""
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a command's message: ``%``, CR and LF as the toolkit does, then any other
+    control character (an escape sequence would reach the log viewer) as ``\\xNN``."""
+    return printable(value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(value: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, TextIO
 
 from actorlint.diagnostics import Diagnostic, Severity
+from actorlint.printable import valid_unicode
 from actorlint.report.fingerprint import SourceCache, fingerprints
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,7 +48,7 @@ def _issue(diagnostic: Diagnostic, identity: str) -> Dict[str, Any]:
         "fingerprint": identity,
         "severity": _SEVERITY[diagnostic.severity],
         "location": {
-            "path": report_path(diagnostic.path),
+            "path": valid_unicode(report_path(diagnostic.path)),
             "lines": {"begin": span.line, "end": max(span.end_line, span.line)},
         },
     }

@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any, Dict, Sequence, TextIO
 
 from actorlint.diagnostics import Diagnostic, Location
+from actorlint.printable import valid_unicode
 
 if TYPE_CHECKING:  # pragma: no cover
     from actorlint.report.context import ReportContext
@@ -16,7 +17,7 @@ __all__ = ["diagnostic_to_dict", "write"]
 def _location_to_dict(location: Location) -> Dict[str, Any]:
     span = location.span
     return {
-        "path": location.path,
+        "path": valid_unicode(location.path),
         "line": span.line,
         "column": span.column,
         "end_line": span.end_line,
@@ -36,7 +37,7 @@ def diagnostic_to_dict(diagnostic: Diagnostic) -> Dict[str, Any]:
         "code": diagnostic.code,
         "name": diagnostic.name,
         "message": diagnostic.message,
-        "path": diagnostic.path,
+        "path": valid_unicode(diagnostic.path),
         "line": span.line,
         "column": span.column,
         "end_line": span.end_line,

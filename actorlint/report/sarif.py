@@ -44,7 +44,8 @@ def path_to_uri(path: str) -> Tuple[str, Optional[str]]:
     slashes based at ``%SRCROOT%``, or an absolute ``file:`` URI and no base."""
     if os.path.isabs(path):
         return Path(path).as_uri(), None
-    return quote(PurePath(path).as_posix(), safe="/"), SRCROOT
+    # Percent-encoding the bytes keeps a name that is not valid UTF-8 exact.
+    return quote(os.fsencode(PurePath(path).as_posix()), safe="/"), SRCROOT
 
 
 def _srcroot_uri() -> str:

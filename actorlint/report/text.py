@@ -10,6 +10,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Dict, List, Sequence, TextIO
 
 from actorlint.diagnostics import Applicability, Diagnostic
+from actorlint.printable import printable
 
 if TYPE_CHECKING:  # pragma: no cover
     from actorlint.report.context import ReportContext
@@ -40,7 +41,8 @@ def format_line(diagnostic: Diagnostic, unsafe_fixes: bool = False) -> str:
     fixable = _has_safe_fix(diagnostic) or (unsafe_fixes and _has_unsafe_fix(diagnostic))
     mark = f" {SAFE_FIX_MARK}" if fixable else ""
     return (
-        f"{diagnostic.path}:{span.line}:{span.column}: {diagnostic.code}{mark} {diagnostic.message}"
+        f"{printable(diagnostic.path)}:{span.line}:{span.column}: {diagnostic.code}{mark} "
+        f"{printable(diagnostic.message)}"
     )
 
 
@@ -48,7 +50,7 @@ def _fix_line(diagnostic: Diagnostic) -> str:
     """The ``--show-fixes`` line under a diagnostic that has a fix."""
     fix = diagnostic.fix
     assert fix is not None
-    return f"  help: {fix.title} ({fix.applicability.value} fix)"
+    return f"  help: {printable(fix.title)} ({fix.applicability.value} fix)"
 
 
 def statistics_lines(diagnostics: Sequence[Diagnostic], ctx: "ReportContext") -> List[str]:
@@ -58,7 +60,8 @@ def statistics_lines(diagnostics: Sequence[Diagnostic], ctx: "ReportContext") ->
     for diagnostic in diagnostics:
         names.setdefault(diagnostic.code, diagnostic.name)
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return [f"{count:>5}\t{code}\t{ctx.rule_name(code, names[code])}" for code, count in rows]
+    return [f"{count:>5}\t{printable(code)}\t{printable(ctx.rule_name(code, names[code]))}"
+            for code, count in rows]
 
 
 def summary_lines(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> List[str]:
