@@ -22,11 +22,19 @@ from typing import Dict, Iterator, Mapping, Optional, Tuple
 from actorlint import suppressions
 from actorlint.diagnostics import Diagnostic, Severity, Span
 from actorlint.model.facts import FileFacts
+from actorlint.safe_read import read_regular_file
 
 __all__ = ["FileJob", "analyse", "check_syntax", "cpython_parse", "gc_paused", "module_name_for"]
 
 UNREADABLE_CODE = "ACT000"
 UNREADABLE_NAME = "unreadable-file"
+# No source file is read past this size (a stray data dump, /dev/zero given as a path).
+MAX_READ_BYTES = 64 * 1024 * 1024
+
+
+def read_source_bytes(path: str) -> bytes:
+    """A source file's bytes; OSError when unreadable, not a regular file or too large."""
+    return read_regular_file(path, MAX_READ_BYTES)
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,8 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _error(display_path: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
+def error_diagnostic(display_path: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
+    """An ACT000 diagnostic: the file could not be read, parsed or analysed."""
     return Diagnostic(
         code=UNREADABLE_CODE, name=UNREADABLE_NAME, message=message, path=display_path,
         span=Span(line, column, line, column), severity=Severity.ERROR,
@@ -349,22 +358,22 @@ def _read(job: FileJob) -> Tuple[FileFacts, Optional[str]]:
     why there is nothing to parse (unreadable, undecodable, NUL bytes, skip-file)."""
     empty = FileFacts(path=job.display_path, module=job.module)
     try:
-        data = job.source if job.source is not None else Path(job.path).read_bytes()
+        data = job.source if job.source is not None else read_source_bytes(job.path)
     except (OSError, ValueError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        empty.errors = (_error(job.display_path, f"Cannot read file: {reason}"),)
+        empty.errors = (error_diagnostic(job.display_path, f"Cannot read file: {reason}"),)
         return empty, None
     try:
         source = decode_source(data)
     except (SyntaxError, LookupError, ValueError) as error:  # ValueError: UnicodeError too
-        empty.errors = (_error(job.display_path, *_describe_decode_error(data, error)),)
+        empty.errors = (error_diagnostic(job.display_path, *_describe_decode_error(data, error)),)
         return empty, None
     if suppressions.skip_file(source):
         empty.skipped = True
         return empty, None
     if "\0" in source:
         where = _line_and_column(source, source.index("\0"))
-        empty.errors = (_error(job.display_path, "Cannot parse file: it contains a NUL byte", *where),)
+        empty.errors = (error_diagnostic(job.display_path, "Cannot parse file: it contains a NUL byte", *where),)
         return empty, None
     return empty, source
 
@@ -395,7 +404,7 @@ def analyse(job: FileJob, blocking: Optional[Mapping] = None, catalog: Optional[
 
     nesting = _nesting_problem(source)
     if nesting is not None:
-        empty.errors = (_error(job.display_path, *nesting),)
+        empty.errors = (error_diagnostic(job.display_path, *nesting),)
         return empty
 
     with gc_paused():
@@ -412,10 +421,10 @@ def _parse_and_collect(job: FileJob, empty: FileFacts, source: str,
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
         message, line, column = _describe_syntax_error(source, error)
-        empty.errors = (_error(job.display_path, f"SyntaxError: {message}", line, column),)
+        empty.errors = (error_diagnostic(job.display_path, f"SyntaxError: {message}", line, column),)
         return empty
     except RecursionError:
-        empty.errors = (_error(job.display_path, "Cannot parse file: it is nested too deeply"),)
+        empty.errors = (error_diagnostic(job.display_path, "Cannot parse file: it is nested too deeply"),)
         return empty
     try:
         options = {"catalog": catalog} if catalog is not None else {}
@@ -424,7 +433,7 @@ def _parse_and_collect(job: FileJob, empty: FileFacts, source: str,
             facts = collect(module, job.display_path, job.module, is_package=job.is_package,
                             blocking=blocking, source=source, **options)
     except RecursionError:
-        empty.errors = (_error(job.display_path, "Cannot analyse file: it is nested too deeply"),)
+        empty.errors = (error_diagnostic(job.display_path, "Cannot analyse file: it is nested too deeply"),)
         return empty
     if facts.sites or facts.classes or facts.tasks or facts.payloads:
         facts.suppressions = suppressions.Suppressions.from_source(source)

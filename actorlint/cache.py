@@ -25,7 +25,6 @@ import hashlib
 import json
 import os
 import re
-import stat
 import tempfile
 import time
 from functools import lru_cache
@@ -36,6 +35,7 @@ from actorlint import __version__, serial
 from actorlint.analyse import FileJob
 from actorlint.config import Settings
 from actorlint.model.facts import FileFacts
+from actorlint.safe_read import read_regular_file
 
 __all__ = ["CACHE_DIR_ENV", "CACHE_DIR_NAME", "Cache", "cache_location", "clean", "code_identity",
            "file_stamp"]
@@ -260,25 +260,12 @@ def _decode(payload: Optional[bytes], kind: object) -> Optional[T]:
 
 def _read_entry(path: Path, header: bytes, exact: bool = True) -> Optional[bytes]:
     """The bytes after ``header`` in the regular file at ``path``, or None when it is
-    absent, not a regular file (a fifo or device would hang or never end), too large, or
-    starts otherwise. ``exact=False``: any key after the header's prefix."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    absent, not a regular file (a fifo or device would hang or never end), a symlink, too
+    large, or starts otherwise. ``exact=False``: any key after the header's prefix."""
     try:
-        descriptor = os.open(path, flags)
+        data = read_regular_file(path, _MAX_ENTRY_BYTES, follow_symlinks=False)
     except OSError:
         return None
-    try:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_ENTRY_BYTES:
-            return None
-        with os.fdopen(descriptor, "rb") as handle:
-            descriptor = -1
-            data = handle.read(_MAX_ENTRY_BYTES + 1)
-    except OSError:
-        return None
-    finally:
-        if descriptor >= 0:
-            os.close(descriptor)
     if exact:
         return data[len(header):] if data.startswith(header) else None
     if not data.startswith(header):

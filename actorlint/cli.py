@@ -122,8 +122,7 @@ def check(
         if name:
             module, is_package = module_name_for(Path(name)) if stdin_filename else ("stdin", False)
             shown = display_path(Path(name), cwd) if stdin_filename else "-"
-            file_jobs.append(FileJob(name, shown, module, is_package, source=sys.stdin.buffer.read(),
-                                     is_stdin=True))
+            file_jobs.append(FileJob(name, shown, module, is_package, source=_read_stdin(), is_stdin=True))
     else:
         try:
             files = discover(paths, settings, force_exclude=force_exclude)
@@ -211,6 +210,22 @@ def _echo_stdin(job: "FileJob", changes: Sequence["FileChange"]) -> None:
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
+
+
+def _read_stdin() -> bytes:
+    """Standard input's bytes; a usage error when it is closed or endless."""
+    from actorlint.analyse import MAX_READ_BYTES
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise _fail("standard input is closed; `-` needs source on standard input")
+    try:
+        data = stream.read(MAX_READ_BYTES + 1)
+    except OSError as error:
+        raise _fail(f"cannot read standard input: {error.strerror or error}")
+    if len(data) > MAX_READ_BYTES:
+        raise _fail(f"standard input is larger than {MAX_READ_BYTES:,} bytes")
+    return data
 
 
 def _common_folder(paths: Sequence[str], cwd: Path) -> Path:

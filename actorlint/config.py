@@ -16,6 +16,7 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Opt
 
 from actorlint.gitignore import compile_glob
 from actorlint.model.declared import DeclarationError, FrameworkDeclaration, check_frameworks
+from actorlint.safe_read import read_regular_file
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -480,9 +481,13 @@ def _validate_flag_codes(flag: str, codes: Iterable[str]) -> Tuple[str, ...]:
 # Files.
 
 
+# A config file larger than this is not one (``--config /dev/zero``).
+_MAX_CONFIG_BYTES = 4 * 1024 * 1024
+
+
 def _read_toml(path: Path) -> Dict[str, Any]:
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path, _MAX_CONFIG_BYTES)
     except OSError as error:
         raise ConfigError(f"{path}: cannot read the file: {error.strerror or error}") from None
     return _parse_toml(path, data)
@@ -493,13 +498,15 @@ def _parse_toml(path: Path, data: bytes) -> Dict[str, Any]:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: invalid TOML: the file is not UTF-8") from None
+    except RecursionError:  # tomllib recurses per nested array or inline table
+        raise ConfigError(f"{path}: invalid TOML: values are nested too deeply") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
 
 
 def _has_actorlint_table(pyproject: Path) -> bool:
     try:
-        data = pyproject.read_bytes()
+        data = read_regular_file(pyproject, _MAX_CONFIG_BYTES)
     except OSError:
         return False
     # Cheap pre-check: a pyproject that never says "actorlint" cannot configure us,
@@ -510,6 +517,15 @@ def _has_actorlint_table(pyproject: Path) -> bool:
     return isinstance(tool, dict) and "actorlint" in tool
 
 
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file; False when it cannot be told (a folder the
+    user cannot enter raises PermissionError from ``Path.is_file``)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def find_config_file(start: Path) -> Optional[Path]:
     """The config file that governs folder ``start``, searching it and its ancestors.
 
@@ -517,15 +533,15 @@ def find_config_file(start: Path) -> Optional[Path]:
     ``pyproject.toml``; a ``pyproject.toml`` without ``[tool.actorlint]`` is skipped.
     """
     directory = Path(os.path.abspath(os.fspath(start)))
-    if directory.is_file():
+    if _is_file(directory):
         directory = directory.parent
     for folder in (directory, *directory.parents):
         for name in _OWN_CONFIG_NAMES:
             candidate = folder / name
-            if candidate.is_file():
+            if _is_file(candidate):
                 return candidate
         pyproject = folder / _PYPROJECT
-        if pyproject.is_file() and _has_actorlint_table(pyproject):
+        if _is_file(pyproject) and _has_actorlint_table(pyproject):
             return pyproject
     return None
 

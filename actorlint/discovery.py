@@ -27,8 +27,14 @@ class DiscoveryError(Exception):
     """A path given on the command line does not exist (a broken symbolic link included)."""
 
     def __init__(self, path: str, reason: str = "") -> None:
-        super().__init__(f"path does not exist: {path}" + (f" ({reason})" if reason else ""))
+        if reason == _DENIED:
+            super().__init__(f"cannot access path: {path} ({reason}: a folder on the way cannot be entered)")
+        else:
+            super().__init__(f"path does not exist: {path}" + (f" ({reason})" if reason else ""))
         self.path = path
+
+
+_DENIED = "permission denied"
 
 
 def _why_missing(path: str) -> str:
@@ -38,6 +44,8 @@ def _why_missing(path: str) -> str:
     except OSError as error:
         if error.errno == errno.ELOOP:
             return "a symbolic link loop"
+        if error.errno in (errno.EACCES, errno.EPERM):
+            return _DENIED
         if os.path.islink(path):
             return "a broken symbolic link"
     return ""

@@ -3,37 +3,30 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import multiprocessing
 import os
 import sys
 import traceback
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple, Union
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
 
-from actorlint.analyse import FileJob, analyse, check_syntax, gc_paused, module_name_for
+from actorlint.analyse import FileJob, gc_paused, module_name_for, read_source_bytes
 from actorlint.cache import Cache, file_stamp
 from actorlint.config import Settings
 from actorlint.diagnostics import Applicability, Diagnostic, Fix
 from actorlint.fixing import (
     SourceFile, apply_fixes, encode_source, parses, source_from_bytes,
 )
-from actorlint.model import blocking as blocking_table
 from actorlint.model.declared import catalog_for
-from actorlint.model.frameworks import Catalog
 from actorlint.model.facts import FileFacts, ProjectFacts
 from actorlint.model.resolve import resolve
 from actorlint.printable import printable
 from actorlint.prefilter import FileWords, PairMatcher, WordMatcher, framework_words, names_found
 from actorlint.rules import FileRule, ProjectRule, installed_rules
+from actorlint.workers import Runner, analyse_safely, knowledge_for
 
 __all__ = ["RunResult", "check_files", "display_path"]
-
-# Below this many files a process pool costs more than it saves.
-_MIN_FILES_FOR_POOL = 8
 
 
 @dataclass
@@ -57,85 +50,6 @@ def display_path(path: Path, cwd: Path) -> str:
         return Path(absolute).as_posix()
 
 
-@dataclass(frozen=True)
-class _Knowledge:
-    """What the collector is told: blocking calls and frameworks, config extensions included."""
-
-    blocking: Mapping[str, blocking_table.BlockingCall]
-    catalog: Catalog
-
-
-def _knowledge(settings: Settings) -> _Knowledge:
-    extensions = settings.extend_blocking_calls
-    blocking = blocking_table.with_extensions(extensions) if extensions else blocking_table.BLOCKING_CALLS
-    return _Knowledge(blocking, catalog_for(settings.frameworks))
-
-
-_WORKER_KNOWLEDGE: Optional[_Knowledge] = None
-
-
-def _init_worker(settings: Settings) -> None:
-    global _WORKER_KNOWLEDGE
-    gc.enable()  # a forked worker inherits the parent's paused collector: see gc_paused
-    _WORKER_KNOWLEDGE = _knowledge(settings)
-
-
-def _analyse_in_worker(job: FileJob) -> FileFacts:
-    assert _WORKER_KNOWLEDGE is not None
-    return _analyse_safely(job, _WORKER_KNOWLEDGE)
-
-
-def _analyse_safely(job: FileJob, knowledge: _Knowledge) -> FileFacts:
-    try:
-        return analyse(job, knowledge.blocking, knowledge.catalog)
-    except Exception:  # a collector bug: report it with the file, go on with the rest
-        facts = FileFacts(path=job.display_path, module=job.module)
-        facts.internal_error = traceback.format_exc()
-        return facts
-
-
-class _Runner:
-    """Runs per-file work in this process, or in a pool of worker processes created on
-    first use and kept for every round of the run."""
-
-    def __init__(self, settings: Settings, workers: int) -> None:
-        self.settings = settings
-        self.workers = workers
-        self._pool: Optional[ProcessPoolExecutor] = None
-        self._knowledge: Optional[_Knowledge] = None
-
-    def __enter__(self) -> "_Runner":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown()
-
-    def map(self, task: str, jobs: List[FileJob]) -> List[Optional[FileFacts]]:
-        """``task`` ("analyse" or "syntax") of every job, in the jobs' order."""
-        if self.workers > 1 and len(jobs) >= _MIN_FILES_FOR_POOL:
-            if self._pool is None:
-                context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-                self._pool = ProcessPoolExecutor(
-                    max_workers=self.workers, mp_context=context,
-                    initializer=_init_worker, initargs=(self.settings,),
-                )
-            # Large files first, so that no worker is left with a big file at the end.
-            order = sorted(range(len(jobs)), key=lambda i: -_size(jobs[i]))
-            chunk = max(1, min(32, len(jobs) // (self.workers * 4) or 1))
-            function = _analyse_in_worker if task == "analyse" else check_syntax
-            produced = self._pool.map(function, [jobs[i] for i in order], chunksize=chunk)
-            results: List[Optional[FileFacts]] = [None] * len(jobs)
-            for position, facts in zip(order, produced):
-                results[position] = facts
-            return results
-        if task == "syntax":
-            return [check_syntax(job) for job in jobs]
-        if self._knowledge is None:
-            self._knowledge = _knowledge(self.settings)
-        return [_analyse_safely(job, self._knowledge) for job in jobs]
-
-
 _SYNTAX_ONLY = "-syntax"
 
 
@@ -157,7 +71,7 @@ def _read_inputs(jobs: Sequence[FileJob], cache: Optional[Cache], prefilter: boo
         data = job.source
         if data is None and (cacheable or prefilter):
             try:
-                data = Path(job.path).read_bytes()
+                data = read_source_bytes(job.path)
             except OSError:
                 data = None  # analysing it reports why
             if data is not None:
@@ -195,7 +109,7 @@ def collect_facts(jobs: Sequence[FileJob], settings: Settings, *, workers: int,
             if cached is not None:
                 syntax_only[index] = cached
 
-    with _Runner(settings, workers) as runner:
+    with Runner(settings, workers) as runner:
 
         def analyse_all(indices: Sequence[int]) -> None:
             indices = list(indices)
@@ -268,15 +182,6 @@ def _analyse_in_rounds(remaining: List[int], texts: Dict[int, bytes], results: D
 def _pairs_digest(pairs: Set[Tuple[str, str]]) -> str:
     text = "\n".join(f"{name} {module}" for name, module in sorted(pairs))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _size(job: FileJob) -> int:
-    if job.source is not None:
-        return len(job.source)
-    try:
-        return os.path.getsize(job.path)
-    except OSError:
-        return 0
 
 
 def run_rules(files: Sequence[FileFacts], settings: Settings) -> RunResult:
@@ -493,9 +398,9 @@ def fix_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1,
             progressed.append(index)
         if not progressed:
             break
-        knowledge = _knowledge(settings)
+        knowledge = knowledge_for(settings)
         for index in progressed:
-            files[index] = _analyse_safely(jobs[index], knowledge)
+            files[index] = analyse_safely(jobs[index], knowledge)
         result = run_rules(files, settings)
     if cache is not None and cache.wrote:
         cache.prune()

@@ -16,6 +16,11 @@ import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Pattern, Tuple
 
+from actorlint.safe_read import read_regular_file
+
+# An ignore file larger than this is not one (a planted device or fifo is refused too).
+_MAX_IGNORE_FILE_BYTES = 4 * 1024 * 1024
+
 __all__ = [
     "GitignoreMatcher",
     "GitignoreRule",
@@ -191,8 +196,7 @@ def parse_gitignore(lines: Iterable[str], base: str) -> List[GitignoreRule]:
 
 def _read_rules(path: str, base: str) -> List[GitignoreRule]:
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            text = handle.read()
+        text = read_regular_file(path, _MAX_IGNORE_FILE_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return []
     return parse_gitignore(text.lstrip("\ufeff").splitlines(), base)

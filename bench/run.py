@@ -302,7 +302,7 @@ def record_parsed(record: Path, actorlint_argv: List[str]) -> int:
     """The body of ``run.py --record-parsed FILE -- ARGS``: ``actorlint ARGS``, appending
     the path of every file parsed in full to FILE (one line each, from any process)."""
     import actorlint.analyse as analyse_module
-    from actorlint import engine
+    from actorlint import engine, workers
 
     original = analyse_module.analyse
 
@@ -316,9 +316,10 @@ def record_parsed(record: Path, actorlint_argv: List[str]) -> int:
         return original(job, *args, **kwargs)
 
     analyse_module.analyse = recording
-    for name, value in list(vars(engine).items()):
-        if value is original:
-            setattr(engine, name, recording)
+    for module in (engine, workers):
+        for name, value in list(vars(module).items()):
+            if value is original:
+                setattr(module, name, recording)
     from actorlint.cli import main as actorlint_main
 
     try:

@@ -560,9 +560,9 @@ def test_folder_given_as_a_file_job_is_act000(tmp_path: Path) -> None:
 @pytest.mark.parametrize("use_cache, workers", [(False, 1), (True, 1), (False, 2)])
 def test_file_deleted_between_discovery_and_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                     use_cache: bool, workers: int) -> None:
-    from actorlint import engine
+    from actorlint import workers as worker_pool
 
-    monkeypatch.setattr(engine, "_MIN_FILES_FOR_POOL", 2)
+    monkeypatch.setattr(worker_pool, "MIN_FILES_FOR_POOL", 2)
     write(tmp_path, {"gone.py": GOOD, "good.py": GOOD, "other.py": "x = 1\n"})
     settings = Settings(root=tmp_path, select=("ALL",))
     jobs = jobs_for_paths(discover([str(tmp_path)], settings), tmp_path)
@@ -572,27 +572,24 @@ def test_file_deleted_between_discovery_and_reading(tmp_path: Path, monkeypatch:
     assert_good_checked(result)
 
 
-def test_file_deleted_between_analysis_and_fixing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The fixer reads a file again to edit it: if it is gone by then, it is refused with
-    a message, and the other files are still fixed."""
-    from actorlint import engine
+def test_file_deleted_between_analysis_and_fixing(tmp_path: Path) -> None:
+    """The fixer works on the bytes it analysed, never on a second read: a file deleted
+    after analysis still gets its fixes computed, but writing them is refused (the file
+    is never re-created; see tests/test_fix_safety.py for the command line)."""
+    from actorlint.fixing import FileChanged, encode_source, write_if_unchanged
 
     write(tmp_path, {"gone.py": FIXABLE, "fixable.py": FIXABLE})
-    real = engine.collect_facts
-
-    def collect_then_delete(*args, **kwargs):  # type: ignore[no-untyped-def]
-        facts = real(*args, **kwargs)
-        if (tmp_path / "gone.py").exists():
-            (tmp_path / "gone.py").unlink()
-        return facts
-
-    monkeypatch.setattr(engine, "collect_facts", collect_then_delete)
     settings = Settings(root=tmp_path, select=("ALL",))
     jobs = jobs_for_paths(sorted(tmp_path.glob("*.py")), tmp_path)
     outcome = fix_files(jobs, settings, unsafe=True)
-    assert [c.job.display_path for c in outcome.changes] == ["fixable.py"]
-    assert len(outcome.refused) == 1 and outcome.refused[0].startswith("gone.py: cannot read for fixing")
-    assert not outcome.remaining.internal_errors
+    (tmp_path / "gone.py").unlink()
+    assert [c.job.display_path for c in outcome.changes] == ["fixable.py", "gone.py"]
+    gone = outcome.changes[1]
+    assert gone.original == FIXABLE.encode()
+    with pytest.raises(FileChanged):
+        write_if_unchanged(tmp_path / "gone.py", gone.original, encode_source(gone.source, gone.text))
+    assert not (tmp_path / "gone.py").exists()
+    assert not outcome.refused and not outcome.remaining.internal_errors
 
 
 def test_stdin_with_bad_bytes_is_act000(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import actorlint.engine
+import actorlint.workers
 from actorlint import __version__
 from actorlint.cli import cli
 
@@ -485,8 +486,8 @@ class _PoolSpy:
 
 def test_jobs_1_and_2_give_identical_json(tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
     write_tree(tmp_path, _many_files())
-    spy = _PoolSpy(actorlint.engine.ProcessPoolExecutor)
-    monkeypatch.setattr(actorlint.engine, "ProcessPoolExecutor", spy)
+    spy = _PoolSpy(actorlint.workers.ProcessPoolExecutor)
+    monkeypatch.setattr(actorlint.workers, "ProcessPoolExecutor", spy)
 
     serial = run("check", "--no-cache", "--jobs", "1", "--output-format", "json", "app")
     assert spy.created == 0
@@ -530,7 +531,7 @@ def test_cache_second_run_identical_and_served_from_cache(
     def no_analysis(*args, **kwargs):
         raise AssertionError("analysed a file that the cache should have served")
 
-    monkeypatch.setattr(actorlint.engine, "analyse", no_analysis)
+    monkeypatch.setattr(actorlint.workers, "analyse", no_analysis)
     second = run("check", "--jobs", "1", "src")
     assert second.exit_code == first.exit_code
     assert second.stdout == first.stdout

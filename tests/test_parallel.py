@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from actorlint import engine
+from actorlint import engine, workers
 from actorlint.analyse import gc_paused
 from actorlint.config import Settings
 from actorlint.engine import check_files, jobs_for_paths
@@ -18,7 +18,7 @@ ROOT = Path(__file__).parent.parent
 
 @pytest.mark.parametrize("folder", ["examples", "tests/fixtures"])
 def test_one_and_two_workers_agree(folder: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "_MIN_FILES_FOR_POOL", 2)  # use the pool even for a few files
+    monkeypatch.setattr(workers, "MIN_FILES_FOR_POOL", 2)  # use the pool even for a few files
     tree = ROOT / folder
     files = sorted(p for p in tree.rglob("*.py") if not p.name.endswith(".fixed.py"))
     settings = Settings(root=tree, select=("ALL",))
@@ -49,7 +49,7 @@ def test_workers_run_with_the_garbage_collector_on(tmp_path: Path, monkeypatch: 
         path = tmp_path / f"m{i}.py"
         path.write_text("import pykka\n", encoding="utf-8")
         files.append(path)
-    monkeypatch.setattr(engine, "analyse", _report_collector)
+    monkeypatch.setattr(workers, "analyse", _report_collector)
     with gc_paused():
         facts = engine.collect_facts(jobs_for_paths(files, tmp_path), Settings(root=tmp_path), workers=2,
                                      cache=None, prefilter=False)
