@@ -11,10 +11,11 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Pattern, Set, Tuple
 
-from actorlint.gitignore import compile_glob
+from actorlint.gitignore import translate_glob
 from actorlint.model.declared import DeclarationError, FrameworkDeclaration, check_frameworks
 from actorlint.safe_read import read_regular_file
 
@@ -108,20 +109,35 @@ def _split_parts(path: str) -> List[str]:
     return [part for part in path.replace(os.sep, "/").split("/") if part]
 
 
-def _glob_matches(pattern: str, rel: Optional[str], absolute: str) -> bool:
+class _IgnoreGlob(NamedTuple):
+    """A per-file-ignores pattern, compiled once per run."""
+
+    pattern: str
+    regex: Optional[Pattern[str]]  # None: the pattern matches nothing
+    dir_only: bool
+
+
+def _compile_ignore_glob(pattern: str) -> _IgnoreGlob:
+    dir_only = pattern.endswith("/")
+    pattern = pattern.rstrip("/")
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    # Not compile_glob: its cache is sized for .gitignore files, and a run with more
+    # patterns than that would compile every pattern again for every file.
+    regex = re.compile(translate_glob(pattern), re.DOTALL) if pattern else None
+    return _IgnoreGlob(pattern, regex, dir_only)
+
+
+def _glob_matches(glob: _IgnoreGlob, rel: Optional[str], absolute: str) -> bool:
     """Whether a per-file-ignores glob matches a file.
 
     ``rel`` is the file's path relative to the settings root (None when outside it).
     The pattern may match the whole path, or a folder the file is inside; a pattern
     without a slash may also match the file's name or any folder name on the way.
     """
-    dir_only = pattern.endswith("/")
-    pattern = pattern.rstrip("/")
-    while pattern.startswith("./"):
-        pattern = pattern[2:]
-    if not pattern:
+    pattern, regex, dir_only = glob
+    if regex is None:
         return False
-    regex = compile_glob(pattern)
     if os.path.isabs(pattern):
         target = absolute.replace(os.sep, "/")
         parts = _split_parts(target)
@@ -228,12 +244,24 @@ class Settings:
         """The selectors that per-file-ignores turns off for ``path`` (prefixes included)."""
         if not self.per_file_ignores:
             return frozenset()
+        known = self._ignored_by_path.get(path)
+        if known is not None:
+            return known
         rel, absolute = self._relative(path)
         codes: Set[str] = set()
-        for pattern, selectors in self.per_file_ignores:
-            if _glob_matches(pattern, rel, absolute):
+        for glob, selectors in self._ignore_globs:
+            if _glob_matches(glob, rel, absolute):
                 codes.update(selectors)
-        return frozenset(codes)
+        found = self._ignored_by_path[path] = frozenset(codes)
+        return found
+
+    @cached_property
+    def _ignore_globs(self) -> Tuple[Tuple[_IgnoreGlob, Tuple[str, ...]], ...]:
+        return tuple((_compile_ignore_glob(pattern), codes) for pattern, codes in self.per_file_ignores)
+
+    @cached_property
+    def _ignored_by_path(self) -> Dict[Path, frozenset]:
+        return {}
 
     def is_ignored_for(self, code: str, path: Path) -> bool:
         """Whether per-file-ignores turns ``code`` off for ``path`` (never ACT000)."""

@@ -7,7 +7,9 @@ Codes must be spelled exactly: prefixes such as ``ACT1`` do not suppress ``ACT10
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
@@ -49,7 +51,29 @@ _Directive = Optional[FrozenSet[str]]
 
 
 def _comments(source: str) -> Iterator[Tuple[int, int, str]]:
-    """(line number, offset, text) of every real comment in ``source``."""
+    """(line number, offset, text) of every real comment in ``source``.
+
+    Only files whose text holds a directive get here, so the tokenizer can afford to
+    decide: on Python 3.12+ an f-string may nest its own quotes (``f"{m + "# x"}"``),
+    which no regex tells apart. The regex reading stands when the tokenizer fails.
+    """
+    try:
+        return iter(list(_tokenized_comments(source)))
+    except (tokenize.TokenError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return _scanned_comments(source)
+
+
+def _tokenized_comments(source: str) -> Iterator[Tuple[int, int, str]]:
+    # newline=None splits on "\r" too, so lines count as LibCST counts them; offsets
+    # are into the source, found from the start of each line.
+    starts = [0] + [match.end() for match in _LINE_BREAK.finditer(source)]
+    for token in tokenize.generate_tokens(io.StringIO(source, newline=None).readline):
+        if token.type == tokenize.COMMENT:
+            line, column = token.start
+            yield line, starts[line - 1] + column, token.string
+
+
+def _scanned_comments(source: str) -> Iterator[Tuple[int, int, str]]:
     line, counted = 1, 0
     for match in _COMMENT_OR_STRING.finditer(source):
         if source[match.start()] != "#":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 import textwrap
 import tokenize
 from typing import List, Tuple
@@ -199,3 +200,22 @@ def test_comments_are_found_as_the_tokenizer_finds_them() -> None:
 ])
 def test_comment_reading_edge_cases(source: str, comments: list) -> None:
     assert [(line, text) for line, _, text in _comments(source)] == comments
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="f-strings nest their own quotes from Python 3.12")
+def test_a_noqa_inside_a_nested_f_string_suppresses_nothing() -> None:
+    source = 'import time\nm = "x"\nf"{m + "# noqa"}"; time.sleep(1)\n'
+    assert Suppressions.from_source(source) == Suppressions()
+    with_comment = 'f"{m + "# noqa"}"; time.sleep(1)  # noqa: ACT101\n'
+    assert Suppressions.from_source(with_comment).codes_by_line == {1: frozenset({"ACT101"})}
+
+
+def test_comments_come_from_the_tokenizer_when_a_directive_is_present() -> None:
+    """The tokenizer's reading wins over the scan's; a file it cannot read falls back."""
+    from actorlint import suppressions as module
+
+    source = 'x = "# noqa"  # actorlint: ignore[ACT101]\r\ny = 1  # noqa\rz = 2\n'
+    assert list(module._comments(source)) == list(module._scanned_comments(source)) == [
+        (1, 14, "# actorlint: ignore[ACT101]"), (2, source.index("# noqa\r"), "# noqa")]
+    broken = 'x = 1  # noqa\n"""never closed\n'
+    assert [c[:2] for c in module._comments(broken)] == [(1, 7)]
