@@ -12,12 +12,14 @@ import gc
 import io
 import os
 import re
+import sys
+import threading
 import tokenize
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple, TypeVar
 
 from actorlint import suppressions
 from actorlint.diagnostics import Diagnostic, Severity, Span
@@ -25,6 +27,8 @@ from actorlint.model.facts import FileFacts
 from actorlint.safe_read import read_regular_file
 
 __all__ = ["FileJob", "analyse", "check_syntax", "cpython_parse", "gc_paused", "module_name_for"]
+
+T = TypeVar("T")
 
 UNREADABLE_CODE = "ACT000"
 UNREADABLE_NAME = "unreadable-file"
@@ -411,6 +415,35 @@ def analyse(job: FileJob, blocking: Optional[Mapping] = None, catalog: Optional[
         return _parse_and_collect(job, empty, source, blocking, catalog)
 
 
+_DEEP_STACK_BYTES = 512 * 1024 * 1024  # address space only: pages are touched as used
+_DEEP_RECURSION_LIMIT = 30_000
+
+
+def _on_deep_stack(work: Callable[[], T]) -> T:
+    """``work()`` on a thread with a large stack and a raised recursion limit."""
+    outcome: Dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as error:  # handed back to the caller's thread
+            outcome["error"] = error
+
+    previous_limit = sys.getrecursionlimit()
+    previous_size = threading.stack_size(_DEEP_STACK_BYTES)
+    try:
+        sys.setrecursionlimit(max(previous_limit, _DEEP_RECURSION_LIMIT))
+        thread = threading.Thread(target=run, name="actorlint-deep")
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(previous_size)
+        sys.setrecursionlimit(previous_limit)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def _parse_and_collect(job: FileJob, empty: FileFacts, source: str,
                        blocking: Optional[Mapping], catalog: Optional[object]) -> FileFacts:
     import libcst as cst  # deferred: a run where every file is cached never imports libcst
@@ -426,15 +459,25 @@ def _parse_and_collect(job: FileJob, empty: FileFacts, source: str,
     except RecursionError:
         empty.errors = (error_diagnostic(job.display_path, "Cannot parse file: it is nested too deeply"),)
         return empty
-    try:
-        options = {"catalog": catalog} if catalog is not None else {}
+    options = {"catalog": catalog} if catalog is not None else {}
+
+    def collect_facts() -> FileFacts:
         with warnings.catch_warnings():  # literal values are evaluated: see cpython_parse
             warnings.simplefilter("ignore")
-            facts = collect(module, job.display_path, job.module, is_package=job.is_package,
-                            blocking=blocking, source=source, **options)
+            return collect(module, job.display_path, job.module, is_package=job.is_package,
+                           blocking=blocking, source=source, **options)
+
+    try:
+        facts = collect_facts()
     except RecursionError:
-        empty.errors = (error_diagnostic(job.display_path, "Cannot analyse file: it is nested too deeply"),)
-        return empty
+        # Valid code can nest deeper than the default limit allows the walk and LibCST's
+        # code generation (1,000 adjacent strings, a 500-operand `or`): once more, on a
+        # thread with a stack and a recursion limit made for it.
+        try:
+            facts = _on_deep_stack(collect_facts)
+        except RecursionError:
+            empty.errors = (error_diagnostic(job.display_path, "Cannot analyse file: it is nested too deeply"),)
+            return empty
     if facts.sites or facts.classes or facts.tasks or facts.payloads:
         facts.suppressions = suppressions.Suppressions.from_source(source)
     return facts
