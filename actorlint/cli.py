@@ -155,7 +155,7 @@ def check(
     else:
         result = check_files(file_jobs, settings, workers=workers, use_cache=not no_cache)
 
-    rules = {rule.code: RuleInfo.from_rule(rule) for rule in installed_rules()}
+    rules = {rule.code: RuleInfo.from_rule(rule) for rule in installed_rules(settings)}
     context = ReportContext(
         rules=rules, files_checked=result.files_checked, show_fixes=show_fixes,
         statistics=statistics, quiet=quiet, unsafe_fixes=unsafe_fixes,

@@ -71,6 +71,10 @@ _OWN_CONFIG_NAMES = (".actorlint.toml", "actorlint.toml")
 _PYPROJECT = "pyproject.toml"
 
 
+# The letters of every built-in rule code.
+BUILTIN_LETTERS = "ACT"
+
+
 class ConfigError(Exception):
     """A configuration problem the user must fix; the message names the file and key."""
 
@@ -219,6 +223,12 @@ class Settings:
             return True
         selected = _best_specificity(self.select + self.extend_select, code)
         return selected >= 0 and selected > _best_specificity(self.ignore, code)
+
+    def may_enable_plugins(self) -> bool:
+        """Whether a selector could enable a plugin's code (``ALL``, or other letters
+        than the built-in rules' ``ACT``): only then are plugins loaded."""
+        return any(selector == "ALL" or _selector_parts(selector)[0] != BUILTIN_LETTERS
+                   for selector in self.select + self.extend_select)
 
     def fix_is_safe(self, code: str, declared_safe: bool) -> bool:
         """Whether a fix of rule ``code`` counts as safe after ``extend-safe-fixes`` and

@@ -13,8 +13,8 @@ from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from actorlint.analyse import FileJob, gc_paused, module_name_for, read_source_bytes
 from actorlint.cache import Cache, file_stamp
-from actorlint.config import Settings
-from actorlint.diagnostics import Applicability, Diagnostic, Fix
+from actorlint.config import BUILTIN_LETTERS, Settings
+from actorlint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from actorlint.fixing import (
     SourceFile, apply_fixes, encode_source, parses, source_from_bytes,
 )
@@ -191,25 +191,25 @@ def run_rules(files: Sequence[FileFacts], settings: Settings) -> RunResult:
         if facts.internal_error:
             internal.append(f"internal error while analysing {printable(facts.path)}:\n{facts.internal_error}")
     project: ProjectFacts = resolve(files, catalog_for(settings.frameworks))
-    rules = [rule(settings) for rule in installed_rules() if settings.is_enabled(rule.code)]
+    rules = []
+    for rule_class in installed_rules(settings):
+        if settings.is_enabled(rule_class.code):
+            try:
+                rules.append(rule_class(settings))
+            except KeyboardInterrupt:
+                raise
+            except BaseException:  # a plugin's rule: SystemExit included, contained
+                internal.append(f"internal error in rule {rule_class.code}{_origin(rule_class.code)} "
+                                f"while starting:\n{traceback.format_exc()}")
     found: List[Diagnostic] = []
     for facts in files:
         found.extend(facts.errors)
         for rule in rules:
-            if not isinstance(rule, FileRule):
-                continue
-            try:
-                found.extend(rule.check(facts, project))
-            except Exception:
-                internal.append(
-                    f"internal error in rule {rule.code} on {printable(facts.path)}:\n{traceback.format_exc()}"
-                )
+            if isinstance(rule, FileRule):
+                found.extend(_contained(rule, lambda: rule.check(facts, project), facts.path, internal))
     for rule in rules:
         if isinstance(rule, ProjectRule):
-            try:
-                found.extend(rule.check(project))
-            except Exception:
-                internal.append(f"internal error in rule {rule.code}:\n{traceback.format_exc()}")
+            found.extend(_contained(rule, lambda: rule.check(project), None, internal))
 
     by_path = {facts.path: facts for facts in files}
     kept = []
@@ -226,6 +226,57 @@ def run_rules(files: Sequence[FileFacts], settings: Settings) -> RunResult:
     kept = sorted(set(kept), key=lambda d: d.sort_key)
     checked = sum(1 for facts in files if not facts.skipped)
     return RunResult(kept, checked, internal)
+
+
+def _contained(rule: object, check: Callable[[], object], path: Optional[str],
+               internal: List[str]) -> List[Diagnostic]:
+    """What ``check`` (a rule's ``check``) yields, checked: any exception it raises
+    (SystemExit included; not KeyboardInterrupt) or anything it yields that is not a
+    diagnostic of its own code with a well-formed fix becomes an internal error naming the
+    rule, its plugin and the file, and the run goes on."""
+    code = getattr(rule, "code", "?")
+    where = f"{code}{_origin(code)}" + (f" on {printable(path)}" if path else "")
+    try:
+        produced = list(check())  # type: ignore[call-overload]
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        internal.append(f"internal error in rule {where}:\n{traceback.format_exc()}")
+        return []
+    kept = []
+    for item in produced:
+        problem = _diagnostic_problem(item, code)
+        if problem is None:
+            kept.append(item)
+        else:
+            internal.append(f"internal error in rule {where}: {problem}; dropped")
+    return kept
+
+
+def _diagnostic_problem(item: object, code: str) -> Optional[str]:
+    if not isinstance(item, Diagnostic):
+        return f"it yielded a {type(item).__name__}, not a Diagnostic"
+    if item.code != code:
+        return f"it yielded a diagnostic with another rule's code ({printable(str(item.code))})"
+    fix = item.fix
+    if fix is None:
+        return None
+    if not isinstance(fix, Fix) or not all(isinstance(edit, Edit) for edit in fix.edits):
+        return "its fix is not a Fix of Edits"
+    edits = sorted((edit.start, edit.end) for edit in fix.edits)
+    if any(not (isinstance(s, int) and isinstance(e, int) and 0 <= s <= e) for s, e in edits):
+        return "its fix has an edit with a negative or reversed range"
+    if any(later[0] < earlier[1] for earlier, later in zip(edits, edits[1:])):
+        return "its fix has overlapping edits"
+    return None
+
+
+def _origin(code: str) -> str:
+    """`` (plugin dist version)`` for a plugin's code, "" for a built-in one."""
+    if code.startswith(BUILTIN_LETTERS) or "actorlint.plugins" not in sys.modules:
+        return ""
+    origin = sys.modules["actorlint.plugins"].load_plugins().origins.get(code)  # type: ignore[attr-defined]
+    return f" (plugin {origin.distribution} {origin.version})" if origin is not None else ""
 
 
 def _with_configured_safety(diagnostic: Diagnostic, settings: Settings) -> Diagnostic:
@@ -281,16 +332,16 @@ def _run_key(inputs: _Inputs, settings: Settings, prefilter: bool) -> Optional[T
     for job in inputs.jobs:
         slot.update(job.display_path.encode("utf-8", "surrogatepass") + b"\0")
     key = hashlib.sha256(slot.digest())
-    key.update(_rules_identity().encode("utf-8", "surrogatepass"))
+    key.update(_rules_identity(settings).encode("utf-8", "surrogatepass"))
     for index in range(len(inputs.jobs)):
         key.update(inputs.keys[index].encode("ascii") + b"\0")
     return slot.hexdigest(), key.hexdigest()
 
 
-def _rules_identity() -> str:
+def _rules_identity(settings: Optional[Settings] = None) -> str:
     """Every installed rule and the size and time of the file that defines it."""
     parts = []
-    for rule in installed_rules():
+    for rule in installed_rules(settings):
         where = getattr(sys.modules.get(rule.__module__), "__file__", None)
         stamp = file_stamp(where) if where else "-"
         parts.append(f"{rule.code} {rule.__module__}.{rule.__qualname__} {stamp}")
@@ -370,7 +421,12 @@ def fix_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1,
                     blocked.add(index)
                     continue
                 change = FileChange(jobs[index], source, source.text, original)
-            text, applied = apply_fixes(change.text, fixes, change.source.newline)
+            try:
+                text, applied = apply_fixes(change.text, fixes, change.source.newline)
+            except ValueError as error:  # a plugin's fix out of the file's range
+                refused.append(f"{change.job.display_path}: fixes not applied: {error}")
+                blocked.add(index)
+                continue
             if not applied or text == change.text:
                 continue
             try:

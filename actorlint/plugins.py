@@ -129,7 +129,9 @@ def collect_plugins(entries: Iterable[_Entry]) -> Plugins:
     for origin, entry_point in entries:
         try:
             loaded = entry_point.load()
-        except Exception as error:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # SystemExit too: a plugin must not end the run
             warnings.append(f'{origin}: cannot load "{entry_point.value}": '
                             f"{type(error).__name__}: {error}; plugin skipped")
             continue
@@ -167,7 +169,9 @@ def _candidates(loaded: Any) -> Tuple[List[Any], Optional[str]]:
                     "iterable of rule classes")
     try:
         candidates = list(loaded)
-    except Exception as error:
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # SystemExit too: a plugin must not end the run
         return [], f"cannot be iterated: {type(error).__name__}: {error}"
     if not candidates:
         return [], "provides no rules"
@@ -206,7 +210,9 @@ def _rule_problem(candidate: Any) -> Optional[str]:
         return "severity is not an actorlint.diagnostics.Severity"
     try:
         candidate(Settings())  # the engine makes one per run: fail here, not there
-    except Exception as error:
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # SystemExit too: a plugin must not end the run
         return f"cannot be created: {type(error).__name__}: {error}"
     return None
 

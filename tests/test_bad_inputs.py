@@ -512,16 +512,17 @@ def test_file_symlink_loop_given_explicitly_is_a_clear_error(tmp_path: Path, mon
 
 def _unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
     """Make ``path`` unreadable: chmod 000, or, as root (who reads anything), a
-    PermissionError from Path.read_bytes for that path (the engine reads with it)."""
+    PermissionError from os.open for that path (every file is read through
+    actorlint.safe_read, which opens with it)."""
     if hasattr(os, "geteuid") and os.geteuid() == 0:
-        real = Path.read_bytes
+        real = os.open
 
-        def read_bytes(self: Path) -> bytes:
-            if os.path.abspath(self) == str(path):
-                raise PermissionError(13, "Permission denied", str(self))
-            return real(self)
+        def guarded_open(name, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if os.path.abspath(os.fspath(name)) == str(path):
+                raise PermissionError(13, "Permission denied", os.fspath(name))
+            return real(name, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+        monkeypatch.setattr(os, "open", guarded_open)
     else:
         path.chmod(0)
 
@@ -548,12 +549,12 @@ def test_folder_named_like_a_python_file_is_walked_not_read(tmp_path: Path) -> N
 
 
 def test_folder_given_as_a_file_job_is_act000(tmp_path: Path) -> None:
-    """A file job for a path that is (by now) a folder: "Is a directory", not a crash."""
+    """A file job for a path that is (by now) a folder: ACT000 that says so, not a crash."""
     (tmp_path / "odd.py").mkdir()
     write(tmp_path, {"good.py": GOOD})
     jobs = jobs_for_paths([tmp_path / "odd.py", tmp_path / "good.py"], tmp_path)
     result = check_files(jobs, Settings(root=tmp_path, select=("ALL",)))
-    assert only_act000(result, "odd.py").message == "Cannot read file: Is a directory"
+    assert only_act000(result, "odd.py").message == "Cannot read file: Not a regular file (a directory)"
     assert_good_checked(result)
 
 

@@ -321,7 +321,9 @@ def test_crashing_plugin_rule_is_an_internal_error(sites: Sites, project: Path) 
     assert proc.returncode == 2, proc
     # The other rules, built-in and plugin, still report.
     assert findings(proc.stdout) == BUILTIN_FINDINGS | ACM_FINDINGS, proc.stdout
-    assert "error: internal error in rule CRS101 on app.py:" in proc.stderr
+    # The message names the rule, the distribution it comes from and the file.
+    assert re.search(r"error: internal error in rule CRS101 \(plugin actorlint-crashy [^)]+\) on app\.py:",
+                     proc.stderr), proc.stderr
     assert "RuntimeError: crashy cannot judge app.py" in proc.stderr
 
 
@@ -700,3 +702,117 @@ def test_garbage_selector_gets_the_plain_message() -> None:
     assert str(caught.value) == (
         '--ignore: expected rule codes or prefixes such as "ACT101", "ACT1" or "ALL", got "E-501"'
     )
+
+
+# ---------------------------------------------------------------------------
+# Plugins that misbehave (issue 11): contained, validated, and not even loaded when no
+# selected code can be theirs.
+
+
+class _ExitsRule(FileRule):
+    """Ends the process from inside a check."""
+
+    code = "EXT101"
+    name = "exits"
+    summary = "Raises SystemExit(0)"
+
+    def check(self, facts: FileFacts, project: ProjectFacts) -> Iterator[Diagnostic]:
+        raise SystemExit(0)
+
+
+class _YieldsJunkRule(FileRule):
+    """Yields things that are not diagnostics, then a diagnostic with a broken fix."""
+
+    code = "JNK101"
+    name = "yields-junk"
+    summary = "Yields junk"
+
+    def check(self, facts: FileFacts, project: ProjectFacts) -> Iterator[Diagnostic]:
+        from actorlint.diagnostics import Applicability, Edit, Fix, Span
+
+        yield "not a diagnostic"  # type: ignore[misc]
+        span = Span(1, 1, 1, 2)
+        overlapping = Fix("overlap", Applicability.SAFE, (Edit(0, 5, "a"), Edit(3, 8, "b")))
+        yield Diagnostic(self.code, self.name, "overlapping", facts.path, span, fix=overlapping)
+        yield Diagnostic("ACT101", self.name, "posing as a built-in", facts.path, span)
+        far = Fix("far", Applicability.SAFE, (Edit(10**9, 10**9, "x"),))
+        yield Diagnostic(self.code, self.name, "out of range", facts.path, span, fix=far)
+
+
+def _misbehaving_plugins(monkeypatch: pytest.MonkeyPatch, rules: Sequence[type]) -> None:
+    origin = PluginOrigin("actorlint-bad", "6.6", "bad", "actorlint_bad:RULES")
+    entries = [(origin, _EntryPoint("bad", list(rules)))]
+    monkeypatch.setattr(plugins, "_installed_entry_points", lambda group: (entries, []))
+    plugins.load_plugins.cache_clear()
+
+
+def test_a_rule_raising_system_exit_is_an_internal_error(monkeypatch, tmp_path: Path) -> None:
+    _misbehaving_plugins(monkeypatch, [_ExitsRule])
+    try:
+        path = tmp_path / "example.py"
+        path.write_text(APP, encoding="utf-8")
+        result = check_files(jobs_for_paths([path], tmp_path), Settings(root=tmp_path), workers=1)
+    finally:
+        plugins.load_plugins.cache_clear()
+    assert {(d.code, d.span.line) for d in result.diagnostics} == BUILTIN_FINDINGS
+    assert len(result.internal_errors) == 1
+    assert result.internal_errors[0].startswith(
+        "internal error in rule EXT101 (plugin actorlint-bad 6.6) on example.py:")
+    assert "SystemExit" in result.internal_errors[0]
+
+
+def test_what_a_rule_yields_is_validated(monkeypatch, tmp_path: Path) -> None:
+    from actorlint.engine import fix_files
+
+    _misbehaving_plugins(monkeypatch, [_YieldsJunkRule])
+    try:
+        path = tmp_path / "example.py"
+        path.write_text(APP, encoding="utf-8")
+        jobs = jobs_for_paths([path], tmp_path)
+        result = check_files(jobs, Settings(root=tmp_path, select=("JNK",)), workers=1)
+        fixed = fix_files(jobs, Settings(root=tmp_path, select=("JNK",)), workers=1)
+    finally:
+        plugins.load_plugins.cache_clear()
+    problems = sorted(error.split(": ", 1)[1] for error in result.internal_errors)
+    assert problems == [
+        "it yielded a diagnostic with another rule's code (ACT101); dropped",
+        "it yielded a str, not a Diagnostic; dropped",
+        "its fix has overlapping edits; dropped",
+    ]
+    assert [d.message for d in result.diagnostics] == ["out of range"]
+    # The out-of-range fix is refused when applied; the file is left as it was.
+    assert fixed.changes == [] and len(fixed.refused) == 1
+    assert fixed.refused[0].startswith("example.py: fixes not applied: edit [1000000000, 1000000000)")
+    assert path.read_text(encoding="utf-8") == APP
+
+
+def test_builtin_selection_never_loads_plugins(monkeypatch, tmp_path: Path) -> None:
+    """A plugin that hangs (or exits) at import cannot touch a run of built-in rules."""
+    def hang(group: str):
+        raise AssertionError("entry points were read although only ACT codes are selected")
+
+    monkeypatch.setattr(plugins, "_installed_entry_points", hang)
+    plugins.load_plugins.cache_clear()
+    try:
+        for settings in (Settings(root=tmp_path, select=("ACT",)),
+                         Settings(root=tmp_path, select=("ACT1",), extend_select=("ACT201",))):
+            assert not settings.may_enable_plugins()
+            found = {(d.code, d.span.line) for d in _lint(APP, settings, tmp_path)}
+            assert found <= BUILTIN_FINDINGS and found
+    finally:
+        plugins.load_plugins.cache_clear()
+    assert Settings(root=tmp_path).may_enable_plugins()
+    assert Settings(root=tmp_path, select=("ACT",), extend_select=("ACM1",)).may_enable_plugins()
+
+
+def test_a_plugin_exiting_at_import_is_skipped_with_a_warning() -> None:
+    class Exiting:
+        value = "actorlint_exits:RULES"
+
+        def load(self) -> Any:
+            raise SystemExit(3)
+
+    origin = PluginOrigin("actorlint-exits", "1.0", "exits", "actorlint_exits:RULES")
+    loaded = plugins.collect_plugins([(origin, Exiting())])
+    assert loaded.rules == () or list(loaded.rules) == []
+    assert len(loaded.warnings) == 1 and "SystemExit: 3; plugin skipped" in loaded.warnings[0]

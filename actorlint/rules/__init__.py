@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Type
+from typing import TYPE_CHECKING, Dict, List, Optional, Type
 
 from actorlint.rules.base import FileRule, ProjectRule, Rule
 from actorlint.rules.blocking import BlockingCallInHandler, SelfCallDeadlock, SyncCallInHandler
@@ -13,6 +13,9 @@ from actorlint.rules.races import CheckThenAct, ReadModifyWrite
 from actorlint.rules.time_limits import (
     CallWithoutTimeout, HandlerWithoutTimeLimit, TimeLimitWithoutHeadroom,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from actorlint.config import Settings
 
 __all__ = ["ALL_RULES", "FileRule", "ProjectRule", "Rule", "installed_rules", "rules_by_code"]
 
@@ -40,13 +43,17 @@ def rules_by_code() -> Dict[str, Type[Rule]]:
     return {rule.code: rule for rule in ALL_RULES}
 
 
-def installed_rules() -> List[Type[Rule]]:
+def installed_rules(settings: Optional["Settings"] = None) -> List[Type[Rule]]:
     """Every rule a run can use: the built-ins, then the installed plugins' rules in code order.
 
-    The first call loads the plugins (``actorlint.plugins``) and warns on stderr about any
+    With ``settings`` whose selectors can only enable built-in codes (``--select ACT``),
+    no plugin is loaded: a broken or hanging plugin cannot touch such a run. Otherwise
+    the first call loads the plugins (``actorlint.plugins``) and warns on stderr about any
     it skips; later calls reuse them. Imported here, not at the top, so that importing the
     registry never reads entry points.
     """
+    if settings is not None and not settings.may_enable_plugins():
+        return list(ALL_RULES)
     from actorlint.plugins import load_plugins
 
     return ALL_RULES + list(load_plugins().rules)
