@@ -205,7 +205,7 @@ def _echo_stdin(job: "FileJob", changes: Sequence["FileChange"]) -> None:
     its buffer with what it reads back)."""
     from actorlint.fixing import encode_source
 
-    change = next((change for change in changes if change.job is job or change.job.is_stdin), None)
+    change = next((change for change in changes if change.job.is_stdin), None)
     data = encode_source(change.source, change.text) if change is not None else (job.source or b"")
     sys.stdout.flush()
     sys.stdout.buffer.write(data)

@@ -19,6 +19,7 @@ are in the file: decoding never translates newlines).
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 import re
 import stat
@@ -29,6 +30,7 @@ from typing import Dict, List, Sequence, Tuple
 
 from actorlint.analyse import decode
 from actorlint.diagnostics import Edit, Fix
+from actorlint.safe_read import read_regular_file
 
 __all__ = [
     "SourceFile",
@@ -232,11 +234,15 @@ def write_if_unchanged(path: Path, analysed: bytes, data: bytes) -> None:
     between the two (microseconds) can still be overwritten; any earlier one is kept.
     """
     try:
-        with open(path, "rb") as handle:
-            current = handle.read()
-            mode = os.fstat(handle.fileno()).st_mode
+        mode = os.stat(path).st_mode
+        # The shared reader: a file swapped for a fifo in the meantime must not hang us.
+        current = read_regular_file(path, max(len(analysed), 1))
     except FileNotFoundError:
         raise FileChanged("it was deleted during the run") from None
+    except OSError as error:
+        if error.errno != errno.EFBIG:
+            raise
+        current = None  # it grew: changed
     if current != analysed:
         raise FileChanged("it changed on disk during the run")
     write_atomic(path, data, mode)

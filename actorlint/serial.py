@@ -55,10 +55,10 @@ def shape_of(kind: type) -> str:
 
 
 def _plain(value: object) -> object:
-    if value is None or isinstance(value, (str, bool, int, float)):
-        return value.value if isinstance(value, enum.Enum) else value
-    if isinstance(value, enum.Enum):
+    if isinstance(value, enum.Enum):  # before str: Severity is a str enum
         return value.value
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
     if dataclasses.is_dataclass(value):
         return [_plain(getattr(value, name)) for name in _field_names(type(value))]
     if isinstance(value, dict):

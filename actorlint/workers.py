@@ -31,8 +31,7 @@ __all__ = ["Knowledge", "MIN_FILES_FOR_POOL", "Runner", "analyse_safely", "knowl
 # Below this many files a process pool costs more than it saves.
 MIN_FILES_FOR_POOL = 8
 
-WORKER_DIED = ("Cannot analyse file: the worker process analysing it died twice "
-               "(killed by a signal, or out of memory)")
+_DIED = "worker process analysing it died twice (killed by a signal, or out of memory)"
 
 
 @dataclass(frozen=True)
@@ -95,8 +94,8 @@ def _run_chunk(task: str, chunk: Sequence[Tuple[int, FileJob]]) -> List[Optional
 
 def _died(job: FileJob) -> FileFacts:
     facts = FileFacts(path=job.display_path, module=job.module)
-    facts.errors = (error_diagnostic(job.display_path, WORKER_DIED),)
-    facts.internal_error = WORKER_DIED.replace("Cannot analyse file: the", "The") + "."
+    facts.errors = (error_diagnostic(job.display_path, f"Cannot analyse file: the {_DIED}"),)
+    facts.internal_error = f"The {_DIED}."
     return facts
 
 
