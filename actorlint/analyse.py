@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple, TypeVar
 
 from actorlint import suppressions
+from actorlint.complexity import DEFAULT_MAX_FILE_TOKENS, line_and_column, pre_parse_problem
 from actorlint.diagnostics import Diagnostic, Severity, Span
 from actorlint.model.facts import FileFacts
 from actorlint.safe_read import read_regular_file
@@ -161,13 +162,6 @@ def _describe_syntax_error(source: str, error: "Exception") -> Tuple[str, int, i
     return message, max(getattr(error, "raw_line", 1), 1), getattr(error, "raw_column", 0) + 1
 
 
-def _line_and_column(text: str, offset: int) -> Tuple[int, int]:
-    """1-based line and column of character ``offset`` of ``text`` (any line ending)."""
-    head = text[:offset]
-    line = head.count("\n") + head.count("\r") - head.count("\r\n") + 1
-    return line, offset - max(head.rfind("\n"), head.rfind("\r"))
-
-
 # A coding cookie, as PEP 263 and tokenize.detect_encoding read it (first two lines).
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 
@@ -187,7 +181,7 @@ def _describe_decode_error(data: bytes, error: Exception) -> Tuple[str, int, int
             head = bytes(error.object[:error.start]).decode(error.encoding, errors="replace")
         except (LookupError, ValueError, TypeError):
             head = ""
-        line, column = _line_and_column(head, len(head))
+        line, column = line_and_column(head, len(head))
         return f"Cannot decode file as {name}: byte 0x{bad} ({error.reason})", line, column
     line, name = 1, None
     head = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
@@ -202,159 +196,6 @@ def _describe_decode_error(data: bytes, error: Exception) -> Tuple[str, int, int
     elif name is not None and reason.startswith("unknown encoding"):
         reason = f"unknown encoding {name!r} in its coding cookie"
     return f"Cannot decode file: {reason}", line, 1
-
-
-# --- nesting ------------------------------------------------------------------------------
-#
-# LibCST's native parser recurses once per level of nesting: on an 8 MB stack it kills the
-# interpreter (a stack overflow, not a RecursionError) some 1,300 brackets or 8,000
-# operators deep, and it slows down quadratically well before (a chain of 5,000 calls or
-# subscripts takes 20 to 90 seconds). CPython's parser refuses such code cleanly (200
-# nested brackets, 100 indentation levels, a few thousand levels of expression), so a file
-# that may nest that deep is shown to CPython's parser before LibCST sees it.
-#
-# Which files may is decided by a scan of brackets, separators, strings and comments
-# (about 2% of LibCST's parse time). Deep nesting needs either deep brackets or a long run
-# of code between two separators (commas, semicolons, newlines outside brackets) at one
-# bracket depth, not counting what nested brackets, strings and comments hold: operator
-# chains (`a + b + ...`, `not not ...`, `f()()...`, `x.y.z...`) are such runs, while data
-# tables, however long, are short runs between commas. The scan errs towards a needless
-# check, which costs one compile of the file.
-
-#: Expression levels beyond which LibCST is not asked (its visitor gives up far earlier).
-MAX_NESTING = 1000
-_SUSPECT_BRACKETS = 100     # bracket nesting worth a check (CPython refuses beyond 200)
-_SUSPECT_RUN = 5000         # characters of code between separators worth a check
-_SUSPECT_ELIFS = 1000       # each elif nests one level deeper in the tree
-_SUSPECT_INDENT = re.compile(r"^[ \t\f]{100}", re.MULTILINE)
-_SCAN = re.compile(  # comments and strings first: one token each, whatever they hold
-    r"\#[^\r\n]*"
-    r'|"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'
-    r"|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
-    r'|"[^"\\\r\n]*(?:\\.[^"\\\r\n]*)*"'
-    r"|'[^'\\\r\n]*(?:\\.[^'\\\r\n]*)*'"
-    r"|[(\[{]|[)\]}]|[\n,;]",
-    re.DOTALL,
-)
-_SKIP_SEPARATORS = re.compile(r"[\s,;]*")  # from where a run begins to its first token
-_CPYTHON_NESTING = ("too many nested", "too many levels of indentation", "too complex",
-                    "stack overflow", "nested too deeply")
-
-
-def _is_format_string(source: str, quote: int) -> bool:
-    """Whether the string whose quote is at offset ``quote`` is an f-string or t-string."""
-    prefix = source[max(quote - 2, 0):quote].lower()
-    if not prefix[-1:].isalpha():
-        return False
-    if not prefix[:1].isalpha():
-        prefix = prefix[-1:]
-    return "f" in prefix or "t" in prefix
-
-
-def _scan_nesting(source: str) -> Optional[int]:
-    """The offset of a place that may nest too deeply for LibCST, or None when none can.
-
-    An unterminated string, or one in a syntax this scan does not know, is read as code:
-    that can only make runs and bracket nesting look larger. The fields of an f-string
-    are code too, so a long or heavily braced f-string counts as suspect.
-    """
-    run_start = [0]   # per bracket depth: where the current run began
-    skipped = [0]     # per bracket depth: characters of that run inside brackets, strings, comments
-    opened = [0]      # per bracket depth: where its bracket opened
-    depth = 0
-    for match in _SCAN.finditer(source):
-        position = match.start()
-        char = source[position]
-        if char == "\n":  # ends a logical line outside brackets, unless escaped
-            if depth or source[position - 1:position] == "\\" or source[position - 2:position] == "\\\r":
-                continue
-            if position - run_start[0] - skipped[0] > _SUSPECT_RUN:
-                return run_start[0]
-            run_start[0], skipped[0] = position, 0
-        elif char in "([{":
-            if position - run_start[depth] - skipped[depth] > _SUSPECT_RUN:
-                return run_start[depth]
-            depth += 1
-            if depth == len(run_start):
-                if depth > _SUSPECT_BRACKETS:
-                    return position
-                run_start.append(position)
-                skipped.append(0)
-                opened.append(position)
-            else:
-                run_start[depth] = opened[depth] = position
-                skipped[depth] = 0
-        elif char in ")]}":
-            if depth:  # a stray closing bracket (in a string the scan misread) is ignored
-                if position - run_start[depth] - skipped[depth] > _SUSPECT_RUN:
-                    return run_start[depth]
-                depth -= 1
-                skipped[depth] += position - opened[depth + 1] - 1
-        elif char in ",;":
-            if position - run_start[depth] - skipped[depth] > _SUSPECT_RUN:
-                return run_start[depth]
-            run_start[depth], skipped[depth] = position, 0
-        else:  # a comment or a string: one token, however long
-            end = match.end()
-            if char != "#" and _is_format_string(source, position):
-                if end - position > _SUSPECT_RUN or match.group().count("{") > _SUSPECT_BRACKETS:
-                    return position
-            skipped[depth] += end - position - 1
-    if len(source) - run_start[depth] - skipped[depth] > _SUSPECT_RUN:
-        return run_start[depth]
-    indent = _SUSPECT_INDENT.search(source)
-    if indent is not None:
-        return indent.start()
-    if source.count("elif") > _SUSPECT_ELIFS:
-        return source.find("elif")
-    return None
-
-
-def _deeper_than(tree: ast.AST, limit: int) -> Optional[ast.AST]:
-    """The statement holding a node nested more than ``limit`` levels deep in LibCST's
-    terms, or None.
-
-    ``a and b and c`` is one node for CPython but a chain for LibCST, so a boolean
-    operation counts as deep as it has operands.
-    """
-    stack = [(tree, 0, tree)]
-    while stack:
-        node, depth, statement = stack.pop()
-        if isinstance(node, ast.stmt):
-            statement = node
-        if depth > limit:
-            return statement  # the innermost statement, where the nesting is
-        step = len(node.values) - 1 if isinstance(node, ast.BoolOp) else 1
-        stack.extend((child, depth + step, statement) for child in ast.iter_child_nodes(node))
-    return None
-
-
-def _nesting_problem(source: str) -> Optional[Tuple[str, int, int]]:
-    """A message and position when ``source`` nests too deeply to hand to LibCST."""
-    suspect = _scan_nesting(source)
-    if suspect is None:
-        return None
-    message = "Cannot parse file: it is nested too deeply"
-    where = _line_and_column(source, _SKIP_SEPARATORS.match(source, suspect).end())
-    try:
-        tree = cpython_parse(source)
-    except (RecursionError, MemoryError):
-        return (message, *where)
-    except SyntaxError as error:
-        if any(words in str(error.msg) for words in _CPYTHON_NESTING):
-            return f"{message} ({error.msg})", error.lineno or 1, max(error.offset or 1, 1)
-        # An ordinary syntax error past a deep chain (a file cut short) would still crash
-        # LibCST on the way to it, so CPython's account stands; the price is an ACT000 for
-        # a file this deep in syntax only newer Pythons accept.
-        return f"SyntaxError: {error.msg}", error.lineno or 1, max(error.offset or 1, 1)
-    except ValueError:
-        return None
-    deep = _deeper_than(tree, MAX_NESTING)
-    if deep is None:
-        return None
-    line = getattr(deep, "lineno", where[0])
-    column = getattr(deep, "col_offset", where[1] - 1) + 1
-    return f"{message} (more than {MAX_NESTING} levels)", line, column
 
 
 def _read(job: FileJob) -> Tuple[FileFacts, Optional[str]]:
@@ -376,39 +217,54 @@ def _read(job: FileJob) -> Tuple[FileFacts, Optional[str]]:
         empty.skipped = True
         return empty, None
     if "\0" in source:
-        where = _line_and_column(source, source.index("\0"))
+        where = line_and_column(source, source.index("\0"))
         empty.errors = (error_diagnostic(job.display_path, "Cannot parse file: it contains a NUL byte", *where),)
         return empty, None
     return empty, source
 
 
-def check_syntax(job: FileJob) -> Optional[FileFacts]:
+def check_syntax(job: FileJob, max_file_tokens: int = DEFAULT_MAX_FILE_TOKENS) -> Optional[FileFacts]:
     """Facts for a file the prefilter did not pick: empty when CPython's parser accepts
     it; None when it does not, and the file must be analysed in full so that its ACT000
-    reads exactly as without the prefilter."""
+    reads exactly as without the prefilter. A file too large or complex to analyse gets
+    the same ACT000 as ``analyse`` gives it."""
     empty, source = _read(job)
     if source is None:
         return empty
+    trees = []
+
+    def parse() -> ast.Module:
+        if not trees:
+            trees.append(cpython_parse(source))
+        return trees[0]
+
+    problem = pre_parse_problem(source, max_file_tokens, parse)
+    if problem is not None:
+        empty.errors = (error_diagnostic(job.display_path, *problem),)
+        return empty
     try:
-        cpython_parse(source, job.display_path)
+        parse()
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     empty.parsed = False
     return empty
 
 
-def analyse(job: FileJob, blocking: Optional[Mapping] = None, catalog: Optional[object] = None) -> FileFacts:
+def analyse(job: FileJob, blocking: Optional[Mapping] = None, catalog: Optional[object] = None,
+            max_file_tokens: int = DEFAULT_MAX_FILE_TOKENS) -> FileFacts:
     """Read, parse and collect one file; problems with the file become ACT000.
 
-    ``blocking`` and ``catalog`` default to the built-in blocking-call table and frameworks.
+    ``blocking`` and ``catalog`` default to the built-in blocking-call table and
+    frameworks; a file predicted to cost more than ``max_file_tokens`` (see
+    actorlint/complexity.py) is not parsed.
     """
     empty, source = _read(job)
     if source is None:
         return empty
 
-    nesting = _nesting_problem(source)
-    if nesting is not None:
-        empty.errors = (error_diagnostic(job.display_path, *nesting),)
+    problem = pre_parse_problem(source, max_file_tokens, lambda: cpython_parse(source))
+    if problem is not None:
+        empty.errors = (error_diagnostic(job.display_path, *problem),)
         return empty
 
     with gc_paused():

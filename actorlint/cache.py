@@ -101,9 +101,9 @@ class Cache:
         except OSError:
             return None
         # Everything that changes what a file's facts are: the code that collects them,
-        # the stored types, blocking calls and frameworks.
+        # the stored types, blocking calls, frameworks and the analysis budget.
         salt = (f"{code_identity()}\0{_stored_shapes()}\0{','.join(settings.extend_blocking_calls)}"
-                f"\0{settings.frameworks!r}")
+                f"\0{settings.frameworks!r}\0{settings.max_file_tokens}")
         return cls(folder, salt)
 
     def key_for(self, job: FileJob, data: bytes) -> str:

@@ -15,6 +15,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Pattern, Set, Tuple
 
+from actorlint.complexity import DEFAULT_MAX_FILE_TOKENS
+from actorlint.deadline import DEFAULT_PLUGIN_TIMEOUT
 from actorlint.gitignore import translate_glob
 from actorlint.model.declared import DeclarationError, FrameworkDeclaration, check_frameworks
 from actorlint.safe_read import read_regular_file
@@ -181,11 +183,13 @@ class Settings:
     handler_time_limit: float = 4.0
     headroom: float = 0.8
     large_literal: int = 1000
+    max_file_tokens: int = DEFAULT_MAX_FILE_TOKENS
     extend_blocking_calls: Tuple[str, ...] = ()
     extend_safe_fixes: Tuple[str, ...] = ()
     extend_unsafe_fixes: Tuple[str, ...] = ()
     require_time_limits: str = "unbounded"
     frameworks: Tuple[FrameworkDeclaration, ...] = ()
+    plugin_timeout: float = DEFAULT_PLUGIN_TIMEOUT
     # The folder of the config file (or the current directory when there is none).
     root: Path = field(default_factory=Path.cwd)
     config_file: Optional[Path] = None
@@ -283,12 +287,12 @@ class Settings:
         """A stable sha256 hex digest of every setting that can change results.
 
         ``root``, ``config_file`` and ``cache_dir`` are left out so that moving a checkout
-        keeps the cache.
+        keeps the cache; ``plugin_timeout`` changes no result.
         """
         payload = {
             f.name: getattr(self, f.name)
             for f in fields(self)
-            if f.name not in ("root", "config_file", "cache_dir")
+            if f.name not in ("root", "config_file", "cache_dir", "plugin_timeout")
         }
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(("actorlint-settings-1:" + text).encode("utf-8")).hexdigest()
@@ -483,6 +487,12 @@ CONFIG_KEYS: Mapping[str, ConfigKey] = {
         _check_positive_int, 1000, "A literal collection sent in a message counts as large above this many items.",
         "integer",
     ),
+    "max-file-tokens": ConfigKey(
+        _check_positive_int, DEFAULT_MAX_FILE_TOKENS,
+        "Files predicted to cost more than this many tokens of ordinary code to analyse are reported as too "
+        "large or too complex to analyse (ACT000); long chains of calls, subscripts and operators count extra.",
+        "integer",
+    ),
     "extend-blocking-calls": ConfigKey(
         _check_dotted_names, (), 'Extra qualified names of blocking calls, such as "mylib.slow_call".',
         "list of names",
@@ -498,6 +508,12 @@ CONFIG_KEYS: Mapping[str, ConfigKey] = {
         _check_choice("unbounded", "all"), "unbounded",
         'ACT202: "unbounded" reports handlers that block or wait; "all" reports every handler.',
         "string",
+    ),
+    "plugin-timeout": ConfigKey(
+        _check_positive_number(" of seconds"), DEFAULT_PLUGIN_TIMEOUT,
+        "Seconds a plugin may take to load, or one of its rules to check one file; past it the run stops "
+        "with exit code 2, naming the plugin, the rule and the file.",
+        "number",
     ),
     "frameworks": ConfigKey(
         _check_frameworks, (),

@@ -174,6 +174,10 @@ CONFIG_EXAMPLES: Mapping[str, str] = {
         [tool.actorlint]
         large-literal = 200
     """,
+    "max-file-tokens": """
+        [tool.actorlint]
+        max-file-tokens = 2_000_000   # analyse generated modules of up to ~14 MB (and ~4 GB)
+    """,
     "extend-blocking-calls": """
         [tool.actorlint]
         extend-blocking-calls = ["myapp.storage.fetch_blob", "myapp.legacy.Client.query"]
@@ -189,6 +193,10 @@ CONFIG_EXAMPLES: Mapping[str, str] = {
     "require-time-limits": """
         [tool.actorlint]
         require-time-limits = "all"
+    """,
+    "plugin-timeout": """
+        [tool.actorlint]
+        plugin-timeout = 300          # a rule pack that checks the whole project at once
     """,
     "frameworks": """
         [tool.actorlint.frameworks.bus]

@@ -7,13 +7,15 @@ import hashlib
 import os
 import sys
 import traceback
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
+from typing import Callable, ContextManager, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from actorlint.analyse import FileJob, gc_paused, module_name_for, read_source_bytes
 from actorlint.cache import Cache, file_stamp
 from actorlint.config import BUILTIN_LETTERS, Settings
+from actorlint.deadline import bounded
 from actorlint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from actorlint.fixing import (
     SourceFile, apply_fixes, encode_source, parses, source_from_bytes,
@@ -195,7 +197,8 @@ def run_rules(files: Sequence[FileFacts], settings: Settings) -> RunResult:
     for rule_class in installed_rules(settings):
         if settings.is_enabled(rule_class.code):
             try:
-                rules.append(rule_class(settings))
+                with _bounded_if_plugin(rule_class.code, settings, "starting"):
+                    rules.append(rule_class(settings))
             except KeyboardInterrupt:
                 raise
             except BaseException:  # a plugin's rule: SystemExit included, contained
@@ -206,10 +209,10 @@ def run_rules(files: Sequence[FileFacts], settings: Settings) -> RunResult:
         found.extend(facts.errors)
         for rule in rules:
             if isinstance(rule, FileRule):
-                found.extend(_contained(rule, lambda: rule.check(facts, project), facts.path, internal))
+                found.extend(_contained(rule, lambda: rule.check(facts, project), facts.path, internal, settings))
     for rule in rules:
         if isinstance(rule, ProjectRule):
-            found.extend(_contained(rule, lambda: rule.check(project), None, internal))
+            found.extend(_contained(rule, lambda: rule.check(project), None, internal, settings))
 
     by_path = {facts.path: facts for facts in files}
     kept = []
@@ -229,15 +232,17 @@ def run_rules(files: Sequence[FileFacts], settings: Settings) -> RunResult:
 
 
 def _contained(rule: object, check: Callable[[], object], path: Optional[str],
-               internal: List[str]) -> List[Diagnostic]:
+               internal: List[str], settings: Settings) -> List[Diagnostic]:
     """What ``check`` (a rule's ``check``) yields, checked: any exception it raises
     (SystemExit included; not KeyboardInterrupt) or anything it yields that is not a
     diagnostic of its own code with a well-formed fix becomes an internal error naming the
-    rule, its plugin and the file, and the run goes on."""
+    rule, its plugin and the file, and the run goes on. A plugin's check that overruns
+    ``plugin-timeout`` stops the run (actorlint/deadline.py)."""
     code = getattr(rule, "code", "?")
     where = f"{code}{_origin(code)}" + (f" on {printable(path)}" if path else "")
     try:
-        produced = list(check())  # type: ignore[call-overload]
+        with _bounded_if_plugin(code, settings, "checking" + (f" {path}" if path else " the project")):
+            produced = list(check())  # type: ignore[call-overload]
     except KeyboardInterrupt:
         raise
     except BaseException:
@@ -251,6 +256,13 @@ def _contained(rule: object, check: Callable[[], object], path: Optional[str],
         else:
             internal.append(f"internal error in rule {where}: {problem}; dropped")
     return kept
+
+
+def _bounded_if_plugin(code: str, settings: Settings, doing: str) -> ContextManager[None]:
+    """A plugin rule's work, bounded by ``plugin-timeout``; a built-in's, unbounded."""
+    if code.startswith(BUILTIN_LETTERS):
+        return nullcontext()
+    return bounded(settings.plugin_timeout, f"rule {code}{_origin(code)} {doing}")
 
 
 def _diagnostic_problem(item: object, code: str) -> Optional[str]:

@@ -19,11 +19,13 @@ are in the file: decoding never translates newlines).
 from __future__ import annotations
 
 import difflib
+import glob
 import errno
 import os
 import re
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
@@ -278,6 +280,24 @@ def write_atomic(path: Path, data: bytes, mode: int) -> None:
             pass
         raise
     _fsync_folder(folder)
+    _remove_stale_temporaries(target)
+
+
+# A temporary file older than this was left by a killed run: a live run renames its own
+# within milliseconds.
+_STALE_TEMPORARY_SECONDS = 600
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Remove what killed runs left of their writes of ``target`` (best effort): only
+    files named as ``write_atomic`` names them, and only old ones."""
+    cutoff = time.time() - _STALE_TEMPORARY_SECONDS
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.actorlint-tmp"):
+        try:
+            if leftover.is_file() and not leftover.is_symlink() and leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+        except OSError:
+            pass
 
 
 def _fsync_folder(folder: Path) -> None:

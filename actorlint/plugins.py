@@ -15,7 +15,6 @@ point, and skipped: the run goes on with everything else. See docs/plugins.md.
 
 from __future__ import annotations
 
-import functools
 import re
 import sys
 from dataclasses import dataclass, field
@@ -23,12 +22,13 @@ from importlib import metadata
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Type
 
 from actorlint.config import PLUGIN_CODE_PATTERN, Settings
+from actorlint.deadline import DEFAULT_PLUGIN_TIMEOUT, bounded
 from actorlint.diagnostics import Applicability, Severity
 from actorlint.printable import printable
 from actorlint.rules import ALL_RULES
 from actorlint.rules.base import FileRule, ProjectRule, Rule
 
-__all__ = ["ENTRY_POINT_GROUP", "PluginOrigin", "Plugins", "collect_plugins", "load_plugins"]
+__all__ = ["ENTRY_POINT_GROUP", "PluginOrigin", "Plugins", "collect_plugins", "forget_plugins", "load_plugins"]
 
 #: The entry-point group rule packs register under.
 ENTRY_POINT_GROUP = "actorlint.rules"
@@ -67,14 +67,28 @@ class Plugins:
 _Entry = Tuple[PluginOrigin, Any]
 
 
-@functools.lru_cache(maxsize=None)
-def load_plugins() -> Plugins:
+_LOADED: List[Plugins] = []  # the plugins of this process, once loaded
+
+
+def load_plugins(timeout: float = DEFAULT_PLUGIN_TIMEOUT) -> Plugins:
     """The installed plugins' rules, loaded on the first call and kept for the process.
 
-    The first call prints a warning on stderr for every plugin or rule it skips.
+    The first call prints a warning on stderr for every plugin or rule it skips. A plugin
+    that takes more than ``timeout`` seconds to load stops the run (see actorlint/deadline.py).
     """
+    if not _LOADED:
+        _LOADED.append(_load(timeout))
+    return _LOADED[0]
+
+
+def forget_plugins() -> None:
+    """Make the next ``load_plugins`` load them again (tests; a long-lived process)."""
+    _LOADED.clear()
+
+
+def _load(timeout: float) -> Plugins:
     entries, problems = _installed_entry_points(ENTRY_POINT_GROUP)
-    plugins = collect_plugins(entries)
+    plugins = collect_plugins(entries, timeout)
     for message in problems + list(plugins.warnings):
         print(f"actorlint: warning: {printable(message)}", file=sys.stderr)
     return plugins
@@ -117,7 +131,7 @@ def _installed_entry_points(group: str) -> Tuple[List[_Entry], List[str]]:
     return entries, problems
 
 
-def collect_plugins(entries: Iterable[_Entry]) -> Plugins:
+def collect_plugins(entries: Iterable[_Entry], timeout: float = DEFAULT_PLUGIN_TIMEOUT) -> Plugins:
     """Load and check the rules of ``entries`` ((origin, entry point) pairs, in order).
 
     Never raises for a plugin's fault: whatever cannot be used becomes a warning. When two
@@ -128,14 +142,15 @@ def collect_plugins(entries: Iterable[_Entry]) -> Plugins:
     warnings: List[str] = []
     for origin, entry_point in entries:
         try:
-            loaded = entry_point.load()
+            with bounded(timeout, f"loading {origin}"):
+                loaded = entry_point.load()
+                candidates, problem = _candidates(loaded)  # may iterate the plugin's own iterable
         except KeyboardInterrupt:
             raise
         except BaseException as error:  # SystemExit too: a plugin must not end the run
             warnings.append(f'{origin}: cannot load "{entry_point.value}": '
                             f"{type(error).__name__}: {error}; plugin skipped")
             continue
-        candidates, problem = _candidates(loaded)
         if problem is not None:
             warnings.append(f'{origin}: "{entry_point.value}" {problem}; plugin skipped')
             continue

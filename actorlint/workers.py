@@ -40,19 +40,20 @@ class Knowledge:
 
     blocking: Mapping[str, blocking_table.BlockingCall]
     catalog: Catalog
+    max_file_tokens: int  # the budget of the pre-parse guard (actorlint/complexity.py)
 
 
 def knowledge_for(settings: Settings) -> Knowledge:
     """The blocking-call table and framework catalog of ``settings``."""
     extensions = settings.extend_blocking_calls
     blocking = blocking_table.with_extensions(extensions) if extensions else blocking_table.BLOCKING_CALLS
-    return Knowledge(blocking, catalog_for(settings.frameworks))
+    return Knowledge(blocking, catalog_for(settings.frameworks), settings.max_file_tokens)
 
 
 def analyse_safely(job: FileJob, knowledge: Knowledge) -> FileFacts:
     """``analyse``, with a collector bug reported with the file instead of raised."""
     try:
-        return analyse(job, knowledge.blocking, knowledge.catalog)
+        return analyse(job, knowledge.blocking, knowledge.catalog, knowledge.max_file_tokens)
     except Exception:  # a collector bug: report it with the file, go on with the rest
         facts = FileFacts(path=job.display_path, module=job.module)
         facts.internal_error = traceback.format_exc()
@@ -82,7 +83,7 @@ def _run_chunk(task: str, chunk: Sequence[Tuple[int, FileJob]]) -> List[Optional
     for index, job in chunk:
         _IN_PROGRESS[_SLOT] = index
         if task == "syntax":
-            results.append(check_syntax(job))
+            results.append(check_syntax(job, _WORKER_KNOWLEDGE.max_file_tokens))
         else:
             results.append(analyse_safely(job, _WORKER_KNOWLEDGE))
         _IN_PROGRESS[_SLOT] = -1
@@ -123,7 +124,7 @@ class Runner:
         if self.workers > 1 and len(jobs) >= MIN_FILES_FOR_POOL:
             return self._map_in_pool(task, jobs)
         if task == "syntax":
-            return [check_syntax(job) for job in jobs]
+            return [check_syntax(job, self.settings.max_file_tokens) for job in jobs]
         if self._knowledge is None:
             self._knowledge = knowledge_for(self.settings)
         return [analyse_safely(job, self._knowledge) for job in jobs]

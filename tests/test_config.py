@@ -391,6 +391,7 @@ def test_fingerprint_is_stable_and_ignores_location() -> None:
         {"handler_time_limit": 3.0},
         {"headroom": 0.5},
         {"large_literal": 10},
+        {"max_file_tokens": 1000},
         {"extend_blocking_calls": ("a.b",)},
     ],
 )
@@ -417,6 +418,7 @@ def test_fingerprint_is_a_known_value_for_defaults() -> None:
         "headroom": 0.8,
         "ignore": [],
         "large_literal": 1000,
+        "max_file_tokens": 500_000,
         "per_file_ignores": [],
         "require_time_limits": "unbounded",
         "select": ["ALL"],

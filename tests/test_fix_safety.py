@@ -119,6 +119,26 @@ def test_a_real_read_only_folder(tmp_path: Path) -> None:
     assert FIXED_ASK in (tmp_path / "b/worker.py").read_text()
 
 
+def test_temporary_files_of_a_killed_fix_run_are_removed(tmp_path: Path, run) -> None:
+    """A run killed between writing its temporary file and renaming it leaves the
+    temporary beside the source; the next run that writes that file removes it, but not
+    one young enough to belong to a run still working, nor a file merely named alike."""
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    folder = tmp_path / "src"
+    stale = folder / ".worker.py.k1ll3d.actorlint-tmp"
+    fresh = folder / ".worker.py.4l1v3.actorlint-tmp"
+    other = folder / ".other.py.k1ll3d.actorlint-tmp"
+    for leftover in (stale, fresh, other):
+        leftover.write_bytes(b"half a file")
+    an_hour_ago = os.stat(stale).st_mtime - 3600
+    for old in (stale, other):
+        os.utime(old, (an_hour_ago, an_hour_ago))
+    result = run(*FIX_ACT201, "src")
+    assert FIXED_ASK in (folder / "worker.py").read_text()
+    assert "Fixed 1 error." in result.stdout
+    assert not stale.exists() and fresh.exists() and other.exists()
+
+
 LATIN1 = ('# -*- coding: latin-1 -*-\n"""Caf\u00e9 \u00e0 la carte."""\n' + WORKER).encode("latin-1")
 
 

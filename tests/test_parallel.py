@@ -30,7 +30,7 @@ def test_one_and_two_workers_agree(folder: str, monkeypatch: pytest.MonkeyPatch)
     assert {d.code for d in one.diagnostics} >= {"ACT301", "ACT501"}
 
 
-def _report_collector(job, blocking=None, catalog=None):
+def _report_collector(job, blocking=None, catalog=None, max_file_tokens=None):
     """Stands in for analyse in a worker: reports whether the garbage collector runs."""
     import gc
 

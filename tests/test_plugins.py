@@ -108,6 +108,7 @@ ACME = Pack("actorlint-acme", "1.0", "actorlint_acme", {"acme": "actorlint_acme:
 BROKEN = Pack("actorlint-broken", "0.1", "actorlint_broken", {"broken": "actorlint_broken:RULES"})
 CLASH = Pack("actorlint-clash", "0.2", "actorlint_clash", {"clash": "actorlint_clash:RULES"})
 CRASHY = Pack("actorlint-crashy", "0.3", "actorlint_crashy", {"crashy": "actorlint_crashy:AlwaysFails"})
+STUCK = Pack("actorlint-stuck", "0.4", "actorlint_stuck", {"stuck": "actorlint_stuck:NeverDone"})
 
 
 def _record_hash(data: bytes) -> str:
@@ -166,6 +167,8 @@ class Sites:
     main: Path
     # actorlint-crashy alone.
     crashy: Path
+    # actorlint-stuck alone.
+    stuck: Path
 
 
 @pytest.fixture(scope="module")
@@ -173,10 +176,11 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Sites:
     base = tmp_path_factory.mktemp("plugins")
     wheels = base / "wheels"
     wheels.mkdir()
-    main, crashy = base / "site", base / "site-crashy"
+    main, crashy, stuck = base / "site", base / "site-crashy", base / "site-stuck"
     pip_install([build_wheel(pack, wheels) for pack in (ACME, BROKEN, CLASH)], main)
     pip_install([build_wheel(CRASHY, wheels)], crashy)
-    return Sites(main, crashy)
+    pip_install([build_wheel(STUCK, wheels)], stuck)
+    return Sites(main, crashy, stuck)
 
 
 @pytest.fixture()
@@ -187,9 +191,10 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def actorlint(args: Sequence[str], cwd: Path, site_dirs: Sequence[Path]) -> subprocess.CompletedProcess:
+def actorlint(args: Sequence[str], cwd: Path, site_dirs: Sequence[Path],
+              **environ: str) -> subprocess.CompletedProcess:
     """``python -m actorlint ARGS`` with the site folders, then the repository, on the path."""
-    env = dict(os.environ)
+    env = dict(os.environ, **environ)
     env["PYTHONPATH"] = os.pathsep.join([*map(str, site_dirs), str(ROOT)])
     return subprocess.run([sys.executable, "-m", "actorlint", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
@@ -325,6 +330,34 @@ def test_crashing_plugin_rule_is_an_internal_error(sites: Sites, project: Path) 
     assert re.search(r"error: internal error in rule CRS101 \(plugin actorlint-crashy [^)]+\) on app\.py:",
                      proc.stderr), proc.stderr
     assert "RuntimeError: crashy cannot judge app.py" in proc.stderr
+
+
+@pytest.mark.parametrize("stuck, what", [
+    ("import", 'loading plugin "actorlint-stuck" (entry point "stuck")'),
+    ("check", "rule STK101 (plugin actorlint-stuck 0.4) checking app.py"),
+])
+def test_a_plugin_that_never_finishes_stops_the_run_with_exit_2(
+        sites: Sites, project: Path, stuck: str, what: str) -> None:
+    """Without the bound the run would hang until the CI job's own timeout (the helper's
+    120 s here): the run stops after plugin-timeout, naming what overran."""
+    (project / "pyproject.toml").write_text("[tool.actorlint]\nplugin-timeout = 1\n", encoding="utf-8")
+    proc = actorlint(["check", "--no-cache", "app.py"], project, [sites.stuck], ACTORLINT_STUCK=stuck)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.endswith(
+        f"actorlint: error: {what} did not finish within 1 s (`plugin-timeout`); the run is stopped. "
+        "Deselect the rule (--ignore CODE) or raise `plugin-timeout`.\n"), proc.stderr
+
+
+def test_a_stuck_plugin_cannot_touch_a_run_of_builtin_rules(sites: Sites, project: Path) -> None:
+    proc = actorlint(["check", "--no-cache", "--select", "ACT", "app.py"], project, [sites.stuck],
+                     ACTORLINT_STUCK="import")
+    assert proc.returncode == 1 and findings(proc.stdout) == BUILTIN_FINDINGS, proc.stderr
+
+
+def test_a_plugin_within_its_time_runs_as_usual(sites: Sites, project: Path) -> None:
+    (project / "pyproject.toml").write_text("[tool.actorlint]\nplugin-timeout = 1\n", encoding="utf-8")
+    proc = actorlint(["check", "--no-cache", "app.py"], project, [sites.stuck])
+    assert proc.returncode == 1 and findings(proc.stdout) == BUILTIN_FINDINGS and proc.stderr == ""
 
 
 def test_without_plugins_nothing_is_said(project: Path) -> None:
@@ -546,14 +579,14 @@ def test_load_plugins_warns_once_per_process(
 ) -> None:
     fake = _entries(("pack", "p", [GoodFile, 7]))
     monkeypatch.setattr(plugins, "_installed_entry_points", lambda group: (fake, []))
-    plugins.load_plugins.cache_clear()
+    plugins.forget_plugins()
     try:
         assert installed_rules() == [*ALL_RULES, GoodFile]
         assert installed_rules() == [*ALL_RULES, GoodFile]
         err = capsys.readouterr().err
         assert err.count("actorlint: warning: plugin \"pack\" (entry point \"p\"): 7 of type int") == 1, err
     finally:
-        plugins.load_plugins.cache_clear()  # the other tests see the real (absent) plugins
+        plugins.forget_plugins()  # the other tests see the real (absent) plugins
 
 
 @pytest.fixture()
@@ -565,9 +598,9 @@ def acme_in_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     origin = PluginOrigin("actorlint-acme", "1.0", "acme", "actorlint_acme:RULES")
     entries = [(origin, _EntryPoint("acme", actorlint_acme.RULES))]
     monkeypatch.setattr(plugins, "_installed_entry_points", lambda group: (entries, []))
-    plugins.load_plugins.cache_clear()
+    plugins.forget_plugins()
     yield actorlint_acme
-    plugins.load_plugins.cache_clear()
+    plugins.forget_plugins()
 
 
 def _lint(code: str, settings: Settings, tmp_path: Path) -> List[Diagnostic]:
@@ -743,7 +776,7 @@ def _misbehaving_plugins(monkeypatch: pytest.MonkeyPatch, rules: Sequence[type])
     origin = PluginOrigin("actorlint-bad", "6.6", "bad", "actorlint_bad:RULES")
     entries = [(origin, _EntryPoint("bad", list(rules)))]
     monkeypatch.setattr(plugins, "_installed_entry_points", lambda group: (entries, []))
-    plugins.load_plugins.cache_clear()
+    plugins.forget_plugins()
 
 
 def test_a_rule_raising_system_exit_is_an_internal_error(monkeypatch, tmp_path: Path) -> None:
@@ -753,7 +786,7 @@ def test_a_rule_raising_system_exit_is_an_internal_error(monkeypatch, tmp_path: 
         path.write_text(APP, encoding="utf-8")
         result = check_files(jobs_for_paths([path], tmp_path), Settings(root=tmp_path), workers=1)
     finally:
-        plugins.load_plugins.cache_clear()
+        plugins.forget_plugins()
     assert {(d.code, d.span.line) for d in result.diagnostics} == BUILTIN_FINDINGS
     assert len(result.internal_errors) == 1
     assert result.internal_errors[0].startswith(
@@ -772,7 +805,7 @@ def test_what_a_rule_yields_is_validated(monkeypatch, tmp_path: Path) -> None:
         result = check_files(jobs, Settings(root=tmp_path, select=("JNK",)), workers=1)
         fixed = fix_files(jobs, Settings(root=tmp_path, select=("JNK",)), workers=1)
     finally:
-        plugins.load_plugins.cache_clear()
+        plugins.forget_plugins()
     problems = sorted(error.split(": ", 1)[1] for error in result.internal_errors)
     assert problems == [
         "it yielded a diagnostic with another rule's code (ACT101); dropped",
@@ -792,7 +825,7 @@ def test_builtin_selection_never_loads_plugins(monkeypatch, tmp_path: Path) -> N
         raise AssertionError("entry points were read although only ACT codes are selected")
 
     monkeypatch.setattr(plugins, "_installed_entry_points", hang)
-    plugins.load_plugins.cache_clear()
+    plugins.forget_plugins()
     try:
         for settings in (Settings(root=tmp_path, select=("ACT",)),
                          Settings(root=tmp_path, select=("ACT1",), extend_select=("ACT201",))):
@@ -800,7 +833,7 @@ def test_builtin_selection_never_loads_plugins(monkeypatch, tmp_path: Path) -> N
             found = {(d.code, d.span.line) for d in _lint(APP, settings, tmp_path)}
             assert found <= BUILTIN_FINDINGS and found
     finally:
-        plugins.load_plugins.cache_clear()
+        plugins.forget_plugins()
     assert Settings(root=tmp_path).may_enable_plugins()
     assert Settings(root=tmp_path, select=("ACT",), extend_select=("ACM1",)).may_enable_plugins()
 

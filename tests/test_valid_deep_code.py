@@ -27,6 +27,9 @@ SHAPES = {
     "a 500-operand or": "x = " + " or ".join(f"a{i}" for i in range(500)) + "\n",
     "a 400-deep conditional expression": "x = " + " if c else ".join(f"a{i}" for i in range(400)) + "\n",
     "a 600-operand sum": "x = " + " + ".join(f"a{i}" for i in range(600)) + "\n",
+    # Deeper than the 1,000 levels the guard once allowed: LibCST parses it in a fraction
+    # of a second (the budget, not a depth cap, decides what is too costly).
+    "a 1,500-operand sum": "x = " + " + ".join(f"a{i}" for i in range(1500)) + "\n",
 }
 
 

@@ -54,6 +54,8 @@ def installed_rules(settings: Optional["Settings"] = None) -> List[Type[Rule]]:
     """
     if settings is not None and not settings.may_enable_plugins():
         return list(ALL_RULES)
+    from actorlint.deadline import DEFAULT_PLUGIN_TIMEOUT
     from actorlint.plugins import load_plugins
 
-    return ALL_RULES + list(load_plugins().rules)
+    return ALL_RULES + list(load_plugins(settings.plugin_timeout if settings is not None else
+                                         DEFAULT_PLUGIN_TIMEOUT).rules)
