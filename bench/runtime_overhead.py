@@ -1,4 +1,4 @@
-"""Per-call overhead of actorlint.runtime.time_limited, against a plain call and the
+"""Per-call overhead of actorlint_runtime.time_limited, against a plain call and the
 closest PyPI peers (func_timeout, stopit, pebble), in one run.
 
     python bench/runtime_overhead.py [--reps 9] [--scale 1.0] [--latency]
@@ -15,8 +15,8 @@ async mode). Peers that are not installed are skipped:
 Prints a Markdown table (µs per call, overhead, and each peer's overhead divided by
 the sync decorator's) and whether the target holds: a sync call's overhead at least 10x
 below func_timeout's and stopit's (exit status 1 if not). ``--latency`` adds how late a
-0.2 s limit fires when 1, 8 or 32 threads busy-loop at once (the GIL decides when the
-watchdog, then the interrupted thread, get to run).
+0.2 s limit returns (100 calls of a body stuck in a blocking wait) while 0, 1 or 32
+other threads busy-loop (the GIL decides when the waiting caller runs again).
 """
 
 from __future__ import annotations
@@ -33,12 +33,9 @@ import time
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "runtime" / "src"))
 
-from actorlint.runtime import (
-    _process,
-    time_limited,
-)
+from actorlint_runtime import _process, time_limited
 
 LIMIT = 5.0
 
@@ -134,54 +131,108 @@ def modes(scale: float, pool: Optional[object]) -> List[Tuple[str, bool, str, Ba
     return found
 
 
-def latency(threads: int, calls: int, limit: float = 0.2) -> List[float]:
-    """Seconds from the start of a call to its TimeLimitExceeded, when ``threads``
-    threads all busy-loop in pure Python past ``limit`` at once."""
+def handoff_floor(calls: int = 20_000) -> float:
+    """Microseconds of the cheapest round trip between two threads (a lock ping-pong):
+    the floor of any mode that runs the body off the caller's thread."""
+    there, back = threading.Lock(), threading.Lock()
+    there.acquire()
+    back.acquire()
+
+    def echo() -> None:
+        for _ in range(calls):
+            there.acquire()
+            back.release()
+
+    thread = threading.Thread(target=echo)
+    thread.start()
+    start = time.perf_counter()
+    for _ in range(calls):
+        there.release()
+        back.acquire()
+    elapsed = time.perf_counter() - start
+    thread.join()
+    return elapsed / calls * 1e6
+
+
+def _stuck_calls(calls: int, limit: float, found: List[float]) -> None:
+    """Make ``calls`` limited calls whose bodies wait until measured; append how long
+    each took to reach its TimeLimitExceeded."""
 
     @time_limited(seconds=limit)
-    def stuck() -> None:
-        end = time.monotonic() + 30.0
-        while time.monotonic() < end:
+    def stuck(release: threading.Event) -> None:
+        release.wait(60.0)
+
+    for _ in range(calls):
+        release = threading.Event()  # each body ends once its call is measured
+        start = time.monotonic()
+        try:
+            stuck(release)
+        except TimeoutError:
+            found.append(time.monotonic() - start)
+        release.set()
+
+
+def latency(busy: int, calls: int, limit: float = 0.2) -> List[float]:
+    """Seconds to TimeLimitExceeded while ``busy`` other threads busy-loop in pure Python
+    (the GIL decides when the waiting caller gets to run again)."""
+    stop = threading.Event()
+
+    def spin() -> None:
+        while not stop.is_set():
             pass
 
+    spinners = [threading.Thread(target=spin, daemon=True) for _ in range(busy)]
+    for spinner in spinners:
+        spinner.start()
     found: List[float] = []
+    try:
+        _stuck_calls(calls, limit, found)
+    finally:
+        stop.set()
+        for spinner in spinners:
+            spinner.join()
+    return found
 
-    def run() -> None:
-        for _ in range(calls):
-            start = time.monotonic()
-            try:
-                stuck()
-            except TimeoutError:
-                found.append(time.monotonic() - start)
 
-    workers = [threading.Thread(target=run) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+def concurrent_latency(callers: int, calls: int, limit: float = 0.2) -> List[float]:
+    """Seconds to TimeLimitExceeded when ``callers`` threads each make ``calls`` limited
+    calls at once."""
+    found: List[float] = []
+    threads = [threading.Thread(target=_stuck_calls, args=(calls, limit, found)) for _ in range(callers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     return found
 
 
 def print_latency() -> None:
     limit = 0.2
-    print(f"\nTime to TimeLimitExceeded for a {limit} s limit, N threads busy-looping at once "
+    print(f"\nTime to TimeLimitExceeded for a {limit} s limit, bodies stuck in a blocking wait "
           f"(GIL switch interval {sys.getswitchinterval() * 1000:g} ms):\n")
-    print("| Busy threads | Calls | p50 s | p90 s | max s |")
-    print("|---:|---:|---:|---:|---:|")
-    for threads, calls in ((1, 10), (8, 5), (32, 5)):
-        found = sorted(latency(threads, calls, limit))
+    print("| Load | Calls | p50 s | p90 s | max s |")
+    print("|---|---:|---:|---:|---:|")
+    rows = [("1 caller, nothing else running", latency(0, 100, limit)),
+            ("32 callers at once", concurrent_latency(32, 4, limit)),
+            ("1 caller, 1 other thread busy-looping", latency(1, 100, limit)),
+            ("1 caller, 32 other threads busy-looping", latency(32, 100, limit))]
+    for label, found in rows:
+        found.sort()
         p90 = found[min(len(found) - 1, int(len(found) * 0.9))]
-        print(f"| {threads} | {len(found)} | {statistics.median(found):.3f} | {p90:.3f} "
-              f"| {found[-1]:.3f} |")
+        print(f"| {label} | {len(found)} | {statistics.median(found):.3f} | {p90:.3f} | {found[-1]:.3f} |")
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reps", type=int, default=9, help="repetitions (medians over them)")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply the calls per batch")
+    parser.add_argument("--latency-only", action="store_true", help="only the latency table")
     parser.add_argument("--latency", action="store_true",
                         help="also measure how late limits fire when many threads are busy")
     args = parser.parse_args(argv)
+    if args.latency_only:
+        print_latency()
+        return 0
 
     pool = pebble.ProcessPool(max_workers=1) if pebble is not None else None
     try:
@@ -218,6 +269,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         ratio = overhead[name] / ours_sync if ours_sync > 0 else float("inf")
         print(f"| {label} | {median[name]:.2f} | {overhead[name]:.2f} | {ratio:.1f}x |")
 
+    print(f"\nFloor of a round trip between two threads (lock ping-pong): {handoff_floor():.1f} µs")
     if args.latency:
         print_latency()
 

@@ -71,7 +71,7 @@ def test_examples_sarif_validates_against_the_official_schema(monkeypatch) -> No
 
 def test_fixed_examples_import_the_runtime_and_still_run(tmp_path, monkeypatch) -> None:
     """`--fix --unsafe-fixes` on the example app leaves code that imports
-    actorlint.runtime, imports cleanly where its frameworks are installed, and is stable."""
+    actorlint_runtime, imports cleanly where its frameworks are installed, and is stable."""
     import importlib
     import shutil
     import sys
@@ -84,7 +84,7 @@ def test_fixed_examples_import_the_runtime_and_still_run(tmp_path, monkeypatch) 
     assert "Fixed" in first.output
     fixed = {path.name: path.read_text() for path in (tmp_path / "shop").glob("*.py")}
     for name in ("mailer.py", "notifier.py", "seats.py", "inventory.py"):
-        assert "from actorlint.runtime import time_limited" in fixed[name], name
+        assert "from actorlint_runtime import time_limited" in fixed[name], name
         assert "@time_limited(seconds=4.0)" in fixed[name], name
     assert "ACT202" not in first.output and "ACT201" not in first.output
 

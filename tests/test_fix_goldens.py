@@ -182,7 +182,7 @@ def test_import_goes_below_shebang_coding_cookie_and_header(workdir: Path) -> No
         b"#!/usr/bin/env python3\n"
         b"# -*- coding: latin-1 -*-\n"
         b"# Cafe\xe9 price feed.\n"
-        b"from actorlint.runtime import time_limited\n"
+        b"from actorlint_runtime import time_limited\n"
         b"import time\n"
         b"\n"
         b"import pykka\n"

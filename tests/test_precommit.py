@@ -31,6 +31,8 @@ from typing import Dict, Mapping, Optional, Sequence
 
 import pytest
 
+from tests.runtime_dist import build_runtime_wheel
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # What a hook repository needs: the manifest and an installable package.
@@ -173,7 +175,9 @@ def _snapshot_project(target: Path, env: Mapping[str, str]) -> str:
 def setup(tmp_path_factory: pytest.TempPathFactory) -> PreCommitSetup:
     _require_tools()
     base = tmp_path_factory.mktemp("precommit")
-    env = _clean_env({"PRE_COMMIT_HOME": str(base / "pre-commit-home")})
+    # actorlint depends on actorlint-runtime, built from this repository: pip finds it here.
+    wheels = build_runtime_wheel(base / "wheels").parent
+    env = _clean_env({"PRE_COMMIT_HOME": str(base / "pre-commit-home"), "PIP_FIND_LINKS": str(wheels)})
     hook_repo = base / "actorlint-snapshot"
     rev = _snapshot_project(hook_repo, env)
     return PreCommitSetup(hook_repo=hook_repo, rev=rev, env=env, base=base)

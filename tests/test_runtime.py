@@ -1,9 +1,11 @@
-"""actorlint.runtime: time_limited in its call and decorator forms, the watchdog that
-interrupts synchronous calls in their own thread, asyncio limits, process isolation.
+"""actorlint_runtime: time_limited in its call and decorator forms, asyncio limits,
+process isolation. The thread mode's own guarantees (blocking calls, abandoned bodies,
+locks, leaks, ``committing``) are tests/test_runtime_threads.py's.
 
-Bodies that must be interrupted busy-loop in pure Python (``spin``): a blocking C call
-such as ``time.sleep`` is only interrupted when it returns (tested as such). Margins are
-generous (a 0.2 s limit must fire by 1.0 s) so a loaded 2-core machine does not flake.
+Bodies that run past their limit wait on ``RELEASE`` (``hang``), which every test sets
+when it ends: abandoned bodies then finish, and the fixture checks that none is left.
+Margins are generous (a 0.2 s limit must fire by 1.0 s) so a loaded 2-core machine
+does not flake.
 """
 
 from __future__ import annotations
@@ -26,40 +28,26 @@ from typing import Any, List
 
 import pytest
 
-import actorlint.runtime as runtime
-from actorlint.runtime import (
-    Exit,
-    Ok,
-    TimedOut,
-    TimeLimitExceeded,
-    _process,
-    _watchdog,
-    time_limited,
-)
+import actorlint_runtime as runtime
+from actorlint_runtime import Exit, Ok, TimedOut, TimeLimitExceeded, _process, time_limited
+from tests.runtime_helpers import FOREVER, RELEASE, hang, no_body_left_behind
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 0.2
 MARGIN = 0.8  # a LIMIT-second limit must fire by LIMIT + MARGIN
-FOREVER = 10.0  # "forever", bounded so that a broken limit fails instead of hanging
 
 
 def spin(seconds: float) -> int:
-    """Busy-loop in pure Python for ``seconds`` (interruptible at every iteration)."""
-    end = time.monotonic() + seconds
-    n = 0
-    while time.monotonic() < end:
-        n += 1
-    return n
+    """Wait ``seconds``, or until the test ends (``RELEASE``)."""
+    hang(seconds)
+    return 0
 
 
 def fail(message: str = "boom") -> None:
     raise ValueError(message)
 
 
-@pytest.fixture(autouse=True)
-def _watchdog_is_idle_after_each_test():
-    yield
-    assert _watchdog.pending() == 0, "a watchdog entry outlived its call"
+_no_body_left_behind = pytest.fixture(autouse=True)(no_body_left_behind)
 
 
 # ---------------------------------------------------------------------------
@@ -106,7 +94,7 @@ def test_outcomes_are_small_frozen_types() -> None:
         assert type(outcome).__match_args__ == (field,)
         with pytest.raises(dataclasses.FrozenInstanceError):
             setattr(outcome, field, None)
-        assert type(outcome).__module__ == "actorlint.runtime"
+        assert type(outcome).__module__ == "actorlint_runtime"
     assert Ok(1) == Ok(1) and Ok(1) != Ok(2) and hash(TimedOut(1.0)) == hash(TimedOut(1.0))
     assert pickle.loads(pickle.dumps(Ok([1, 2]))) == Ok([1, 2])
     assert repr(TimedOut(0.5)) == "TimedOut(seconds=0.5)"
@@ -148,10 +136,12 @@ def test_decorator_on_a_function_returns_and_raises() -> None:
         limited_spin(FOREVER)
     assert time.monotonic() - start < LIMIT + MARGIN
     assert caught.value.function == "limited_spin" and caught.value.seconds == LIMIT
-    # The traceback shows where the work was when it was interrupted.
-    names = [frame.name for frame in traceback.extract_tb(caught.value.__traceback__)]
-    assert names[-2:] == ["limited_spin", "spin"]
-    assert caught.value.__cause__ is None and caught.value.__context__ is None
+    # Its cause shows where the body was when the caller stopped waiting.
+    still = caught.value.__cause__
+    assert isinstance(still, runtime.StillRunningAt) and caught.value.__context__ is None
+    lines = still.stack.splitlines()
+    assert "in limited_spin" in lines[0] and "in hang" in still.stack  # the body's frames only
+    assert "RELEASE.wait(seconds)" in still.stack
 
 
 def test_decorator_positional_seconds() -> None:
@@ -357,7 +347,7 @@ def test_time_limit_exceeded_is_an_exception_and_a_timeout_error() -> None:
     assert exc.function == "Mailer.on_receive" and exc.seconds == 4.0
     copy = pickle.loads(pickle.dumps(exc))
     assert type(copy) is TimeLimitExceeded and str(copy) == str(exc) and copy.seconds == 4.0
-    assert TimeLimitExceeded.__module__ == "actorlint.runtime"
+    assert TimeLimitExceeded.__module__ == "actorlint_runtime"
 
 
 # ---------------------------------------------------------------------------
@@ -368,7 +358,7 @@ def test_time_limit_exceeded_is_an_exception_and_a_timeout_error() -> None:
 def async_impl(request, monkeypatch):
     if request.param == "asyncio.timeout" and sys.version_info < (3, 11):
         pytest.skip("asyncio.timeout needs Python 3.11")
-    monkeypatch.setattr(runtime, "_USE_ASYNCIO_TIMEOUT", request.param == "asyncio.timeout")
+    monkeypatch.setattr(runtime._asyncio, "_USE_ASYNCIO_TIMEOUT", request.param == "asyncio.timeout")
     return request.param
 
 
@@ -452,287 +442,6 @@ def test_async_call_form(async_impl: str) -> None:
 
 
 # ---------------------------------------------------------------------------
-# Nesting
-
-
-def test_nested_inner_shorter_limit_wins() -> None:
-    @time_limited(seconds=LIMIT)
-    def inner() -> None:
-        spin(FOREVER)
-
-    @time_limited(seconds=5.0)
-    def outer() -> str:
-        try:
-            inner()
-        except TimeLimitExceeded as exc:
-            return f"inner stopped: {exc.function}"
-        return "not stopped"
-
-    start = time.monotonic()
-    assert outer().startswith("inner stopped: ") and outer.__name__ == "outer"
-    assert time.monotonic() - start < 2 * (LIMIT + MARGIN)
-
-
-def test_nested_outer_limit_still_fires() -> None:
-    @time_limited(seconds=5.0)
-    def inner() -> None:
-        spin(FOREVER)
-
-    @time_limited(seconds=LIMIT)
-    def outer() -> None:
-        inner()
-
-    start = time.monotonic()
-    with pytest.raises(TimeLimitExceeded) as caught:
-        outer()
-    assert time.monotonic() - start < LIMIT + MARGIN
-    assert caught.value.function.endswith("outer") and caught.value.seconds == LIMIT
-
-
-def test_nested_outer_fires_after_its_body_caught_the_inner_time_out() -> None:
-    @time_limited(seconds=0.1)
-    def inner() -> None:
-        spin(FOREVER)
-
-    @time_limited(seconds=0.4)
-    def outer() -> None:
-        outcome = time_limited(inner, 5.0)  # the call form in between: Exit(TLE of inner)
-        assert isinstance(outcome, Exit) and isinstance(outcome.error, TimeLimitExceeded)
-        spin(FOREVER)  # and then the outer limit stops this
-
-    start = time.monotonic()
-    with pytest.raises(TimeLimitExceeded, match="outer"):
-        outer()
-    assert 0.4 <= time.monotonic() - start < 0.4 + MARGIN
-
-
-def test_nested_outer_fires_even_if_the_inner_call_returns_normally() -> None:
-    # The outer limit passes while the inner call runs, and the inner body swallows the
-    # interrupt and returns: the outer call must still end with its own time-out (the
-    # inner call re-raises for it when it ends), not carry on with the inner result.
-    @time_limited(seconds=5.0)
-    def inner() -> str:
-        try:
-            spin(FOREVER)
-        except BaseException:  # noqa: B036 - swallows the outer call's interrupt
-            pass
-        return "done"
-
-    reached = []
-
-    @time_limited(seconds=LIMIT)
-    def outer() -> str:
-        result = inner()
-        reached.append(result)  # pragma: no cover - must not be reached
-        return result
-
-    start = time.monotonic()
-    with pytest.raises(TimeLimitExceeded) as caught:
-        outer()
-    assert caught.value.function.endswith("outer")
-    assert reached == []
-    assert time.monotonic() - start < LIMIT + MARGIN
-
-
-# ---------------------------------------------------------------------------
-# What the interrupt can and cannot do
-
-
-def test_a_body_that_swallows_the_interrupt_is_interrupted_again() -> None:
-    swallowed = []
-
-    @time_limited(seconds=LIMIT)
-    def stubborn() -> None:
-        try:
-            spin(FOREVER)
-        except BaseException:  # noqa: B036 - what a careless handler does
-            swallowed.append(True)
-        spin(FOREVER)
-
-    start = time.monotonic()
-    with pytest.raises(TimeLimitExceeded):
-        stubborn()
-    assert swallowed == [True]
-    assert time.monotonic() - start < LIMIT + 2 * MARGIN
-
-
-def test_except_exception_in_the_body_does_not_swallow_the_interrupt() -> None:
-    @time_limited(seconds=LIMIT)
-    def careful() -> str:
-        try:
-            spin(FOREVER)
-        except Exception:  # pragma: no cover - the interrupt is not an Exception
-            return "swallowed"
-        return "finished"
-
-    with pytest.raises(TimeLimitExceeded):
-        careful()
-
-
-def test_a_blocking_c_call_is_not_interrupted_until_it_returns() -> None:
-    # Documented limitation: time.sleep (like a socket read without a timeout) runs to
-    # its end; the time-out is raised when control comes back to Python code.
-    start = time.monotonic()
-    outcome = time_limited(lambda: time.sleep(0.5), 0.1)
-    elapsed = time.monotonic() - start
-    assert outcome == TimedOut(0.1)
-    assert elapsed >= 0.5
-
-
-def test_no_thread_is_started_per_call() -> None:
-    time_limited(lambda: 1, 1.0)  # the watchdog exists from here on
-    before = threading.active_count()
-    for _ in range(200):
-        time_limited(lambda: 1, 1.0)
-        limited_spin(0.0)
-    assert threading.active_count() == before
-    watchdogs = [t for t in threading.enumerate() if t.name == "actorlint-time-limit-watchdog"]
-    assert len(watchdogs) == 1 and watchdogs[0].daemon
-    assert watchdogs[0] is _watchdog.watchdog_thread()
-
-
-# ---------------------------------------------------------------------------
-# Concurrency
-
-
-@pytest.fixture
-def switch_interval():
-    """Set the GIL switch interval for a test, and restore it after.
-
-    With 32 busy threads on 2 cores and the default 5 ms slices, a thread may wait
-    hundreds of milliseconds for its turn, once for the watchdog and once for the
-    interrupted thread (docs/runtime.md gives figures). These tests are about
-    correctness under concurrency; shorter slices keep them fast and their margins
-    meaningful.
-    """
-    before = sys.getswitchinterval()
-    yield sys.setswitchinterval
-    sys.setswitchinterval(before)
-
-
-def test_many_threads_fast_and_slow_calls(switch_interval) -> None:
-    switch_interval(0.001)
-    threads, calls, slow_every = 32, 20, 4
-    failures: List[str] = []
-    late: List[float] = []
-    done = []
-
-    @time_limited(seconds=LIMIT)
-    def slow(thread: int, call: int) -> tuple:
-        spin(FOREVER)
-        return (thread, call, threading.get_ident())  # pragma: no cover
-
-    # A longer limit for the fast ones: a thread can wait for the GIL longer than LIMIT.
-    @time_limited(seconds=5.0)
-    def fast(thread: int, call: int) -> tuple:
-        return (thread, call, threading.get_ident())
-
-    def work(thread: int, call: int) -> tuple:
-        return (slow if call % slow_every == 0 else fast)(thread, call)
-
-    def run(thread: int) -> None:
-        try:
-            for call in range(calls):
-                start = time.monotonic()
-                try:
-                    result = work(thread, call)
-                except TimeLimitExceeded as exc:
-                    elapsed = time.monotonic() - start
-                    if call % slow_every:
-                        failures.append(f"fast call {thread}/{call} timed out: {exc}")
-                    elif not LIMIT <= elapsed < LIMIT + 5.0:
-                        # Generous: on a loaded machine 32 threads queue for the GIL
-                        # (this failed at +1.5 s during a full suite); a slow call that
-                        # is never interrupted spins for FOREVER and still fails here.
-                        late.append(elapsed)
-                else:
-                    if call % slow_every == 0:
-                        failures.append(f"slow call {thread}/{call} returned")
-                    elif result != (thread, call, threading.get_ident()):
-                        failures.append(f"wrong result {result} for {thread}/{call}")
-            done.append(thread)
-        except BaseException as error:  # noqa: B036 - any escape is a failure
-            failures.append(f"thread {thread}: {error!r}")
-
-    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(60)
-    assert failures == [] and late == []
-    assert sorted(done) == list(range(threads))
-    assert _watchdog.pending() == 0
-
-
-def test_race_work_finishing_right_at_the_limit(switch_interval) -> None:
-    # Work that ends around its deadline, so the watchdog fires just before, during or
-    # just after the return. Whatever happens inside, the caller sees Ok or TimedOut (or
-    # TimeLimitExceeded), and nothing is raised in it after the call returned. Short GIL
-    # slices interleave the threads (and the watchdog) at many more points.
-    switch_interval(0.0005)
-    limit = 0.005
-    threads, calls = 8, 100
-    counts = {"ok": 0, "timed_out": 0}
-    escapes: List[str] = []
-    lock = threading.Lock()
-
-    @time_limited(seconds=limit)
-    def decorated(duration: float) -> str:
-        spin(duration)
-        return "done"
-
-    def run(seed: int) -> None:
-        rng = random.Random(seed)
-        for call in range(calls):
-            duration = limit * rng.uniform(0.6, 1.4)
-            try:
-                if call % 2:
-                    outcome = time_limited(functools.partial(spin, duration), limit)
-                    kind = "ok" if isinstance(outcome, Ok) else "timed_out"
-                    assert isinstance(outcome, (Ok, TimedOut)), outcome
-                else:
-                    try:
-                        decorated(duration)
-                        kind = "ok"
-                    except TimeLimitExceeded:
-                        kind = "timed_out"
-            except BaseException as error:  # noqa: B036
-                with lock:
-                    escapes.append(f"call raised {error!r}")
-                continue
-            try:
-                # A late interrupt would land here, in the caller, after the return.
-                n = 0
-                for i in range(300):
-                    n += i
-            except BaseException as error:  # noqa: B036
-                with lock:
-                    escapes.append(f"after {kind}: {error!r}")
-            with lock:
-                counts[kind] += 1
-
-    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(60)
-    assert escapes == []
-    assert counts["ok"] + counts["timed_out"] == threads * calls
-    assert counts["ok"] > 0 and counts["timed_out"] > 0, counts
-    assert _watchdog.pending() == 0
-
-
-def test_works_on_the_main_thread_and_other_threads() -> None:
-    assert threading.current_thread() is threading.main_thread()
-    assert time_limited(lambda: spin(FOREVER), LIMIT) == TimedOut(LIMIT)
-    results = []
-    thread = threading.Thread(target=lambda: results.append(time_limited(lambda: spin(FOREVER), LIMIT)))
-    thread.start()
-    thread.join(10)
-    assert results == [TimedOut(LIMIT)]
-
-
-# ---------------------------------------------------------------------------
 # isolation="process": pure functions, terminated at the limit
 
 
@@ -809,12 +518,12 @@ def test_process_isolation_needs_picklable_work(workers) -> None:
 
 def test_importing_the_runtime_imports_neither_libcst_nor_click() -> None:
     code = (
-        "import sys, actorlint.runtime\n"
+        "import sys, actorlint_runtime, actorlint.runtime\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
         "('libcst', 'click', 'multiprocessing', 'asyncio'))\n"
         "print(heavy)\n"
     )
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "runtime" / "src")]))
     result = subprocess.run([sys.executable, "-c", code], cwd=str(ROOT), env=env,
                             capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.strip() == "[]", result.stdout + result.stderr

@@ -17,19 +17,19 @@ celery = pytest.importorskip("celery")
 from celery import Celery  # noqa: E402
 from celery.backends.base import Backend  # noqa: E402
 
-from actorlint.runtime import TimeLimitExceeded, time_limited  # noqa: E402
+from actorlint_runtime import TimeLimitExceeded, time_limited  # noqa: E402
+from tests.runtime_helpers import hang, no_body_left_behind  # noqa: E402
 
 LIMIT = 0.3
 STUCK_FOR = 2.0
 FAST_ENOUGH = 1.5  # well before the stuck body would have returned by itself
 
+_no_body_left_behind = pytest.fixture(autouse=True)(no_body_left_behind)
+
 
 def spin(seconds: float) -> str:
-    """Stuck in pure Python (interruptible: docs/runtime.md says a blocking C call such
-    as time.sleep or Event.wait would run to its end first), bounded for safety."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        pass
+    """Stuck (a library call that never returns), bounded for safety; released when the test ends."""
+    hang(seconds)
     return "never"
 
 
@@ -76,9 +76,13 @@ def test_fast_task_returns_its_value_through_delay_and_get() -> None:
     assert quote.apply_async(args=("sku-2", 2)).get(timeout=5)["total"] == 500
 
 
-def test_bind_true_still_passes_the_task_and_its_request() -> None:
+def test_bind_true_still_passes_the_task_but_not_its_thread_local_request() -> None:
+    """The body runs in a worker thread: Celery keeps `self.request` per thread, so the
+    body sees an empty request (docs/runtime.md says so; Celery's own
+    `soft_time_limit` is what ACT202's fix uses for tasks)."""
     result = quote.delay("sku-1", 1)
-    assert result.get(timeout=5)["task_id"] == result.id
+    reply = result.get(timeout=5)
+    assert reply["sku"] == "sku-1" and reply["task_id"] is None
 
 
 def test_registered_name_and_limit_survive_the_wrapper() -> None:
@@ -122,7 +126,7 @@ def test_real_worker_runs_the_wrapped_task_and_fails_the_stuck_one_fast() -> Non
     @app.task(bind=True)
     @time_limited(seconds=LIMIT)
     def pick(self, sku):
-        return [sku, self.request.id]
+        return [sku, self.name]
 
     @app.task(bind=True)
     @time_limited(seconds=LIMIT)
@@ -133,7 +137,7 @@ def test_real_worker_runs_the_wrapped_task_and_fails_the_stuck_one_fast() -> Non
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10.0,
                       loglevel="CRITICAL"):
         result = pick.delay("sku-7")
-        assert result.get(timeout=5, interval=0.02) == ["sku-7", result.id]
+        assert result.get(timeout=5, interval=0.02) == ["sku-7", pick.name]
 
         start = time.monotonic()
         failed = stuck_pick.delay("sku-7")

@@ -17,19 +17,20 @@ from dramatiq.brokers.stub import StubBroker  # noqa: E402
 from dramatiq.results import ResultFailure, Results  # noqa: E402
 from dramatiq.results.backends import StubBackend  # noqa: E402
 
-from actorlint.runtime import TimeLimitExceeded, time_limited  # noqa: E402
+from actorlint_runtime import TimeLimitExceeded, time_limited  # noqa: E402
+from tests.runtime_helpers import hang, no_body_left_behind  # noqa: E402
 
 LIMIT = 0.3
 STUCK_FOR = 2.0
 FAST_ENOUGH = 1.5  # well before the stuck body would have returned by itself
 CALLER_TIMEOUT_MS = 5000
 
+_no_body_left_behind = pytest.fixture(autouse=True)(no_body_left_behind)
+
 
 def spin(seconds: float) -> str:
-    """Stuck in pure Python (interruptible, unlike a blocking C call), bounded for safety."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        pass
+    """Stuck (a library call that never returns), bounded for safety; released when the test ends."""
+    hang(seconds)
     return "never"
 
 

@@ -394,9 +394,10 @@ AWAITABLE: Mapping[str, str] = {
 # Setting an attribute on a proxy asks the actor and waits for it (pykka ActorProxy.__setattr__).
 PROXY_SETATTR = ("pykka.proxy", "setattr")
 
-# actorlint's own runtime helper: ``@time_limited(seconds=4.0)`` on a handler, or the
-# call form ``time_limited(fn, 4.0)`` inside it.
-TIME_LIMITERS = frozenset({"actorlint.runtime.time_limited"})
+# actorlint's own runtime helper (the actorlint-runtime distribution, also re-exported
+# at its former home): ``@time_limited(seconds=4.0)`` on a handler, or the call form
+# ``time_limited(fn, 4.0)`` inside it.
+TIME_LIMITERS = frozenset({"actorlint_runtime.time_limited", "actorlint.runtime.time_limited"})
 TIME_LIMIT_SECONDS_DECORATOR = Param("seconds", 0)
 TIME_LIMIT_SECONDS_CALL = Param("seconds", 1)
 

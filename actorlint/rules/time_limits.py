@@ -26,7 +26,7 @@ _HOW = {
     Timeout.NONE: "no time limit (`timeout=None`)",
     Timeout.INFINITE: "no time limit (an infinite timeout)",
 }
-_RUNTIME_IMPORT = "from actorlint.runtime import time_limited\n"
+_RUNTIME_IMPORT = "from actorlint_runtime import time_limited\n"
 _TIME_LIMITED = "time_limited"
 # The handler an untargeted message (``ref.ask(msg)``) runs, per framework.
 _DEFAULT_HANDLERS = {"pykka": ("on_receive",), "thespian": ("receiveMessage", "receiveMsg_*")}
@@ -155,7 +155,8 @@ class HandlerWithoutTimeLimit(FileRule):
     """## What it does
     Checks for actor handlers that block or wait (anything ACT101, ACT102 or ACT201
     reports inside them, even calls that carry their own timeout) and are not bounded by
-    `actorlint.runtime.time_limited`.
+    `time_limited` (from `actorlint_runtime`, the standard-library-only
+    `actorlint-runtime` distribution; `actorlint.runtime` is the same helper).
 
     ## Why is this bad?
     Callers give up after their timeout, but the actor does not: a handler stuck on a
@@ -187,7 +188,7 @@ class HandlerWithoutTimeLimit(FileRule):
     import pykka
     import requests
 
-    from actorlint.runtime import time_limited
+    from actorlint_runtime import time_limited
 
 
     class PriceFeed(pykka.ThreadingActor):
@@ -198,11 +199,19 @@ class HandlerWithoutTimeLimit(FileRule):
 
     ## Fix safety
     The fix adds `@time_limited(seconds=<handler-time-limit>)` as the handler's innermost
-    decorator and `from actorlint.runtime import time_limited` after the module docstring
-    and `__future__` imports (or reuses an existing import). It is unsafe: a handler that
-    runs longer than the limit now raises `TimeLimitExceeded` (or returns `on_timeout`'s
-    value). No fix is offered when the module already binds the name `time_limited` to
-    something else.
+    decorator and `from actorlint_runtime import time_limited` after the module docstring
+    and `__future__` imports (or reuses an existing import); the application then needs
+    the `actorlint-runtime` distribution (standard library only), not the linter.
+
+    It is unsafe: the handler's body now runs in a worker thread while the actor's
+    thread waits for it, at most the limit. Past the limit the actor raises
+    `TimeLimitExceeded` to its caller (or returns `on_timeout`'s value) and serves its
+    next message, and the body, which nothing interrupts, runs on to its end in its
+    thread: what it changes after the limit (the actor's own attributes included) may
+    interleave with later messages, unless those writes are made under
+    `with committing():`, which runs them only while the caller still waits. The body
+    does not see the actor thread's `threading.local` values. No fix is offered when the
+    module already binds the name `time_limited` to something else.
 
     ## Options
     - `handler-time-limit`
@@ -280,7 +289,7 @@ class TimeLimitWithoutHeadroom(ProjectRule):
     ```python
     import pykka
 
-    from actorlint.runtime import time_limited
+    from actorlint_runtime import time_limited
 
 
     class Quotes(pykka.ThreadingActor):
@@ -297,7 +306,7 @@ class TimeLimitWithoutHeadroom(ProjectRule):
     ```python
     import pykka
 
-    from actorlint.runtime import time_limited
+    from actorlint_runtime import time_limited
 
 
     class Quotes(pykka.ThreadingActor):

@@ -9,7 +9,7 @@ import urllib.request
 
 import pykka
 
-from actorlint.runtime import time_limited
+from actorlint_runtime import time_limited
 
 PARTNER_URL = "https://partner.example.com/quotes"
 QUOTE_TIMEOUT = 5.0

@@ -22,16 +22,13 @@ import time
 import traceback
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from actorlint.runtime import _watchdog
+from actorlint_runtime._status import ERROR as _ERROR
+from actorlint_runtime._status import OK as _OK
+from actorlint_runtime._status import TIMED_OUT as _TIMED_OUT
 
 __all__ = ["call", "shutdown"]
 
-_OK = _watchdog._OK
-_ERROR = _watchdog._ERROR
-_INTERRUPTED = _watchdog._INTERRUPTED
-
-# The caller waits for the reply in slices, so that an enclosing thread-mode limit can
-# interrupt it between two slices.
+# The caller waits for the reply in slices (a Ctrl-C in the main thread is seen between two).
 _POLL_SLICE = 0.05
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
 
@@ -95,7 +92,7 @@ class _Worker:
         ctx = _context()
         self.conn, child = ctx.Pipe(duplex=True)
         self.process = ctx.Process(target=_worker_main, args=(child,), daemon=True,
-                                   name="actorlint-time-limit-worker")
+                                   name="actorlint-runtime-process")
         self.process.start()
         child.close()
 
@@ -163,7 +160,7 @@ def call(fn: Callable[..., Any], args: Tuple[Any, ...], kwargs: Dict[str, Any],
          seconds: float, name: str) -> Tuple[int, Any]:
     """Run ``fn(*args, **kwargs)`` in a worker process, terminated after ``seconds``.
 
-    Returns ``(_OK, value)``, ``(_ERROR, exception)`` or ``(_INTERRUPTED, None)``.
+    Returns ``(OK, value)``, ``(ERROR, exception)`` or ``(TIMED_OUT, None)``.
     Raises ``TypeError`` when the function or its arguments do not pickle.
     """
     try:
@@ -207,7 +204,7 @@ def call(fn: Callable[..., Any], args: Tuple[Any, ...], kwargs: Dict[str, Any],
         else:
             worker.kill()
     if reply is None:
-        return _INTERRUPTED, None
+        return _TIMED_OUT, None
     if reply[0] == _OK:
         return _OK, reply[1]
     error, tb = reply[1], reply[2]

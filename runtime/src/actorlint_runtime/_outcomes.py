@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, Union
 
-__all__ = ["Exit", "Ok", "Outcome", "TimeLimitExceeded", "TimedOut"]
+__all__ = ["CallAbandoned", "Exit", "Ok", "Outcome", "StillRunningAt", "TimeLimitExceeded", "TimedOut", "TooManyAbandoned"]
 
 T = TypeVar("T")
 
@@ -41,9 +41,6 @@ class TimedOut:
 
 Outcome = Union[Ok[Any], Exit, TimedOut]
 
-# Shown, and pickled, as the public names.
-for _cls in (Ok, Exit, TimedOut):
-    _cls.__module__ = "actorlint.runtime"
 
 
 class TimeLimitExceeded(TimeoutError):
@@ -69,5 +66,45 @@ class TimeLimitExceeded(TimeoutError):
         return (type(self), (self.function, self.seconds))
 
 
-TimeLimitExceeded.__module__ = "actorlint.runtime"
+class TooManyAbandoned(TimeLimitExceeded):
+    """A call was refused without running: too many earlier bodies that ran past their
+    limits are still running (see ``configure(max_abandoned=...)``).
+
+    A ``TimeLimitExceeded``, so handlers and ``on_timeout`` treat it as a time-out: the
+    caller gets no result in time either way, and a piling up of stuck threads is stopped.
+    """
+
+    def __init__(self, function: str, seconds: float, abandoned: int = 0) -> None:
+        super().__init__(function, seconds)
+        self.abandoned = abandoned
+
+    def __str__(self) -> str:
+        return (f"{self.function} was not started: {self.abandoned} calls that ran past their "
+                f"time limits are still running (the most allowed)")
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.function, self.seconds, self.abandoned))
+
+
+class CallAbandoned(Exception):
+    """Raised by ``committing()`` in a body whose caller stopped waiting for it: the
+    block's writes must not happen, as the caller has moved on (an actor serving its
+    next message)."""
+
+
+class StillRunningAt(Exception):
+    """Where an abandoned body was when its caller stopped waiting: the ``__cause__`` of
+    the ``TimeLimitExceeded``, its text the body's stack at that moment."""
+
+    def __init__(self, stack: str) -> None:
+        super().__init__(stack)
+        self.stack = stack
+
+    def __str__(self) -> str:
+        return "the body was still running here when its caller stopped waiting:\n" + self.stack
+
+
+# Shown, and pickled, as the public names.
+for _cls in (Ok, Exit, TimedOut, TimeLimitExceeded, TooManyAbandoned, CallAbandoned, StillRunningAt):
+    _cls.__module__ = "actorlint_runtime"
 del _cls
