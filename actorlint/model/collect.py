@@ -24,7 +24,7 @@ import libcst as cst
 from actorlint.diagnostics import Span
 from actorlint.model import blocking as blocking_table
 from actorlint.model.facts import (
-    ClassFact, FileFacts, HandleFact, MethodFact, Payload, Site, TaskFact, Timeout,
+    ClassFact, FileFacts, HandleFact, KeywordAnchor, MethodFact, Payload, Site, TaskFact, Timeout,
 )
 from actorlint.model.frameworks import (
     ALL_ARGUMENTS, AWAITABLE, BUILTIN_CATALOG, ELEMENT_ROLES, FACTORIES, HANDLE_ANNOTATIONS,
@@ -1289,6 +1289,10 @@ def collect(
         wanted.definition(record.method)
         for _, _, node in record.limits:
             wanted.node(node, record.method.node)
+        for expression, last in record.decorator_nodes:
+            wanted.node(expression, record.method.node)
+            if last is not None:
+                wanted.node(last, record.method.node)
     for (argument, *_), candidate in pending_payloads:
         wanted.node(argument, candidate.statement)
         wanted.statement(candidate.statement)
@@ -1329,6 +1333,8 @@ def collect(
             decorators=tuple(record.decorators),
             limits=tuple((keyword, value, positions.span(node)) for keyword, value, node in record.limits),
             task_name=record.task_name,
+            keyword_anchors=tuple(_keyword_anchor(expression, last, positions, offsets)
+                                  for expression, last in record.decorator_nodes),
         )
         for record in task_records
     )
@@ -1566,6 +1572,8 @@ class _TaskRecord:
                  limit_keywords: frozenset, module_name: str) -> None:
         self.method = _MethodRecord(node, scope, evaluator, outer)
         self.decorators: List[str] = []
+        # Per decorator kept: the expression, and the value of its last argument if any.
+        self.decorator_nodes: List[Tuple[cst.BaseExpression, Optional[cst.BaseExpression]]] = []
         # (keyword, number or None, the argument node) of time-limit keywords.
         self.limits: List[Tuple[str, Optional[float], cst.CSTNode]] = []
         self.task_name = f"{module_name}.{node.name.value}"
@@ -1578,6 +1586,8 @@ class _TaskRecord:
                 self.decorators.append(value.name)
             else:
                 continue
+            last = expression.args[-1].value if isinstance(expression, cst.Call) and expression.args else None
+            self.decorator_nodes.append((expression, last))
             if not isinstance(expression, cst.Call):
                 continue
             for arg in expression.args:
@@ -1593,6 +1603,25 @@ class _TaskRecord:
                     name = evaluator.value_of(arg.value, outer)
                     if isinstance(name, Const) and isinstance(name.value, str):
                         self.task_name = name.value
+
+
+def _keyword_anchor(expression: cst.BaseExpression, last: Optional[cst.BaseExpression],
+                    positions: Positions, offsets: "_LineOffsets") -> KeywordAnchor:
+    """Where ``keyword=value`` joins the arguments of a decorator (see KeywordAnchor)."""
+    whole = positions.span(expression)
+    end = offsets.offset(whole.end_line, whole.end_column)
+    if not isinstance(expression, cst.Call):
+        return KeywordAnchor(end, "(", ")")
+    keywords = tuple(arg.keyword.value for arg in expression.args if arg.keyword is not None)
+    if last is None:
+        return KeywordAnchor(end - 1, "", "", keywords)  # before the closing parenthesis
+    last_span = positions.span(last)
+    if isinstance(expression.args[-1].comma, cst.MaybeSentinel):
+        return KeywordAnchor(offsets.offset(last_span.end_line, last_span.end_column), ", ", "", keywords)
+    if whole.end_line > last_span.end_line:  # a trailing comma, the parenthesis on a line of its own
+        _, indent = offsets.line_start_and_indent(last_span.line)
+        return KeywordAnchor(offsets.starts[whole.end_line - 1], indent, ",\n", keywords)
+    return KeywordAnchor(end - 1, " ", ",", keywords)
 
 
 # Decorators that never make a task (builtins, functools, typing, contextlib, ...).

@@ -22,6 +22,7 @@ __all__ = [
     "ClassFact",
     "FileFacts",
     "HandleFact",
+    "KeywordAnchor",
     "MethodFact",
     "ProjectFacts",
     "Site",
@@ -145,6 +146,19 @@ class ClassFact:
 
 
 @dataclass(frozen=True)
+class KeywordAnchor:
+    """Where a keyword argument can be added to a decorator: insert ``prefix``, the
+    ``keyword=value``, then ``suffix`` at ``offset`` (``@app.task`` gets ``(`` and ``)``;
+    ``@app.task(bind=True)`` gets ``, ``; a multi-line call with a trailing comma gets a
+    line of its own). ``keywords`` are the ones it already passes."""
+
+    offset: int
+    prefix: str
+    suffix: str
+    keywords: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class TaskFact:
     """A decorated function that may be an actor of a task framework (``@app.task``).
 
@@ -161,6 +175,8 @@ class TaskFact:
     limits: Tuple[Tuple[str, Optional[float], Span], ...] = ()
     # The name the task is registered under (``name=`` or ``module.function``).
     task_name: str = ""
+    # Per decorator (as ``decorators``): where a keyword such as ``soft_time_limit=`` goes.
+    keyword_anchors: Tuple[KeywordAnchor, ...] = ()
 
 
 @dataclass
@@ -229,6 +245,9 @@ class Handler:
     # one whose value cannot be read (a global ``task_time_limit`` setting).
     limits: Tuple[Tuple[float, Span, str], ...] = ()
     framework_bounded: bool = False
+    # For a task function: which of its decorators made it one (an index into
+    # ``TaskFact.decorators``); None for a method of an actor class.
+    task_decorator: Optional[int] = None
 
 
 @dataclass

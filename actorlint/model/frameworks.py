@@ -90,6 +90,9 @@ class Framework:
     task_role: Optional[str] = None
     # Keywords of the actor's decorator that bound its handler (``time_limit=``).
     limit_keywords: Tuple[str, ...] = ()
+    # The one ACT202's fix adds to a task's decorator, in the framework's ``unit``; None:
+    # the fix adds ``@time_limited`` instead.
+    limit_fix_keyword: Optional[str] = None
     # Settings that bound every handler of the framework when assigned anywhere in the
     # tree (``app.conf.task_time_limit = 30``), and settings that bound the handlers they
     # name (Celery ``task_annotations = {"shop.tasks.add": {"time_limit": 10}}``).
@@ -142,6 +145,8 @@ FRAMEWORKS: Mapping[str, Framework] = {
         task_role="celery.task",
         noun="task",
         limit_keywords=("time_limit", "soft_time_limit"),
+        # The soft limit raises SoftTimeLimitExceeded in the task, which can clean up.
+        limit_fix_keyword="soft_time_limit",
         limit_settings=(
             "task_time_limit", "task_soft_time_limit",
             "CELERY_TASK_TIME_LIMIT", "CELERY_TASK_SOFT_TIME_LIMIT",
@@ -154,6 +159,7 @@ FRAMEWORKS: Mapping[str, Framework] = {
         task_decorators=("dramatiq.actor", "dramatiq.actor.actor"),
         task_role="dramatiq.actor",
         limit_keywords=("time_limit",),
+        limit_fix_keyword="time_limit",
         unit=0.001,
     ),
 }

@@ -92,18 +92,24 @@ class _Index:
 
     def _task_framework(self, task: TaskFact) -> Optional[str]:
         """The framework whose decorator makes this function an actor, or None."""
-        for decorator in task.decorators:
+        found = self.task_decorator(task)
+        return found[0] if found is not None else None
+
+    def task_decorator(self, task: TaskFact) -> Optional[Tuple[str, int]]:
+        """The framework whose decorator makes this function an actor, and which of its
+        decorators that is; None when none does."""
+        for index, decorator in enumerate(task.decorators):
             if decorator.startswith("<"):
                 role = decorator[1:-1]
             else:
                 decorator = self.canonical(decorator)
                 for framework in self.catalog.frameworks.values():
                     if decorator in framework.task_decorators:
-                        return framework.name
+                        return framework.name, index
                 role = self._instance_member_role(decorator)
             for framework in self.catalog.frameworks.values():
                 if role is not None and role in framework.task_decorator_roles:
-                    return framework.name
+                    return framework.name, index
         return None
 
     def _instance_member_role(self, qualname: str) -> Optional[str]:
@@ -145,7 +151,8 @@ def resolve(files: Iterable[FileFacts], catalog: Catalog = BUILTIN_CATALOG) -> P
         spec = catalog.frameworks[framework]
         actor = Actor(qualname, framework, facts.path, task.method.span, spec.task_queue)
         actors[qualname] = actor
-        handlers[qualname] = _task_handler(actor, task, spec, bounded.get(framework, set()))
+        handlers[qualname] = _task_handler(actor, task, spec, bounded.get(framework, set()),
+                                           index.task_decorator(task))
 
     def holds(requirement: Tuple[str, str]) -> bool:
         framework, qualname = requirement
@@ -176,7 +183,8 @@ def _bounded_tasks(files: Tuple[FileFacts, ...]) -> Dict[str, Set[str]]:
     return bounded
 
 
-def _task_handler(actor: Actor, task: TaskFact, spec: Framework, bounded: Set[str]) -> Handler:
+def _task_handler(actor: Actor, task: TaskFact, spec: Framework, bounded: Set[str],
+                  decorator: Optional[Tuple[str, int]]) -> Handler:
     """A task function as the handler of its own actor, with the limits its framework sets."""
     limits = tuple(
         (value * spec.unit, span, f"{keyword}={value:g}")
@@ -185,7 +193,7 @@ def _task_handler(actor: Actor, task: TaskFact, spec: Framework, bounded: Set[st
     )
     keyworded = any(keyword in spec.limit_keywords for keyword, _, _ in task.limits)
     framework_bounded = keyworded or "*" in bounded or task.task_name in bounded
-    return Handler(actor, task.method, limits, framework_bounded)
+    return Handler(actor, task.method, limits, framework_bounded, decorator[1] if decorator else None)
 
 
 def _with_checked_target(site: Site, holds, index: _Index) -> Site:

@@ -198,7 +198,13 @@ class HandlerWithoutTimeLimit(FileRule):
     ```
 
     ## Fix safety
-    The fix adds `@time_limited(seconds=<handler-time-limit>)` as the handler's innermost
+    For a task of a task queue whose workers enforce limits themselves, the fix adds
+    that framework's own keyword to the decorator that makes the task, and no import:
+    Celery's `soft_time_limit=<handler-time-limit>` (the task gets `SoftTimeLimitExceeded`
+    and can clean up), Dramatiq's `time_limit=` in milliseconds. A class-based task, or
+    a decorator that already passes that keyword, gets no fix.
+
+    Otherwise the fix adds `@time_limited(seconds=<handler-time-limit>)` as the handler's innermost
     decorator and `from actorlint_runtime import time_limited` after the module docstring
     and `__future__` imports (or reuses an existing import); the application then needs
     the `actorlint-runtime` distribution (standard library only), not the linter.
@@ -248,11 +254,27 @@ class HandlerWithoutTimeLimit(FileRule):
                 reason = ""
             else:
                 continue
+            spec = project.frameworks.get(handler.actor.framework)
+            keyword = spec.limit_fix_keyword if spec is not None else None
             yield self.diagnostic(
                 facts.path, method.span,
                 f"{capitalized(handler_phrase(handler))} has no time limit{reason}",
-                fix=self._fix(facts, handler),
+                fix=self._keyword_fix(facts, handler, keyword, spec.unit) if keyword else self._fix(facts, handler),
             )
+
+    def _keyword_fix(self, facts: FileFacts, handler: Handler, keyword: str, unit: float) -> Optional[Fix]:
+        """The framework's own limit on the task's decorator (its worker enforces it);
+        None for a class-based task, or a decorator that already passes the keyword."""
+        task = next((t for t in facts.tasks if t.qualname == handler.method.qualname), None)
+        if task is None or handler.task_decorator is None or handler.task_decorator >= len(task.keyword_anchors):
+            return None
+        anchor = task.keyword_anchors[handler.task_decorator]
+        if keyword in anchor.keywords:
+            return None  # ``soft_time_limit=None``: changing it is the user's call
+        value = round(self.settings.handler_time_limit / unit, 6)
+        text = f"{keyword}={_seconds(value) if unit == 1 else f'{value:g}'}"
+        edit = Edit(anchor.offset, anchor.offset, f"{anchor.prefix}{text}{anchor.suffix}")
+        return Fix(f"Add `{text}` to the decorator: the worker enforces it", Applicability.UNSAFE, (edit,))
 
     def _fix(self, facts: FileFacts, handler: Handler) -> Optional[Fix]:
         seconds = _seconds(self.settings.handler_time_limit)
@@ -266,7 +288,8 @@ class HandlerWithoutTimeLimit(FileRule):
             edits.append(Edit(facts.import_offset, facts.import_offset, _RUNTIME_IMPORT))
         edits.append(Edit(method.def_offset, method.def_offset,
                           f"{method.indent}@{name}(seconds={seconds})\n"))
-        return Fix(f"Add `@time_limited(seconds={seconds})`", Applicability.UNSAFE, tuple(edits))
+        return Fix(f"Add `@time_limited(seconds={seconds})`: the actor stops waiting for the body at the limit",
+                   Applicability.UNSAFE, tuple(edits))
 
 
 class TimeLimitWithoutHeadroom(ProjectRule):

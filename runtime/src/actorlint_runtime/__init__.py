@@ -36,7 +36,8 @@ import functools
 import inspect
 import math
 import numbers
-from typing import Any, Callable, Optional, TypeVar
+import sys
+from typing import TYPE_CHECKING, Any, Callable, Coroutine, Optional, TypeVar, overload
 
 from actorlint_runtime import _threads
 from actorlint_runtime._asyncio import await_limited
@@ -59,9 +60,40 @@ __all__ = ["CallAbandoned", "Exit", "Ok", "Outcome", "Stats", "StillRunningAt", 
            "TimedOut", "TooManyAbandoned", "committing", "configure", "stats", "time_limited"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R")
+
+if TYPE_CHECKING:  # the signature-keeping decorator type, for type checkers only
+    if sys.version_info >= (3, 10):
+        from typing import ParamSpec, Protocol
+    else:
+        from typing_extensions import ParamSpec, Protocol
+
+    P = ParamSpec("P")
+
+    class _Decorator(Protocol):
+        """What ``@time_limited(seconds=...)`` returns: it keeps the decorated
+        function's parameters and return type (sync or ``async def``)."""
+
+        __actorlint_time_limit__: float
+
+        def __call__(self, fn: Callable[P, R], /) -> Callable[P, R]: ...
 
 _ISOLATIONS = ("thread", "process")
 _INF = float("inf")
+
+
+@overload
+def time_limited(fn: Callable[[], Coroutine[Any, Any, R]], seconds: float  # type: ignore[overload-overlap]
+                 ) -> Coroutine[Any, Any, Outcome[R]]: ...
+@overload
+def time_limited(fn: Callable[[], R], seconds: float, *, isolation: str = ...) -> Outcome[R]: ...
+@overload
+def time_limited(fn: float, seconds: None = None, *,
+                 on_timeout: Optional[Callable[[TimeLimitExceeded], Any]] = None,
+                 isolation: str = ...) -> "_Decorator": ...
+@overload
+def time_limited(*, seconds: float, on_timeout: Optional[Callable[[TimeLimitExceeded], Any]] = None,
+                 isolation: str = ...) -> "_Decorator": ...
 
 
 def time_limited(fn: Any = None, seconds: Any = None, *,
@@ -99,7 +131,8 @@ def time_limited(fn: Any = None, seconds: Any = None, *,
     limit = _check_seconds(seconds if fn is None else fn)
 
     def decorator(target: F) -> F:
-        return _decorate(target, limit, on_timeout, isolation)
+        decorated: F = _decorate(target, limit, on_timeout, isolation)
+        return decorated
 
     decorator.__actorlint_time_limit__ = limit  # type: ignore[attr-defined]
     return decorator
@@ -162,7 +195,7 @@ def _call_form(fn: Any, seconds: float, isolation: str) -> Any:
     return TimedOut(seconds)
 
 
-async def _call_form_async(fn: Callable[[], Any], seconds: float) -> Outcome:
+async def _call_form_async(fn: Callable[[], Any], seconds: float) -> Outcome[Any]:
     try:
         finished, payload = await await_limited(fn(), seconds)
     except Exception as error:

@@ -22,7 +22,7 @@ async def await_limited(coro: Any, seconds: float) -> Tuple[bool, Any]:
     import asyncio
 
     if _USE_ASYNCIO_TIMEOUT:
-        limit = asyncio.timeout(seconds)  # type: ignore[attr-defined]
+        limit = asyncio.timeout(seconds)  # type: ignore[attr-defined,unused-ignore]  # 3.11+
         try:
             async with limit:
                 return True, await coro

@@ -39,7 +39,8 @@ class TimedOut:
     seconds: float
 
 
-Outcome = Union[Ok[Any], Exit, TimedOut]
+#: What the call form returns: ``Outcome[int]`` is ``Ok[int] | Exit | TimedOut``.
+Outcome = Union[Ok[T], Exit, TimedOut]
 
 
 

@@ -97,7 +97,7 @@ class _Worker:
         child.close()
 
     def alive(self) -> bool:
-        return self.process.is_alive()
+        return bool(self.process.is_alive())
 
     def kill(self) -> None:
         """``Task.shutdown``: terminate, wait a moment, then kill."""
@@ -207,10 +207,10 @@ def call(fn: Callable[..., Any], args: Tuple[Any, ...], kwargs: Dict[str, Any],
         return _TIMED_OUT, None
     if reply[0] == _OK:
         return _OK, reply[1]
-    error, tb = reply[1], reply[2]
+    failure, tb = reply[1], reply[2]
     if tb:
-        error.__cause__ = RemoteTraceback(tb)
+        failure.__cause__ = RemoteTraceback(tb)
     try:  # give it a local __traceback__, as a caught exception has
-        raise error
+        raise failure
     except BaseException as raised:  # noqa: B902
         return _ERROR, raised
