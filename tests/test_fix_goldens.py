@@ -158,8 +158,9 @@ def test_extend_safe_fixes_promotes_only_the_named_rule(workdir: Path, golden: P
 
 
 def test_import_goes_below_shebang_coding_cookie_and_header(workdir: Path) -> None:
-    """With no docstring, the added import lands at the first statement: the shebang stays
-    on line 1, the latin-1 cookie within the first two lines, and its bytes intact."""
+    """The shebang stays on line 1, the latin-1 cookie within the first two lines, and its
+    bytes intact; the added import joins the third-party section of the import block,
+    after its `import` lines, where isort and Ruff put it."""
     original = (
         b"#!/usr/bin/env python3\n"
         b"# -*- coding: latin-1 -*-\n"
@@ -182,10 +183,10 @@ def test_import_goes_below_shebang_coding_cookie_and_header(workdir: Path) -> No
         b"#!/usr/bin/env python3\n"
         b"# -*- coding: latin-1 -*-\n"
         b"# Cafe\xe9 price feed.\n"
-        b"from actorlint_runtime import time_limited\n"
         b"import time\n"
         b"\n"
         b"import pykka\n"
+        b"from actorlint_runtime import time_limited\n"
         b"\n"
         b"\n"
         b"class Feed(pykka.ThreadingActor):\n"

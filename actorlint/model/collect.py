@@ -26,6 +26,7 @@ from actorlint.model import blocking as blocking_table
 from actorlint.model.facts import (
     ClassFact, FileFacts, HandleFact, KeywordAnchor, MethodFact, Payload, Site, TaskFact, Timeout,
 )
+from actorlint.model.import_placement import ImportBlock, added_import, import_block
 from actorlint.model.frameworks import (
     ALL_ARGUMENTS, AWAITABLE, BUILTIN_CATALOG, ELEMENT_ROLES, FACTORIES, HANDLE_ANNOTATIONS,
     IN_PROCESS_VARIANTS, PROXY_MEMBER_CALL, PROXY_SETATTR, TASK_MEMBERS,
@@ -1302,9 +1303,12 @@ def collect(
         while anchor is not None and id(anchor) in visitor.elifs:
             anchor = visitor.elifs[id(anchor)]
             wanted.statement(anchor)
-    first_statements = _leading_statements(module)
-    for statement in first_statements or module.body[:1]:
-        wanted.statement(statement)
+    block = import_block(module, module_name.split(".", 1)[0])
+    for line in block.statement_lines():
+        wanted.statement(line)
+    wanted.statement(block.following)
+    if block.first_decorator() is not None:
+        wanted.node(block.first_decorator(), block.following)
 
     text = source if source is not None else module.code
     offsets = _LineOffsets(text)
@@ -1346,7 +1350,7 @@ def collect(
         dependencies=tuple(_dependencies(pending)),
         time_limited_name=_name_for(imports, TIME_LIMITERS),
         module_names=frozenset(visitor.module_scope.bindings),
-        import_offset=_import_offset(first_statements, module, positions, offsets),
+        runtime_import=_runtime_import(block, positions, offsets),
     )
 
 
@@ -1686,33 +1690,14 @@ def _annotated_tasks(value: cst.BaseExpression, keywords: Tuple[str, ...]) -> Li
     return names
 
 
-def _leading_statements(module: cst.Module) -> List[cst.CSTNode]:
-    """The module docstring and ``from __future__`` imports at the top of the module."""
-    leading: List[cst.CSTNode] = []
-    for index, statement in enumerate(module.body):
-        if not isinstance(statement, cst.SimpleStatementLine):
-            break
-        first = statement.body[0] if statement.body else None
-        is_docstring = index == 0 and isinstance(first, cst.Expr) \
-            and isinstance(first.value, (cst.SimpleString, cst.ConcatenatedString))
-        is_future = isinstance(first, cst.ImportFrom) and first.module is not None \
-            and _dotted(first.module) == "__future__"
-        if not (is_docstring or is_future):
-            break
-        leading.append(statement)
-    return leading
-
-
-def _import_offset(leading: List[cst.CSTNode], module: cst.Module, positions: Positions,
-                   offsets: "_LineOffsets") -> int:
-    """Where an added import goes: after the docstring and ``__future__`` imports, else
-    at the first statement's line, below the shebang, coding cookie and header comments."""
-    if leading:
-        return offsets.after(positions.span(leading[-1]))
-    first_line = positions.line(module.body[0]) if module.body else None
-    if first_line is not None:
-        return offsets.line_start_and_indent(first_line)[0]
-    return len(offsets.text)
+def _runtime_import(block: ImportBlock, positions: Positions, offsets: "_LineOffsets") -> Tuple[int, str]:
+    """Where and how ACT202's fix adds its import (see import_placement)."""
+    following_line = None
+    if block.following is not None:
+        decorator = block.first_decorator()
+        following_line = positions.span(decorator).line if decorator is not None else positions.line(block.following)
+    return added_import(block, positions.span, lambda line: offsets.starts[line - 1], offsets.after,
+                        offsets.blank_lines_after, following_line, len(offsets.text))
 
 
 def _name_for(imports: Dict[str, str], qualnames: frozenset) -> Optional[str]:
@@ -1746,6 +1731,17 @@ class _LineOffsets:
         while end < len(self.text) and self.text[end] in " \t":
             end += 1
         return start, self.text[start:end]
+
+    def blank_lines_after(self, span: Span) -> int:
+        """How many blank lines follow a span."""
+        count, line = 0, span.end_line + 1
+        while line <= len(self.starts):
+            end = self.starts[line] if line < len(self.starts) else len(self.text)
+            if self.text[self.starts[line - 1]:end].strip():
+                break
+            count += 1
+            line += 1
+        return count
 
     def after(self, span: Span) -> int:
         """The start of the line after a span (the end of the text when there is none)."""

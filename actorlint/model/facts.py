@@ -191,9 +191,9 @@ class FileFacts:
     # Module-level names bound by imports: name -> qualified name (for re-exports).
     imports: Dict[str, str] = field(default_factory=dict)
     # Adding ``time_limited``: the name it is already bound to at module level (or None),
-    # and the offset after the docstring and ``__future__`` imports where an import goes.
+    # and where its import goes, as the offset and text to insert (import_placement).
     time_limited_name: Optional[str] = None
-    import_offset: int = 0
+    runtime_import: Tuple[int, str] = (0, "")
     # (checking site id, acting site id, how): the reply of the first call decides
     # whether the second runs ("guard") or goes into its arguments ("argument"), both in
     # one function and to the same handle.

@@ -26,7 +26,6 @@ _HOW = {
     Timeout.NONE: "no time limit (`timeout=None`)",
     Timeout.INFINITE: "no time limit (an infinite timeout)",
 }
-_RUNTIME_IMPORT = "from actorlint_runtime import time_limited\n"
 _TIME_LIMITED = "time_limited"
 # The handler an untargeted message (``ref.ask(msg)``) runs, per framework.
 _DEFAULT_HANDLERS = {"pykka": ("on_receive",), "thespian": ("receiveMessage", "receiveMsg_*")}
@@ -205,9 +204,10 @@ class HandlerWithoutTimeLimit(FileRule):
     a decorator that already passes that keyword, gets no fix.
 
     Otherwise the fix adds `@time_limited(seconds=<handler-time-limit>)` as the handler's innermost
-    decorator and `from actorlint_runtime import time_limited` after the module docstring
-    and `__future__` imports (or reuses an existing import); the application then needs
-    the `actorlint-runtime` distribution (standard library only), not the linter.
+    decorator and `from actorlint_runtime import time_limited` to the module's import
+    block where isort and Ruff sort it (or reuses an existing import); the application
+    then needs the `actorlint-runtime` distribution (standard library only), not the
+    linter.
 
     It is unsafe: the handler's body now runs in a worker thread while the actor's
     thread waits for it, at most the limit. Past the limit the actor raises
@@ -285,7 +285,8 @@ class HandlerWithoutTimeLimit(FileRule):
             if _TIME_LIMITED in facts.module_names:
                 return None  # the import would shadow the module's own `time_limited`
             name = _TIME_LIMITED
-            edits.append(Edit(facts.import_offset, facts.import_offset, _RUNTIME_IMPORT))
+            offset, text = facts.runtime_import
+            edits.append(Edit(offset, offset, text))
         edits.append(Edit(method.def_offset, method.def_offset,
                           f"{method.indent}@{name}(seconds={seconds})\n"))
         return Fix(f"Add `@time_limited(seconds={seconds})`: the actor stops waiting for the body at the limit",

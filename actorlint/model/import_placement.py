@@ -1,0 +1,153 @@
+"""Where ACT202's fix adds ``from actorlint_runtime import time_limited``: in the module's
+import block, where isort and Ruff (``I001``, default settings) would have put it, so that
+a file they found sorted stays sorted.
+
+Their default order: sections (``__future__``, the standard library, third-party,
+first-party, relative) separated by one blank line; in each, ``import x`` lines before
+``from x import y`` lines, each by module name, case-insensitively; after the block one
+blank line, or two before a ``class`` or ``def``. The added import is third-party. A
+module is first-party here when it is the file's own top-level package or relative; the
+linter does not know the project's other packages, so a sibling module imported by its
+bare name counts as third-party (Ruff may disagree; the file still runs).
+"""
+
+from __future__ import annotations
+
+import sys
+import sysconfig
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, FrozenSet, List, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from actorlint.diagnostics import Span
+
+__all__ = ["ImportBlock", "added_import", "import_block"]
+
+_MODULE = "actorlint_runtime"
+_LINE = f"from {_MODULE} import time_limited\n"
+_FUTURE, _STDLIB, _THIRD_PARTY, _FIRST_PARTY, _LOCAL = range(5)
+
+
+@dataclass(frozen=True)
+class _Import:
+    statement: cst.SimpleStatementLine
+    section: int
+    is_from: bool
+    key: str  # the module name, lower case
+
+
+@dataclass(frozen=True)
+class ImportBlock:
+    """The module's leading statements (docstring, ``__future__`` imports) and the
+    import statements that follow them up to the first other statement."""
+
+    docstring: Optional[cst.SimpleStatementLine]
+    imports: Tuple[_Import, ...]
+    following: Optional[cst.CSTNode]  # the first statement after them
+
+    def statement_lines(self) -> List[cst.SimpleStatementLine]:
+        """The statement lines whose spans ``added_import`` needs."""
+        found = [i.statement for i in self.imports]
+        return found + [self.docstring] if self.docstring is not None else found
+
+    def first_decorator(self) -> Optional[cst.Decorator]:
+        """The decorator the following statement's text starts with, if any."""
+        decorators: Sequence[cst.Decorator] = getattr(self.following, "decorators", ())
+        return decorators[0] if decorators else None
+
+
+def _dotted(node: Optional[cst.BaseExpression]) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _stdlib() -> FrozenSet[str]:
+    names = getattr(sys, "stdlib_module_names", None)
+    if names is not None:
+        return frozenset(names)
+    folder = Path(sysconfig.get_paths()["stdlib"])  # Python 3.9
+    found = {p.stem if p.suffix == ".py" else p.name for p in folder.iterdir() if p.suffix in (".py", "")}
+    return frozenset(found | set(sys.builtin_module_names))
+
+
+def _section(module: str, relative: bool, own_package: str) -> int:
+    top = module.split(".", 1)[0]
+    if relative:
+        return _LOCAL
+    if module == "__future__":
+        return _FUTURE
+    if top in _stdlib():
+        return _STDLIB
+    if top == own_package:
+        return _FIRST_PARTY
+    return _THIRD_PARTY
+
+
+def import_block(module: cst.Module, own_package: str) -> ImportBlock:
+    """The docstring and the leading import statements of ``module``."""
+    body = module.body
+    index = 0
+    docstring = None
+    if body and isinstance(body[0], cst.SimpleStatementLine) and body[0].body \
+            and isinstance(body[0].body[0], cst.Expr) \
+            and isinstance(body[0].body[0].value, (cst.SimpleString, cst.ConcatenatedString)):
+        docstring = body[0]
+        index = 1
+    imports: List[_Import] = []
+    while index < len(body):
+        statement = body[index]
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            break
+        node = statement.body[0]
+        if isinstance(node, cst.Import):
+            name = _dotted(node.names[0].name)
+            imports.append(_Import(statement, _section(name, False, own_package), False, name.lower()))
+        elif isinstance(node, cst.ImportFrom):
+            name = _dotted(node.module)
+            relative = bool(node.relative)
+            imports.append(_Import(statement, _section(name, relative, own_package), True, name.lower()))
+        else:
+            break
+        index += 1
+    following = body[index] if index < len(body) else None
+    return ImportBlock(docstring, tuple(imports), following)
+
+
+def added_import(block: ImportBlock, span: Callable[[cst.CSTNode], Span], line_start: Callable[[int], int],
+                 after: Callable[[Span], int], blank_lines_after: Callable[[Span], int],
+                 following_line: Optional[int], text_end: int) -> Tuple[int, str]:
+    """The offset and text that add the runtime import to ``block``.
+
+    ``span`` places a statement line, ``line_start`` gives a line's offset, ``after`` the
+    offset after a span and ``blank_lines_after`` the blank lines that follow it;
+    ``following_line`` is the line the first statement after the block starts on
+    (decorators included).
+    """
+    imports = block.imports
+    third = [i for i in imports if i.section == _THIRD_PARTY]
+    if third:
+        later = next((i for i in third if i.is_from and i.key > _MODULE), None)
+        if later is not None:
+            return line_start(span(later.statement).line), _LINE
+        return after(span(third[-1].statement)), _LINE
+    earlier = [i for i in imports if i.section < _THIRD_PARTY]
+    if earlier:
+        return after(span(earlier[-1].statement)), "\n" + _LINE
+    if imports:  # only first-party or relative imports: ours goes first, its own section
+        return line_start(span(imports[0].statement).line), _LINE + "\n"
+    # No import yet: below the docstring, or above the first statement.
+    wanted = 2 if isinstance(block.following, (cst.ClassDef, cst.FunctionDef)) else 1
+    if block.docstring is not None:
+        docstring = span(block.docstring)
+        have = blank_lines_after(docstring) if block.following is not None else wanted
+        return after(docstring), _LINE + "\n" * max(wanted - have, 0)
+    if following_line is not None:
+        return line_start(following_line), _LINE + "\n" * wanted
+    return text_end, _LINE
