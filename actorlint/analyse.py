@@ -247,6 +247,7 @@ def check_syntax(job: FileJob, max_file_tokens: int = DEFAULT_MAX_FILE_TOKENS) -
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     empty.parsed = False
+    empty.suppressions = suppressions.Suppressions.from_source(source)
     return empty
 
 
@@ -334,6 +335,6 @@ def _parse_and_collect(job: FileJob, empty: FileFacts, source: str,
         except RecursionError:
             empty.errors = (error_diagnostic(job.display_path, "Cannot analyse file: it is nested too deeply"),)
             return empty
-    if facts.sites or facts.classes or facts.tasks or facts.payloads:
-        facts.suppressions = suppressions.Suppressions.from_source(source)
+    # Any file: a project rule (a plugin's) may report in one without actor code.
+    facts.suppressions = suppressions.Suppressions.from_source(source)
     return facts

@@ -849,3 +849,34 @@ def test_a_plugin_exiting_at_import_is_skipped_with_a_warning() -> None:
     loaded = plugins.collect_plugins([(origin, Exiting())])
     assert loaded.rules == () or list(loaded.rules) == []
     assert len(loaded.warnings) == 1 and "SystemExit: 3; plugin skipped" in loaded.warnings[0]
+
+
+class _EveryFileRule(ProjectRule):
+    """Reports line 1 of every file of the project, actor code or not."""
+
+    code = "EVR101"
+    name = "every-file"
+    summary = "Reports every file"
+
+    def check(self, project: ProjectFacts) -> Iterator[Diagnostic]:
+        from actorlint.diagnostics import Span
+
+        for facts in project.files:
+            yield Diagnostic(self.code, self.name, "seen", facts.path, Span(1, 1, 1, 2))
+
+
+def test_noqa_suppresses_a_plugin_finding_in_a_file_without_actor_code(monkeypatch, tmp_path: Path) -> None:
+    """Issue 13, bug 2: suppression comments were read only in files with sites, classes,
+    tasks or payloads, so a project rule's finding in any other file ignored its noqa."""
+    _misbehaving_plugins(monkeypatch, [_EveryFileRule])
+    try:
+        (tmp_path / "app.py").write_text(APP, encoding="utf-8")
+        (tmp_path / "settings.py").write_text("DEBUG = True  # noqa: EVR101\n", encoding="utf-8")
+        (tmp_path / "plain.py").write_text("DEBUG = False\n", encoding="utf-8")
+        paths = sorted(tmp_path.glob("*.py"))
+        for prefilter in (True, False):
+            result = check_files(jobs_for_paths(paths, tmp_path), Settings(root=tmp_path, select=("EVR",)),
+                                 prefilter=prefilter)
+            assert sorted(d.path for d in result.diagnostics) == ["app.py", "plain.py"], prefilter
+    finally:
+        plugins.forget_plugins()
