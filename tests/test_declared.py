@@ -174,3 +174,21 @@ def test_frameworks_page_covers_every_builtin_send() -> None:
         if spec.site and qualname.rpartition(".")[2] not in page:
             missing.append(qualname)
     assert not missing, missing
+
+
+def test_two_declared_frameworks_are_both_recognised_in_either_order() -> None:
+    """Issue 13, bug 1: with two frameworks declared, an instance of a class the
+    collector could not place was always taken for the first one's, so the second
+    one's calls went unseen (swapping the tables swapped which one was reported)."""
+    from dataclasses import replace as replaced
+
+    from tests.fixture_harness import FIXTURES, expected_for, fixture_settings, lint
+
+    folder = FIXTURES / "ACT201_two_frameworks_project"
+    files = sorted(folder.glob("*.py"))
+    expected = expected_for(files, folder)
+    settings = fixture_settings(files, folder, expected)
+    assert [d.name for d in settings.frameworks] == ["bus", "mq"]
+    assert len(expected) == 2
+    for frameworks in (settings.frameworks, tuple(reversed(settings.frameworks))):
+        assert lint(files, folder, replaced(settings, frameworks=frameworks)) == expected

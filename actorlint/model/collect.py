@@ -803,7 +803,7 @@ class _Evaluator:
         if isinstance(base, Instance):
             return Qual(f"{base.type}.{attr}")
         if isinstance(base, Handle):
-            member = self._member(base.role, attr)
+            member, base = self._handle_member(base, attr)
             if member is not None and member.attribute and member.result:
                 return Handle(member.result, base.actor, base.is_self, attr, base.origin)
             return UNKNOWN
@@ -834,7 +834,7 @@ class _Evaluator:
             base = self.value_of(func.value, scope)
             attr = func.attr.value
             if isinstance(base, Handle):
-                member = self._member(base.role, attr)
+                member, base = self._handle_member(base, attr)
                 if member is None:
                     return UNKNOWN, None
                 if member.attribute:
@@ -889,6 +889,20 @@ class _Evaluator:
     def _member(self, role: str, attr: str) -> Optional[Member]:
         members = self.catalog.members
         return members.get((role, attr)) or members.get((role, "*"))
+
+    def _handle_member(self, base: Handle, attr: str) -> Tuple[Optional[Member], Handle]:
+        """The member ``attr`` of a handle, and the handle it applies to. An instance of
+        a class a declared framework may own (``Printer()``) is first taken for the first
+        declared framework's; when that framework has no such member, another declared
+        framework that has one claims it (its site then requires the class to be that
+        framework's actor, as resolution checks)."""
+        member = self._member(base.role, attr)
+        if member is None and base.role in self.instance_roles:
+            for role in self.instance_roles:
+                member = self._member(role, attr) if role != base.role else None
+                if member is not None:
+                    return member, replace(base, role=role)
+        return member, base
 
     def _named(self, value: Value, name: str) -> Value:
         """A handle read through a name gets that name as its origin, unless it has one."""
