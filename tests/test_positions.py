@@ -14,9 +14,9 @@ from typing import List, Tuple
 import libcst as cst
 import pytest
 
-from actorlint.model import positions
+from actorlint.model.libcst_internals import positions
 from actorlint.model.collect import _LineOffsets, _Wanted
-from actorlint.model.walk import Walker
+from actorlint.model.libcst_internals.walk import Walker
 from tests.fixture_harness import package_files
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,7 @@ from typing import List
 import libcst as cst
 import pytest
 
-from actorlint.model.walk import _TOKEN_TYPES, Walker, child_nodes
+from actorlint.model.libcst_internals.walk import _TOKEN_TYPES, Walker, child_nodes
 from tests.fixture_harness import package_files
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -34,8 +34,8 @@ from actorlint.model.frameworks import (
     framework_of_role,
 )
 from actorlint.model.payloads import BOUNDED_BY_ARGUMENT, LARGE_VALUE_CALLS, STATE_CALLS
-from actorlint.model.positions import Positions, locate
-from actorlint.model.walk import Walker, child_nodes
+from actorlint.model.libcst_internals.positions import Positions, locate
+from actorlint.model.libcst_internals.walk import Walker, child_nodes
 from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Qual, SelfRef, Value
 
 __all__ = ["collect"]
