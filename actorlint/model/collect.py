@@ -1017,6 +1017,8 @@ class _Evaluator:
                 "target": target,
                 "implicit": member.site is None,
                 "gate": handle if member.target_arg is None else None,
+                "untargeted": member.untargeted,
+                "lifecycle": member.lifecycle,
             }
             if kind == "call":
                 site.update(self._timeout_fields(node, member.timeout, scope, member.default_timeout))

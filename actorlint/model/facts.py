@@ -91,6 +91,10 @@ class Site:
     # (framework, class qualname) pairs that must be actors of that framework for this
     # site to exist (``Worker.start().ask()`` needs ``Worker`` to be a Pykka actor).
     requires: Tuple[Tuple[str, str], ...] = ()
+    # A message naming no handler (it runs the framework's default handlers), and a
+    # lifecycle message (stopping the actor): see Member.
+    untargeted: bool = False
+    lifecycle: bool = False
 
 
 @dataclass(frozen=True)

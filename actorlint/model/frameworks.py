@@ -104,6 +104,10 @@ class Framework:
     instance_role: Optional[str] = None
     # What its users call an actor, in messages ("task" for Celery).
     noun: str = "actor"
+    # Its name as its users write it, in messages ("Ray"); empty: the name as declared.
+    display_name: str = ""
+    # The handlers an untargeted message runs (see Member.untargeted).
+    default_handlers: Tuple[str, ...] = ()
 
     def is_handler_name(self, method: str) -> bool:
         """Whether a method of this framework's actor class with this name handles messages."""
@@ -122,11 +126,13 @@ FRAMEWORKS: Mapping[str, Framework] = {
         handler_names=("on_receive", "on_start", "on_stop", "on_failure"),
         public_methods_are_handlers=True,
         serializes=False,
+        default_handlers=("on_receive",),
     ),
     "ray": Framework(
         name="ray",
         actor_decorators=("ray.remote",),
         public_methods_are_handlers=True,
+        display_name="Ray",
     ),
     "thespian": Framework(
         name="thespian",
@@ -134,6 +140,8 @@ FRAMEWORKS: Mapping[str, Framework] = {
             "thespian.actors.Actor", "thespian.actors.ActorTypeDispatcher",
         ),
         handler_names=("receiveMessage", "receiveMsg_*"),
+        display_name="Thespian",
+        default_handlers=("receiveMessage", "receiveMsg_*"),
     ),
     "celery": Framework(
         name="celery",
@@ -203,6 +211,11 @@ class Member:
     # The time limit when none (or ``None``) is passed, in the framework's unit; None
     # means the call waits forever.
     default_timeout: Optional[float] = None
+    # A message that names no handler: it runs the framework's ``default_handlers``
+    # (Pykka ``ref.ask(msg)`` runs ``on_receive``).
+    untargeted: bool = False
+    # A lifecycle message (stopping the actor): neither a call nor a cast to a handler.
+    lifecycle: bool = False
 
 
 _TIMEOUT_KW = Param("timeout")
@@ -233,13 +246,13 @@ _DRAMATIQ_SEND = Member(
 MEMBERS: Mapping[Tuple[str, str], Member] = {
     ("pykka.ref", "ask"): Member(
         site="call", label="ask", timeout=_TIMEOUT_KW,
-        nowait=_BLOCK_FALSE, nowait_result="pykka.future",
+        nowait=_BLOCK_FALSE, nowait_result="pykka.future", untargeted=True,
     ),
     ("pykka.ref", "tell"): Member(site="cast", label="tell"),
     ("pykka.ref", "proxy"): Member(result="pykka.proxy"),
     ("pykka.ref", "stop"): Member(
         site="call", label="stop", timeout=_TIMEOUT_KW,
-        nowait=_BLOCK_FALSE, nowait_result="pykka.future",
+        nowait=_BLOCK_FALSE, nowait_result="pykka.future", lifecycle=True,
     ),
     ("pykka.proxy", "actor_ref"): Member(result="pykka.ref", attribute=True),
     ("pykka.proxy", "*"): Member(result="pykka.proxy_member", attribute=True),
@@ -259,7 +272,7 @@ MEMBERS: Mapping[Tuple[str, str], Member] = {
     ("ray.runtime_context", "current_actor"): Member(result="ray.handle", attribute=True),
     ("thespian.system", "ask"): Member(
         site="call", label="ask", timeout=Param("timeout", 2), target_arg=Param("actorAddr", 0),
-        payload=_MESSAGE,
+        payload=_MESSAGE, untargeted=True,
     ),
     ("thespian.system", "tell"): Member(
         site="cast", label="tell", target_arg=Param("actorAddr", 0), payload=_MESSAGE,

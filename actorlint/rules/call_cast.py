@@ -14,10 +14,6 @@ from actorlint.rules.base import ProjectRule
 
 __all__ = ["MixedCallAndCast"]
 
-# Lifecycle messages are neither calls nor casts to the actor's handlers.
-_LIFECYCLE_LABELS = frozenset({"stop"})
-
-
 class MixedCallAndCast(ProjectRule):
     """## What it does
     Checks for actors that receive both calls (the sender waits for the reply:
@@ -108,7 +104,7 @@ class MixedCallAndCast(ProjectRule):
         for path in sorted(project.sites):
             for site in project.sites[path]:
                 target = site.target
-                if target is None or target.actor is None or site.label in _LIFECYCLE_LABELS:
+                if target is None or target.actor is None or site.lifecycle:  # stopping is neither
                     continue
                 if site.kind == "call":
                     calls.setdefault(target.actor, []).append((path, site))

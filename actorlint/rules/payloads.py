@@ -15,7 +15,10 @@ from actorlint.rules.base import FileRule
 
 __all__ = ["LargePayloadInMessage", "RepeatedLargeArgument"]
 
-_FRAMEWORK_NAMES = {"ray": "Ray", "thespian": "Thespian"}
+def _display_name(project: ProjectFacts, framework: str) -> str:
+    """A framework's name as its users write it (``Ray``)."""
+    spec = project.frameworks.get(framework)
+    return spec.display_name if spec is not None and spec.display_name else framework
 
 
 def _large(payload: Payload, threshold: int) -> bool:
@@ -97,7 +100,7 @@ class LargePayloadInMessage(FileRule):
         for payload in _payloads(facts, project, self.settings.large_literal):
             yield self.diagnostic(
                 facts.path, payload.span,
-                f"A message to a {_FRAMEWORK_NAMES.get(payload.framework, payload.framework)} "
+                f"A message to a {_display_name(project, payload.framework)} "
                 f"actor carries {payload.reason}, copied into the message",
                 statement_lines=payload.statement_lines,
             )

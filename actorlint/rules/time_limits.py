@@ -27,8 +27,6 @@ _HOW = {
     Timeout.INFINITE: "no time limit (an infinite timeout)",
 }
 _TIME_LIMITED = "time_limited"
-# The handler an untargeted message (``ref.ask(msg)``) runs, per framework.
-_DEFAULT_HANDLERS = {"pykka": ("on_receive",), "thespian": ("receiveMessage", "receiveMsg_*")}
 
 
 def _seconds(value: float) -> str:
@@ -361,7 +359,7 @@ class TimeLimitWithoutHeadroom(ProjectRule):
             timed = [
                 (timeout, caller_path, site)
                 for timeout, caller_path, site in callers.get(handler.actor.qualname, ())
-                if _invokes(site, handler)
+                if _invokes(site, handler, project)
             ]
             if not timed:
                 continue
@@ -412,14 +410,15 @@ def _limits(project: ProjectFacts) -> Iterator[Tuple[Handler, float, Span, str, 
                            f"time_limited(..., {site.timeout_value:g})")
 
 
-def _invokes(site: Site, handler: Handler) -> bool:
+def _invokes(site: Site, handler: Handler, project: ProjectFacts) -> bool:
     """Whether a call to the handler's actor runs this handler."""
     if handler.method.qualname == handler.actor.qualname:
         return True  # a task: its function is its only handler
     method = site.target.method if site.target is not None else None
     if method is not None:
         return method == handler.method.name
-    if site.label != "ask":  # ``stop()``, ``ray.get`` on an unknown ref: no handler named
+    if not site.untargeted:  # ``stop()``, ``ray.get`` on an unknown ref: no handler named
         return False
-    patterns = _DEFAULT_HANDLERS.get(handler.actor.framework, ())
+    spec = project.frameworks.get(handler.actor.framework)
+    patterns = spec.default_handlers if spec is not None else ()
     return any(fnmatch.fnmatchcase(handler.method.name, p) for p in patterns)
