@@ -15,7 +15,7 @@ import libcst as cst
 import pytest
 
 from actorlint.model.libcst_internals import positions
-from actorlint.model.collect import _LineOffsets, _Wanted
+from actorlint.model.placement import LineOffsets, Wanted
 from actorlint.model.libcst_internals.walk import Walker
 from tests.fixture_harness import package_files
 
@@ -61,7 +61,7 @@ class _Everything(Walker):
 
     def __init__(self, elifs: dict) -> None:
         super().__init__()
-        self.wanted = _Wanted(elifs)
+        self.wanted = Wanted(elifs)
 
     def _here(self) -> cst.CSTNode:
         return self.statements[-1]
@@ -104,7 +104,7 @@ def _compare(source: str) -> int:
     statements = walker.wanted.statements
     fast = positions._by_statement(
         module, source, nodes, statements, walker.statement_numbers,
-        positions._cpython_statements(source), _LineOffsets(source).starts,
+        positions._cpython_statements(source), LineOffsets(source).starts,
     )
     assert fast is not None, "fell back to the whole module"
     everything = [node for node, _ in nodes] + list(statements)
@@ -148,7 +148,7 @@ def test_without_cpython_statements_the_whole_module_is_placed(source: str, extr
     walker, nodes = _requests(module)
     placed = positions.locate(module, source, nodes, walker.wanted.statements,
                               walker.statement_numbers, walker.statement_count + extra,
-                              _LineOffsets(source).starts)
+                              LineOffsets(source).starts)
     whole, _ = positions._generate(module, [node for node, _ in nodes], module)
     assert nodes and all(placed.span(node) == whole[id(node)] for node, _ in nodes)
 
@@ -162,6 +162,6 @@ def test_text_that_differs_from_the_source_is_not_trusted() -> None:
     shifted = "# one more line\n" + source
     result = positions._by_statement(
         module, shifted, nodes, walker.wanted.statements, walker.statement_numbers,
-        positions._cpython_statements(source), _LineOffsets(shifted).starts,
+        positions._cpython_statements(source), LineOffsets(shifted).starts,
     )
     assert result is None

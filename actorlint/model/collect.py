@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import builtins
 import math
-import re
 from dataclasses import replace
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
@@ -23,26 +22,27 @@ import libcst as cst
 
 from actorlint.diagnostics import Span
 from actorlint.model import blocking as blocking_table
-from actorlint.model.facts import (
-    ClassFact, FileFacts, HandleFact, KeywordAnchor, MethodFact, Payload, Site, TaskFact, Timeout,
+from actorlint.model.definitions import (
+    MethodRecord, TaskRecord, keyword_anchor, limit_settings, module_instances,
 )
-from actorlint.model.import_placement import ImportBlock, added_import, import_block
+from actorlint.model.facts import ClassFact, FileFacts, HandleFact, Payload, Site, TaskFact, Timeout
 from actorlint.model.frameworks import (
     ALL_ARGUMENTS, AWAITABLE, BUILTIN_CATALOG, ELEMENT_ROLES, FACTORIES, HANDLE_ANNOTATIONS,
     IN_PROCESS_VARIANTS, PROXY_MEMBER_CALL, PROXY_SETATTR, TASK_MEMBERS,
-    TIME_LIMIT_SECONDS_CALL, TIME_LIMIT_SECONDS_DECORATOR, TIME_LIMITERS, Catalog, Member, Param,
-    framework_of_role,
+    TIME_LIMIT_SECONDS_CALL, TIME_LIMITERS, Catalog, Member, Param, framework_of_role,
 )
-from actorlint.model.payloads import BOUNDED_BY_ARGUMENT, LARGE_VALUE_CALLS, STATE_CALLS
+from actorlint.model.import_placement import ImportBlock, added_import, import_block
 from actorlint.model.libcst_internals.positions import Positions, locate
 from actorlint.model.libcst_internals.walk import Walker, child_nodes
+from actorlint.model.payloads import BOUNDED_BY_ARGUMENT, LARGE_VALUE_CALLS, STATE_CALLS
+from actorlint.model.placement import LineOffsets, Wanted
+from actorlint.model.syntax import callee, dotted, find_arg, is_number, qualname_of, simple_name
 from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Qual, SelfRef, Value
 
 __all__ = ["collect"]
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
 # Line breaks as LibCST counts them for positions.
-_NEWLINE = re.compile(r"\r\n?|\n")
 _CONSTANT_NAMES = {"None": Const(None), "True": Const(True), "False": Const(False)}
 _INFINITE_QUALS = frozenset({"math.inf", "numpy.inf", "float.inf"})
 _TIMEDELTA = "datetime.timedelta"
@@ -58,7 +58,6 @@ _MAX_EVALUATION_DEPTH = 50
 # crashes the interpreter on very deeply nested text.
 _MAX_ANNOTATION_TEXT = 500
 _MAX_ANNOTATION_BRACKETS = 20
-_STATIC_DECORATORS = frozenset({"builtins.staticmethod", "builtins.classmethod"})
 # The role of an actor's own members reached through `self` (`self.send`), per framework.
 _FRAMEWORK_SELF_ROLE = "{}.self"
 
@@ -301,13 +300,13 @@ class _Visitor(Walker):
     # -- imports -----------------------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> bool:
         for alias in node.names:
-            dotted = _dotted(alias.name)
-            if dotted is None:
+            name = dotted(alias.name)
+            if name is None:
                 continue
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self._bind(alias.asname.name.value, Qual(dotted))
+                self._bind(alias.asname.name.value, Qual(name))
             else:
-                top = dotted.split(".", 1)[0]
+                top = name.split(".", 1)[0]
                 self._bind(top, Qual(top))
         return False
 
@@ -317,7 +316,7 @@ class _Visitor(Walker):
             self.scope.star_import = True
             return False
         for alias in node.names:
-            name = _dotted(alias.name)
+            name = dotted(alias.name)
             if name is None:
                 continue
             bound = name
@@ -327,7 +326,7 @@ class _Visitor(Walker):
         return False
 
     def _import_base(self, node: cst.ImportFrom) -> Optional[str]:
-        module = _dotted(node.module) if node.module is not None else None
+        module = dotted(node.module) if node.module is not None else None
         level = len(node.relative)
         if level == 0:
             return module
@@ -380,7 +379,7 @@ class _Visitor(Walker):
         if outer.kind == "class" and outer.cls is not None:
             outer.cls.methods.append((node, scope))
             scope.cls = outer.cls
-            is_static = any(_simple_name(d.decorator) in ("staticmethod", "classmethod")
+            is_static = any(simple_name(d.decorator) in ("staticmethod", "classmethod")
                             for d in node.decorators)
             positional = list(node.params.posonly_params) + list(node.params.params)
             if positional and not is_static:
@@ -549,23 +548,6 @@ def _ends_with_exit(body: cst.BaseSuite) -> bool:
     small = last.body if isinstance(last, cst.SimpleStatementLine) else (
         [last] if isinstance(body, cst.SimpleStatementSuite) else [])
     return bool(small) and isinstance(small[-1], (cst.Return, cst.Raise, cst.Continue, cst.Break))
-
-
-def _dotted(node: Optional[cst.BaseExpression]) -> Optional[str]:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr.value}" if base else None
-    return None
-
-
-def _simple_name(node: cst.BaseExpression) -> Optional[str]:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return node.attr.value
-    return None
 
 
 class _PendingSite:
@@ -757,7 +739,7 @@ class _Evaluator:
             arguments = [arg.value for arg in node.args if not arg.star]
         else:
             params = member.payload if isinstance(member.payload, tuple) else (member.payload,)
-            found_args = (_find_arg(node, param) for param in params)
+            found_args = (find_arg(node, param) for param in params)
             arguments = [argument for argument in found_args if argument is not None]
         found = []
         for argument in arguments:
@@ -931,7 +913,7 @@ class _Evaluator:
         if member is not None:
             return self._apply(member, node, scope, None)
         if qualname in TIME_LIMITERS and len(node.args) >= 2:
-            seconds = self.seconds_of(_find_arg(node, TIME_LIMIT_SECONDS_CALL), scope)
+            seconds = self.seconds_of(find_arg(node, TIME_LIMIT_SECONDS_CALL), scope)
             return UNKNOWN, {"kind": "time_limit", "label": qualname, "timeout_value": seconds}
         site = self._blocking_site(qualname, node, scope)
         type_name = blocking_table.instance_type(qualname)
@@ -958,12 +940,12 @@ class _Evaluator:
         waits = True
         if member.waits_if is not None:
             param, literal = member.waits_if
-            argument = _find_arg(node, param)
+            argument = find_arg(node, param)
             value = self.value_of(argument, scope) if argument is not None else UNKNOWN
             waits = isinstance(value, Const) and value.value == literal
         if member.nowait is not None:
             param, literal = member.nowait
-            argument = _find_arg(node, param)
+            argument = find_arg(node, param)
             if argument is not None:
                 value = self.value_of(argument, scope)
                 if not isinstance(value, Const):
@@ -974,7 +956,7 @@ class _Evaluator:
                     return result, None
         result: Value = UNKNOWN
         if member.class_arg is not None:
-            argument = _find_arg(node, member.class_arg)
+            argument = find_arg(node, member.class_arg)
             cls = self.value_of(argument, scope) if argument is not None else UNKNOWN
             if isinstance(cls, Qual) and member.result:
                 result = Handle(member.result, cls.name)
@@ -987,7 +969,7 @@ class _Evaluator:
             cls = _enclosing_class(scope)
             result = Handle(member.result, cls, cls is not None, origin="self" if cls else None)
         elif member.variant is not None and member.result:
-            argument = _find_arg(node, member.variant)
+            argument = find_arg(node, member.variant)
             variant = self.value_of(argument, scope) if argument is not None else UNKNOWN
             kind = variant.value if isinstance(variant, Const) and isinstance(variant.value, str) else None
             result = Handle(member.result, member=kind)
@@ -1001,7 +983,7 @@ class _Evaluator:
         site: Optional[dict] = None
         target = handle
         if member.target_arg is not None:
-            argument = _find_arg(node, member.target_arg)
+            argument = find_arg(node, member.target_arg)
             value = self.value_of(argument, scope) if argument is not None else UNKNOWN
             target = value if isinstance(value, Handle) and value.role in self.catalog.target_roles else None
         kind = member.site if waits else None
@@ -1032,7 +1014,7 @@ class _Evaluator:
         if default is not None and state in (Timeout.MISSING, Timeout.NONE):
             return {"timeout": Timeout.DEFAULT}
         fields: dict = {"timeout": state}
-        argument = _find_arg(node, param) if param is not None else None
+        argument = find_arg(node, param) if param is not None else None
         if state == Timeout.GIVEN and argument is not None:
             seconds = self.seconds_of(argument, scope)
             if seconds is not None:
@@ -1051,7 +1033,7 @@ class _Evaluator:
         if argument is None:
             return None
         value = self.value_of(argument, scope)
-        if _is_number(value):
+        if is_number(value):
             return float(value.value)  # type: ignore[union-attr]
         if isinstance(argument, cst.Call) and not any(arg.star for arg in argument.args) \
                 and self.value_of(argument.func, scope) == Qual(_TIMEDELTA):
@@ -1062,11 +1044,11 @@ class _Evaluator:
         """``timedelta(seconds=5)`` and friends, in seconds (Thespian takes timedeltas)."""
         total = 0.0
         for index, (name, scale) in enumerate(_TIMEDELTA_FIELDS):
-            argument = _find_arg(node, Param(name, index))
+            argument = find_arg(node, Param(name, index))
             if argument is None:
                 continue
             value = self.value_of(argument, scope)
-            if not _is_number(value):
+            if not is_number(value):
                 return None
             total += float(value.value) * scale  # type: ignore[union-attr]
         return total
@@ -1076,7 +1058,7 @@ class _Evaluator:
             return Timeout.MISSING
         if any(arg.star for arg in node.args):
             return Timeout.GIVEN  # *args/**kwargs may carry it: do not guess
-        argument = _find_arg(node, param)
+        argument = find_arg(node, param)
         if argument is None:
             return Timeout.MISSING
         value = self.value_of(argument, scope)
@@ -1093,10 +1075,10 @@ class _Evaluator:
         entry = blocking_table.lookup(qualname, self.blocking)
         if entry is None:
             return None
-        if entry.requires is not None and _find_arg(node, entry.requires) is None:
+        if entry.requires is not None and find_arg(node, entry.requires) is None:
             return None
         for param, literal in entry.nonblocking:
-            argument = _find_arg(node, param)
+            argument = find_arg(node, param)
             if argument is None:
                 continue
             value = self.value_of(argument, scope)
@@ -1109,7 +1091,7 @@ class _Evaluator:
             elif isinstance(literal, bool) and not isinstance(value, Const):
                 return None  # a flag we cannot read may well turn blocking off
         if entry.timeout is not None:
-            argument = _find_arg(node, entry.timeout)
+            argument = find_arg(node, entry.timeout)
             if any(arg.star for arg in node.args):
                 return None  # the time limit may be in *args or **kwargs
             if argument is not None:
@@ -1164,11 +1146,6 @@ def _label(label: str, handle: Optional[Handle]) -> str:
     return label
 
 
-def _is_number(value: Value) -> bool:
-    return isinstance(value, Const) and isinstance(value.value, (int, float)) \
-        and not isinstance(value.value, bool)
-
-
 # Roles that name an actor themselves; futures and ObjectRefs keep the origin of the
 # handle they came from. Task roles and declared instance roles are added per catalog.
 _NAMED_ROLES = frozenset({"pykka.ref", "pykka.proxy", "ray.handle", "thespian.address"})
@@ -1184,22 +1161,6 @@ def _actor(handle: Optional[Handle]) -> Optional[str]:
 
 def _is_self(handle: Optional[Handle]) -> bool:
     return handle.is_self if handle is not None else False
-
-
-def _find_arg(node: cst.Call, param: Param) -> Optional[cst.BaseExpression]:
-    """The expression passed for ``param``, by keyword or by position."""
-    position = 0
-    for arg in node.args:
-        if arg.keyword is not None:
-            if arg.keyword.value == param.name:
-                return arg.value
-            continue
-        if arg.star:
-            return None
-        if param.position is not None and position == param.position:
-            return arg.value
-        position += 1
-    return None
 
 
 def _requirement(handle: Optional[Handle]) -> Tuple[Tuple[str, str], ...]:
@@ -1274,7 +1235,7 @@ def collect(
             fields["function"] = _function_of(scope)
             pending.append(_PendingSite(fields, node, candidate.statement, candidate))
 
-    wanted = _Wanted(visitor.elifs)
+    wanted = Wanted(visitor.elifs)
     for site in pending:
         wanted.node(site.node, site.statement)
         wanted.statement(site.statement)
@@ -1285,20 +1246,20 @@ def collect(
     for info in visitor.classes:
         outer = info.scope.parent
         assert outer is not None
-        bases = tuple(_qualname_of(evaluator.value_of(b, outer)) for b in info.bases)
-        decorators = tuple(_qualname_of(evaluator.value_of(_callee(d), outer)) for d in info.decorators)
+        bases = tuple(qualname_of(evaluator.value_of(b, outer)) for b in info.bases)
+        decorators = tuple(qualname_of(evaluator.value_of(callee(d), outer)) for d in info.decorators)
         bases = tuple(b for b in bases if b)
         decorators = tuple(d for d in decorators if d)
         if not bases and not decorators and not info.methods:
             continue  # no methods, nothing to handle messages (``ray.remote(Cls)`` may be elsewhere)
-        methods = [_MethodRecord(node, scope, evaluator, info.scope) for node, scope in info.methods]
+        methods = [MethodRecord(node, scope, evaluator, info.scope) for node, scope in info.methods]
         class_records.append((info, bases, decorators, methods))
         wanted.node(info.node.name, info.node)
         for method in methods:
             wanted.definition(method)
     task_records = [
         record for record in (
-            _TaskRecord(node, scope, outer, evaluator, limit_keywords, module_name)
+            TaskRecord(node, scope, outer, evaluator, limit_keywords, module_name)
             for node, scope, outer in visitor.decorated_functions
         ) if record.decorators
     ]
@@ -1327,7 +1288,7 @@ def collect(
         wanted.node(block.first_decorator(), block.following)
 
     text = source if source is not None else module.code
-    offsets = _LineOffsets(text)
+    offsets = LineOffsets(text)
     positions = locate(module, text, wanted.nodes, wanted.statements, visitor.statement_numbers,
                        visitor.statement_count, offsets.starts)
     sites = tuple(_finish_site(index, site, positions, offsets) for index, site in enumerate(pending))
@@ -1353,15 +1314,15 @@ def collect(
             decorators=tuple(record.decorators),
             limits=tuple((keyword, value, positions.span(node)) for keyword, value, node in record.limits),
             task_name=record.task_name,
-            keyword_anchors=tuple(_keyword_anchor(expression, last, positions, offsets)
+            keyword_anchors=tuple(keyword_anchor(expression, last, positions, offsets)
                                   for expression, last in record.decorator_nodes),
         )
         for record in task_records
     )
     return FileFacts(
         path=path, module=module_name, classes=classes, sites=sites, payloads=payloads, imports=imports,
-        tasks=tasks, instances=_module_instances(visitor, evaluator, catalog),
-        limit_settings=_limit_settings(visitor, catalog),
+        tasks=tasks, instances=module_instances(visitor, evaluator, catalog),
+        limit_settings=limit_settings(visitor, catalog),
         ray_remote_classes=tuple(dict.fromkeys(ray_remote_classes)),
         dependencies=tuple(_dependencies(pending)),
         time_limited_name=_name_for(imports, TIME_LIMITERS),
@@ -1482,7 +1443,7 @@ def _target_names(target: cst.BaseExpression) -> List[str]:
 
 
 def _payload_fact(payload: tuple, candidate: _Candidate, positions: Positions,
-                  offsets: "_LineOffsets", visitor: _Visitor, ray_put: Optional[str]) -> Payload:
+                  offsets: "LineOffsets", visitor: _Visitor, ray_put: Optional[str]) -> Payload:
     """A payload fact; ``ray_put``: how the module names ``ray.put``, for the ACT402 fix."""
     argument, reason, size, framework, requires = payload
     span = positions.span(argument)
@@ -1540,173 +1501,7 @@ def _module_imports(visitor: _Visitor) -> Dict[str, str]:
     }
 
 
-def _callee(expression: cst.BaseExpression) -> cst.BaseExpression:
-    """The function a decorator names: ``f`` for ``@f`` and for ``@f(...)``."""
-    return expression.func if isinstance(expression, cst.Call) else expression
-
-
-class _MethodRecord:
-    """A method of a possible actor class, with its ``time_limited`` decorator if any."""
-
-    def __init__(self, node: cst.FunctionDef, scope: _Scope, evaluator: _Evaluator,
-                 class_scope: _Scope) -> None:
-        self.node = node
-        self.scope = scope
-        self.decorators: List[str] = []
-        self.limiter: Optional[cst.BaseExpression] = None
-        self.seconds: Optional[float] = None
-        for decorator in node.decorators:
-            expression = decorator.decorator
-            name = _qualname_of(evaluator.value_of(_callee(expression), class_scope))
-            if name:
-                self.decorators.append(name)
-            if name in TIME_LIMITERS:
-                self.limiter = expression
-                if isinstance(expression, cst.Call):
-                    self.seconds = evaluator.seconds_of(
-                        _find_arg(expression, TIME_LIMIT_SECONDS_DECORATOR), class_scope
-                    )
-
-    def fact(self, positions: Positions, offsets: "_LineOffsets") -> MethodFact:
-        name_span = positions.span(self.node.name)
-        def_offset, indent = offsets.line_start_and_indent(name_span.line)
-        return MethodFact(
-            name=self.node.name.value,
-            qualname=self.scope.qualname,
-            span=name_span,
-            is_async=self.scope.is_async,
-            is_static=any(d in _STATIC_DECORATORS for d in self.decorators),
-            decorators=tuple(self.decorators),
-            time_limited=self.limiter is not None,
-            time_limit=self.seconds,
-            time_limit_span=positions.get(self.limiter) if self.limiter is not None else None,
-            def_offset=def_offset,
-            indent=indent,
-        )
-
-
-class _TaskRecord:
-    """A decorated function outside a class: a task, if a decorator makes it one."""
-
-    def __init__(self, node: cst.FunctionDef, scope: _Scope, outer: _Scope, evaluator: _Evaluator,
-                 limit_keywords: frozenset, module_name: str) -> None:
-        self.method = _MethodRecord(node, scope, evaluator, outer)
-        self.decorators: List[str] = []
-        # Per decorator kept: the expression, and the value of its last argument if any.
-        self.decorator_nodes: List[Tuple[cst.BaseExpression, Optional[cst.BaseExpression]]] = []
-        # (keyword, number or None, the argument node) of time-limit keywords.
-        self.limits: List[Tuple[str, Optional[float], cst.CSTNode]] = []
-        self.task_name = f"{module_name}.{node.name.value}"
-        for decorator in node.decorators:
-            expression = decorator.decorator
-            value = evaluator.value_of(_callee(expression), outer)
-            if isinstance(value, Handle) and value.role:
-                self.decorators.append(f"<{value.role}>")
-            elif isinstance(value, Qual) and not value.name.startswith(_NOT_TASK_DECORATORS):
-                self.decorators.append(value.name)
-            else:
-                continue
-            last = expression.args[-1].value if isinstance(expression, cst.Call) and expression.args else None
-            self.decorator_nodes.append((expression, last))
-            if not isinstance(expression, cst.Call):
-                continue
-            for arg in expression.args:
-                if arg.keyword is None:
-                    continue
-                keyword = arg.keyword.value
-                if keyword in limit_keywords:
-                    number = evaluator.value_of(arg.value, outer)
-                    if number == Const(None):
-                        continue  # ``time_limit=None``: no limit
-                    self.limits.append((keyword, float(number.value) if _is_number(number) else None, arg))
-                elif keyword == "name":
-                    name = evaluator.value_of(arg.value, outer)
-                    if isinstance(name, Const) and isinstance(name.value, str):
-                        self.task_name = name.value
-
-
-def _keyword_anchor(expression: cst.BaseExpression, last: Optional[cst.BaseExpression],
-                    positions: Positions, offsets: "_LineOffsets") -> KeywordAnchor:
-    """Where ``keyword=value`` joins the arguments of a decorator (see KeywordAnchor)."""
-    whole = positions.span(expression)
-    end = offsets.offset(whole.end_line, whole.end_column)
-    if not isinstance(expression, cst.Call):
-        return KeywordAnchor(end, "(", ")")
-    keywords = tuple(arg.keyword.value for arg in expression.args if arg.keyword is not None)
-    if last is None:
-        return KeywordAnchor(end - 1, "", "", keywords)  # before the closing parenthesis
-    last_span = positions.span(last)
-    if isinstance(expression.args[-1].comma, cst.MaybeSentinel):
-        return KeywordAnchor(offsets.offset(last_span.end_line, last_span.end_column), ", ", "", keywords)
-    if whole.end_line > last_span.end_line:  # a trailing comma, the parenthesis on a line of its own
-        _, indent = offsets.line_start_and_indent(last_span.line)
-        return KeywordAnchor(offsets.starts[whole.end_line - 1], indent, ",\n", keywords)
-    return KeywordAnchor(end - 1, " ", ",", keywords)
-
-
-# Decorators that never make a task (builtins, functools, typing, contextlib, ...).
-_NOT_TASK_DECORATORS = (
-    "builtins.", "functools.", "typing.", "contextlib.", "abc.", "dataclasses.", "asyncio.",
-    "actorlint.", "pytest.", "unittest.", "ray.",
-)
-
-
-def _module_instances(visitor: _Visitor, evaluator: _Evaluator, catalog: Catalog) -> Dict[str, str]:
-    """Module-level names bound to a framework value that makes tasks (``app = Celery()``),
-    which other modules may use as a decorator (``from shop.celery import app``, ``@app.task``)."""
-    decorator_roles = {role for spec in catalog.frameworks.values() for role in spec.task_decorator_roles}
-    owners = {role for (role, _), member in catalog.members.items()
-              if member.attribute and member.result in decorator_roles}
-    found: Dict[str, str] = {}
-    for name, bindings in visitor.module_scope.bindings.items():
-        if not all(isinstance(b, tuple) for b in bindings):
-            continue
-        value = evaluator.lookup(name, visitor.module_scope)
-        if isinstance(value, Handle) and value.actor is None and value.role in owners:
-            found[name] = value.role
-    return found
-
-
-def _limit_settings(visitor: _Visitor, catalog: Catalog) -> Tuple[Tuple[str, str], ...]:
-    """Settings that bound handlers: (setting, "*" or the task name it bounds)."""
-    bounds: List[Tuple[str, str]] = []
-    assignments = list(visitor.settings)
-    for candidate in visitor.candidates:
-        node = candidate.node
-        # ``app.conf.update(task_time_limit=30)``
-        if candidate.kind == "call" and isinstance(node.func, cst.Attribute) and node.func.attr.value == "update":
-            for arg in node.args:
-                if arg.keyword is not None and arg.keyword.value in visitor.setting_names:
-                    assignments.append((arg.keyword.value, arg.value, candidate.scope))
-    for spec in catalog.frameworks.values():
-        for name, value, scope in assignments:
-            if name in spec.limit_settings:
-                bounds.append((spec.name, "*"))
-            elif name in spec.annotation_settings:
-                bounds.extend((spec.name, task) for task in _annotated_tasks(value, spec.limit_keywords))
-    return tuple(dict.fromkeys(bounds))
-
-
-def _annotated_tasks(value: cst.BaseExpression, keywords: Tuple[str, ...]) -> List[str]:
-    """The task names a ``task_annotations`` dict gives a time limit; ``["*"]`` when it
-    cannot be read (it may well bound every task: do not report what we cannot see)."""
-    if not isinstance(value, cst.Dict):
-        return ["*"]
-    names = []
-    for element in value.elements:
-        if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.SimpleString):
-            return ["*"]
-        options = element.value
-        if not isinstance(options, cst.Dict):
-            return ["*"]
-        keys = [e.key.evaluated_value for e in options.elements
-                if isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString)]
-        if any(key in keywords for key in keys):
-            names.append(element.key.evaluated_value)
-    return names
-
-
-def _runtime_import(block: ImportBlock, positions: Positions, offsets: "_LineOffsets") -> Tuple[int, str]:
+def _runtime_import(block: ImportBlock, positions: Positions, offsets: "LineOffsets") -> Tuple[int, str]:
     """Where and how ACT202's fix adds its import (see import_placement)."""
     following_line = None
     if block.following is not None:
@@ -1728,77 +1523,8 @@ def _name_for(imports: Dict[str, str], qualnames: frozenset) -> Optional[str]:
     return None
 
 
-class _LineOffsets:
-    """Character offsets of line starts, with LibCST's idea of a line break."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.starts = [0]
-        for match in _NEWLINE.finditer(text):
-            self.starts.append(match.end())
-
-    def offset(self, line: int, column: int) -> int:
-        """The offset of a 1-based line and 1-based column."""
-        return self.starts[line - 1] + column - 1
-
-    def line_start_and_indent(self, line: int) -> Tuple[int, str]:
-        start = self.starts[line - 1]
-        end = start
-        while end < len(self.text) and self.text[end] in " \t":
-            end += 1
-        return start, self.text[start:end]
-
-    def blank_lines_after(self, span: Span) -> int:
-        """How many blank lines follow a span."""
-        count, line = 0, span.end_line + 1
-        while line <= len(self.starts):
-            end = self.starts[line] if line < len(self.starts) else len(self.text)
-            if self.text[self.starts[line - 1]:end].strip():
-                break
-            count += 1
-            line += 1
-        return count
-
-    def after(self, span: Span) -> int:
-        """The start of the line after a span (the end of the text when there is none)."""
-        return self.starts[span.end_line] if span.end_line < len(self.starts) else len(self.text)
-
-
-class _Wanted:
-    """The nodes whose positions the facts need, each with the statement it stands in,
-    and the statements whose first line they need."""
-
-    def __init__(self, elifs: Dict[int, cst.If]) -> None:
-        self.elifs = elifs
-        self.nodes: List[Tuple[cst.CSTNode, Optional[cst.CSTNode]]] = []
-        self.statements: List[cst.CSTNode] = []
-
-    def node(self, node: cst.CSTNode, statement: Optional[cst.CSTNode]) -> None:
-        """A node inside ``statement``; an ``elif`` is placed through its whole chain."""
-        while statement is not None and id(statement) in self.elifs:
-            statement = self.elifs[id(statement)]
-        self.nodes.append((node, statement))
-
-    def statement(self, statement: Optional[cst.CSTNode]) -> None:
-        """A statement's first line, and a statement line's whole span."""
-        if isinstance(statement, cst.SimpleStatementLine):
-            self.nodes.append((statement, statement))
-        elif statement is not None:
-            self.statements.append(statement)
-
-    def definition(self, method: "_MethodRecord") -> None:
-        """A function's name and its ``time_limited`` decorator."""
-        self.node(method.node.name, method.node)
-        if method.limiter is not None:
-            self.node(method.limiter, method.node)
-
-
-def _qualname_of(value: Value) -> str:
-    return value.name if isinstance(value, Qual) else ""
-
-
 def _finish_site(index: int, pending: _PendingSite, positions: Positions,
-                 offsets: _LineOffsets) -> Site:
+                 offsets: LineOffsets) -> Site:
     fields = dict(pending.fields)
     span = positions.span(pending.node)
     statement_lines: Tuple[int, ...] = ()

@@ -23,6 +23,7 @@ from typing import Callable, FrozenSet, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from actorlint.diagnostics import Span
+from actorlint.model.syntax import dotted
 
 __all__ = ["ImportBlock", "added_import", "import_block"]
 
@@ -57,14 +58,6 @@ class ImportBlock:
         """The decorator the following statement's text starts with, if any."""
         decorators: Sequence[cst.Decorator] = getattr(self.following, "decorators", ())
         return decorators[0] if decorators else None
-
-
-def _dotted(node: Optional[cst.BaseExpression]) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
 
 
 @lru_cache(maxsize=1)
@@ -107,10 +100,10 @@ def import_block(module: cst.Module, own_package: str) -> ImportBlock:
             break
         node = statement.body[0]
         if isinstance(node, cst.Import):
-            name = _dotted(node.names[0].name)
+            name = dotted(node.names[0].name) or ""
             imports.append(_Import(statement, _section(name, False, own_package), False, name.lower()))
         elif isinstance(node, cst.ImportFrom):
-            name = _dotted(node.module)
+            name = dotted(node.module) or ""
             relative = bool(node.relative)
             imports.append(_Import(statement, _section(name, relative, own_package), True, name.lower()))
         else:

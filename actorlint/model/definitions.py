@@ -1,0 +1,185 @@
+"""Definitions the facts describe: methods of possible actor classes (with their
+``time_limited``), decorated functions that may be tasks (with their time-limit keywords
+and where a keyword can be added), and the module-level settings and app instances that
+bound or make tasks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from actorlint.model.facts import KeywordAnchor, MethodFact
+from actorlint.model.frameworks import TIME_LIMIT_SECONDS_DECORATOR, TIME_LIMITERS, Catalog
+from actorlint.model.libcst_internals.positions import Positions
+from actorlint.model.placement import LineOffsets
+from actorlint.model.syntax import callee, find_arg, is_number, qualname_of
+from actorlint.model.values import Const, Handle, Qual
+
+if TYPE_CHECKING:  # pragma: no cover
+    from actorlint.model.collect import _Evaluator, _Scope, _Visitor
+
+__all__ = ["MethodRecord", "TaskRecord", "keyword_anchor", "limit_settings", "module_instances"]
+
+_STATIC_DECORATORS = frozenset({"builtins.staticmethod", "builtins.classmethod"})
+
+
+class MethodRecord:
+    """A method of a possible actor class, with its ``time_limited`` decorator if any."""
+
+    def __init__(self, node: cst.FunctionDef, scope: _Scope, evaluator: _Evaluator,
+                 class_scope: _Scope) -> None:
+        self.node = node
+        self.scope = scope
+        self.decorators: List[str] = []
+        self.limiter: Optional[cst.BaseExpression] = None
+        self.seconds: Optional[float] = None
+        for decorator in node.decorators:
+            expression = decorator.decorator
+            name = qualname_of(evaluator.value_of(callee(expression), class_scope))
+            if name:
+                self.decorators.append(name)
+            if name in TIME_LIMITERS:
+                self.limiter = expression
+                if isinstance(expression, cst.Call):
+                    self.seconds = evaluator.seconds_of(
+                        find_arg(expression, TIME_LIMIT_SECONDS_DECORATOR), class_scope
+                    )
+
+    def fact(self, positions: Positions, offsets: LineOffsets) -> MethodFact:
+        name_span = positions.span(self.node.name)
+        def_offset, indent = offsets.line_start_and_indent(name_span.line)
+        return MethodFact(
+            name=self.node.name.value,
+            qualname=self.scope.qualname,
+            span=name_span,
+            is_async=self.scope.is_async,
+            is_static=any(d in _STATIC_DECORATORS for d in self.decorators),
+            decorators=tuple(self.decorators),
+            time_limited=self.limiter is not None,
+            time_limit=self.seconds,
+            time_limit_span=positions.get(self.limiter) if self.limiter is not None else None,
+            def_offset=def_offset,
+            indent=indent,
+        )
+
+
+class TaskRecord:
+    """A decorated function outside a class: a task, if a decorator makes it one."""
+
+    def __init__(self, node: cst.FunctionDef, scope: _Scope, outer: _Scope, evaluator: _Evaluator,
+                 limit_keywords: frozenset, module_name: str) -> None:
+        self.method = MethodRecord(node, scope, evaluator, outer)
+        self.decorators: List[str] = []
+        # Per decorator kept: the expression, and the value of its last argument if any.
+        self.decorator_nodes: List[Tuple[cst.BaseExpression, Optional[cst.BaseExpression]]] = []
+        # (keyword, number or None, the argument node) of time-limit keywords.
+        self.limits: List[Tuple[str, Optional[float], cst.CSTNode]] = []
+        self.task_name = f"{module_name}.{node.name.value}"
+        for decorator in node.decorators:
+            expression = decorator.decorator
+            value = evaluator.value_of(callee(expression), outer)
+            if isinstance(value, Handle) and value.role:
+                self.decorators.append(f"<{value.role}>")
+            elif isinstance(value, Qual) and not value.name.startswith(_NOT_TASK_DECORATORS):
+                self.decorators.append(value.name)
+            else:
+                continue
+            last = expression.args[-1].value if isinstance(expression, cst.Call) and expression.args else None
+            self.decorator_nodes.append((expression, last))
+            if not isinstance(expression, cst.Call):
+                continue
+            for arg in expression.args:
+                if arg.keyword is None:
+                    continue
+                keyword = arg.keyword.value
+                if keyword in limit_keywords:
+                    number = evaluator.value_of(arg.value, outer)
+                    if number == Const(None):
+                        continue  # ``time_limit=None``: no limit
+                    self.limits.append((keyword, float(number.value) if is_number(number) else None, arg))
+                elif keyword == "name":
+                    name = evaluator.value_of(arg.value, outer)
+                    if isinstance(name, Const) and isinstance(name.value, str):
+                        self.task_name = name.value
+
+
+def keyword_anchor(expression: cst.BaseExpression, last: Optional[cst.BaseExpression],
+                    positions: Positions, offsets: LineOffsets) -> KeywordAnchor:
+    """Where ``keyword=value`` joins the arguments of a decorator (see KeywordAnchor)."""
+    whole = positions.span(expression)
+    end = offsets.offset(whole.end_line, whole.end_column)
+    if not isinstance(expression, cst.Call):
+        return KeywordAnchor(end, "(", ")")
+    keywords = tuple(arg.keyword.value for arg in expression.args if arg.keyword is not None)
+    if last is None:
+        return KeywordAnchor(end - 1, "", "", keywords)  # before the closing parenthesis
+    last_span = positions.span(last)
+    if isinstance(expression.args[-1].comma, cst.MaybeSentinel):
+        return KeywordAnchor(offsets.offset(last_span.end_line, last_span.end_column), ", ", "", keywords)
+    if whole.end_line > last_span.end_line:  # a trailing comma, the parenthesis on a line of its own
+        _, indent = offsets.line_start_and_indent(last_span.line)
+        return KeywordAnchor(offsets.starts[whole.end_line - 1], indent, ",\n", keywords)
+    return KeywordAnchor(end - 1, " ", ",", keywords)
+
+
+# Decorators that never make a task (builtins, functools, typing, contextlib, ...).
+_NOT_TASK_DECORATORS = (
+    "builtins.", "functools.", "typing.", "contextlib.", "abc.", "dataclasses.", "asyncio.",
+    "actorlint.", "pytest.", "unittest.", "ray.",
+)
+
+
+def module_instances(visitor: _Visitor, evaluator: _Evaluator, catalog: Catalog) -> Dict[str, str]:
+    """Module-level names bound to a framework value that makes tasks (``app = Celery()``),
+    which other modules may use as a decorator (``from shop.celery import app``, ``@app.task``)."""
+    decorator_roles = {role for spec in catalog.frameworks.values() for role in spec.task_decorator_roles}
+    owners = {role for (role, _), member in catalog.members.items()
+              if member.attribute and member.result in decorator_roles}
+    found: Dict[str, str] = {}
+    for name, bindings in visitor.module_scope.bindings.items():
+        if not all(isinstance(b, tuple) for b in bindings):
+            continue
+        value = evaluator.lookup(name, visitor.module_scope)
+        if isinstance(value, Handle) and value.actor is None and value.role in owners:
+            found[name] = value.role
+    return found
+
+
+def limit_settings(visitor: _Visitor, catalog: Catalog) -> Tuple[Tuple[str, str], ...]:
+    """Settings that bound handlers: (setting, "*" or the task name it bounds)."""
+    bounds: List[Tuple[str, str]] = []
+    assignments = list(visitor.settings)
+    for candidate in visitor.candidates:
+        node = candidate.node
+        # ``app.conf.update(task_time_limit=30)``
+        if candidate.kind == "call" and isinstance(node.func, cst.Attribute) and node.func.attr.value == "update":
+            for arg in node.args:
+                if arg.keyword is not None and arg.keyword.value in visitor.setting_names:
+                    assignments.append((arg.keyword.value, arg.value, candidate.scope))
+    for spec in catalog.frameworks.values():
+        for name, value, scope in assignments:
+            if name in spec.limit_settings:
+                bounds.append((spec.name, "*"))
+            elif name in spec.annotation_settings:
+                bounds.extend((spec.name, task) for task in _annotated_tasks(value, spec.limit_keywords))
+    return tuple(dict.fromkeys(bounds))
+
+
+def _annotated_tasks(value: cst.BaseExpression, keywords: Tuple[str, ...]) -> List[str]:
+    """The task names a ``task_annotations`` dict gives a time limit; ``["*"]`` when it
+    cannot be read (it may well bound every task: do not report what we cannot see)."""
+    if not isinstance(value, cst.Dict):
+        return ["*"]
+    names = []
+    for element in value.elements:
+        if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.SimpleString):
+            return ["*"]
+        options = element.value
+        if not isinstance(options, cst.Dict):
+            return ["*"]
+        keys = [e.key.evaluated_value for e in options.elements
+                if isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString)]
+        if any(key in keywords for key in keys):
+            names.append(element.key.evaluated_value)
+    return names
