@@ -16,7 +16,6 @@ import functools
 import inspect
 import os
 import pickle
-import random
 import subprocess
 import sys
 import textwrap
@@ -30,7 +29,7 @@ import pytest
 
 import actorlint_runtime as runtime
 from actorlint_runtime import Exit, Ok, TimedOut, TimeLimitExceeded, _process, time_limited
-from tests.runtime_helpers import FOREVER, RELEASE, hang, no_body_left_behind
+from tests.runtime_helpers import FOREVER, hang, no_body_left_behind
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 0.2

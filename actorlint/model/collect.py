@@ -33,9 +33,10 @@ from actorlint.model.frameworks import (
 )
 from actorlint.model.import_placement import ImportBlock, added_import, import_block
 from actorlint.model.libcst_internals.positions import Positions, locate
-from actorlint.model.libcst_internals.walk import Walker, child_nodes
+from actorlint.model.libcst_internals.walk import Walker
 from actorlint.model.payloads import BOUNDED_BY_ARGUMENT, LARGE_VALUE_CALLS, STATE_CALLS
 from actorlint.model.placement import LineOffsets, Wanted
+from actorlint.model.reply_flow import dependencies, function_scope
 from actorlint.model.syntax import callee, dotted, find_arg, is_number, qualname_of, simple_name
 from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Qual, SelfRef, Value
 
@@ -242,7 +243,7 @@ class _Visitor(Walker):
         """Note an assignment; ``inside``: the block it belongs to (a loop target's body)."""
         self.order += 1
         blocks = tuple(self.blocks) + ((inside,) if inside is not None else ())
-        _function_scope(self.scope).assignments.append((name, self.order, value, blocks))
+        function_scope(self.scope).assignments.append((name, self.order, value, blocks))
 
     # -- guards ------------------------------------------------------------------------
     def _guarded(self, test: cst.BaseExpression, *parts: Optional[cst.CSTNode]) -> None:
@@ -448,7 +449,7 @@ class _Visitor(Walker):
             self._visit_comp_for(node.inner_for_in)
 
     def visit_Return(self, node: cst.Return) -> None:
-        function = _function_scope(self.scope)
+        function = function_scope(self.scope)
         function.returns.append((node.value, self.scope) if node.value is not None else Const(None))
 
     def visit_Global(self, node: cst.Global) -> None:
@@ -1324,114 +1325,11 @@ def collect(
         tasks=tasks, instances=module_instances(visitor, evaluator, catalog),
         limit_settings=limit_settings(visitor, catalog),
         ray_remote_classes=tuple(dict.fromkeys(ray_remote_classes)),
-        dependencies=tuple(_dependencies(pending)),
+        dependencies=tuple(dependencies(pending)),
         time_limited_name=_name_for(imports, TIME_LIMITERS),
         module_names=frozenset(visitor.module_scope.bindings),
         runtime_import=_runtime_import(block, positions, offsets),
     )
-
-
-def _dependencies(pending: List[_PendingSite]) -> List[Tuple[int, int, str]]:
-    """Within each function: which call's reply decides, or goes into, a later message to
-    the same handle (style.md rule 13: judged once the whole function is seen)."""
-    by_function: Dict[int, List[int]] = {}
-    for index, site in enumerate(pending):
-        target = site.fields.get("target")
-        if isinstance(target, Handle) and target.origin is not None and site.fields["kind"] in ("call", "cast"):
-            by_function.setdefault(id(_function_scope(site.candidate.scope)), []).append(index)
-    found: List[Tuple[int, int, str]] = []
-    for indices in by_function.values():
-        if len(indices) < 2:
-            continue
-        function = _function_scope(pending[indices[0]].candidate.scope)
-        for first in indices:
-            check = pending[first]
-            if check.fields["kind"] != "call":
-                continue
-            origin = check.fields["target"].origin
-            derived = _ReplyFlow(function, check.node)
-            for second in indices:
-                act = pending[second]
-                # An act before the check in visit order can still take the reply, nested
-                # in its arguments: ``ref.tell(ref.ask("get") + 1)``.
-                if second == first or act.fields["target"].origin != origin:
-                    continue
-                at, blocks = act.candidate.order, act.candidate.blocks
-                if any(derived.mentions(guard, at, blocks) for guard in act.candidate.guards):
-                    found.append((first, second, "guard"))
-                if any(derived.mentions(argument, at, blocks) for argument in _message_arguments(act.node)):
-                    found.append((first, second, "argument"))
-    return found
-
-
-def _function_scope(scope: _Scope) -> _Scope:
-    while scope.kind not in ("function", "lambda", "module") and scope.parent is not None:
-        scope = scope.parent
-    return scope
-
-
-def _message_arguments(node: cst.CSTNode) -> List[cst.BaseExpression]:
-    """The argument expressions a message site sends: its own and those of the calls it
-    is chained on (``proxy.m(x).get()`` sends ``x``; ``ray.get(h.m.remote(x))`` too)."""
-    if isinstance(node, cst.Await):
-        node = node.expression
-    arguments: List[cst.BaseExpression] = []
-    while isinstance(node, (cst.Call, cst.Attribute)):
-        if isinstance(node, cst.Call):
-            arguments.extend(arg.value for arg in node.args)
-            node = node.func
-        else:
-            node = node.value
-    return arguments
-
-
-class _ReplyFlow:
-    """Where a call's reply flows in one function: the reply itself and the local names
-    whose value, where it is read, may come from an assignment derived from it.
-
-    Without a control-flow graph, an assignment may reach a read unless a later one
-    before the read stands in a block that encloses the read (it runs on every path
-    there): ``ok = ask(); ok = other()`` ends the flow, ``if a: ok = ask() else: ok =
-    True`` does not.
-    """
-
-    def __init__(self, function: _Scope, reply: cst.CSTNode) -> None:
-        self.reply = reply
-        self.assignments: Dict[str, List[Tuple[int, Optional[cst.BaseExpression], Tuple[int, ...]]]] = {}
-        for name, order, value, blocks in function.assignments:
-            self.assignments.setdefault(name, []).append((order, value, blocks))
-        self._derived: Dict[int, bool] = {}
-
-    def mentions(self, expression: cst.CSTNode, order: int, blocks: Tuple[int, ...]) -> bool:
-        """Whether an expression read at ``order`` (inside ``blocks``) contains the reply
-        or a name whose value may derive from it."""
-        stack = [expression]
-        while stack:
-            node = stack.pop()
-            if node is self.reply or (
-                isinstance(node, cst.Name) and self._may_hold(node.value, order, blocks)
-            ):
-                return True
-            if isinstance(node, (cst.Lambda, cst.FunctionDef)):
-                continue
-            stack.extend(child_nodes(node))
-        return False
-
-    def _may_hold(self, name: str, order: int, blocks: Tuple[int, ...]) -> bool:
-        for assigned, value, where in reversed(self.assignments.get(name, ())):
-            if assigned >= order:
-                continue
-            if value is not None and self._derives(assigned, value, where):
-                return True
-            if blocks[:len(where)] == where:
-                return False  # runs on every path to the read: earlier ones cannot reach
-        return False
-
-    def _derives(self, order: int, value: cst.BaseExpression, blocks: Tuple[int, ...]) -> bool:
-        if order not in self._derived:
-            self._derived[order] = False  # a cycle (x = x + 1) adds nothing
-            self._derived[order] = self.mentions(value, order, blocks)
-        return self._derived[order]
 
 
 def _target_names(target: cst.BaseExpression) -> List[str]:
@@ -1452,7 +1350,7 @@ def _payload_fact(payload: tuple, candidate: _Candidate, positions: Positions,
     if statement_line is not None:
         statement_lines = tuple(sorted({statement_line, span.end_line}))
     loop = candidate.loop
-    function = _function_scope(candidate.scope)
+    function = function_scope(candidate.scope)
     repeated = False
     hoist = None
     if loop is not None and isinstance(argument, cst.Name):
