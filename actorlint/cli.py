@@ -214,7 +214,7 @@ def _echo_stdin(job: "FileJob", changes: Sequence["FileChange"]) -> None:
 
 def _read_stdin() -> bytes:
     """Standard input's bytes; a usage error when it is closed or endless."""
-    from actorlint.analyse import MAX_READ_BYTES
+    from actorlint.source import MAX_READ_BYTES
 
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:

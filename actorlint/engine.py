@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, ContextManager, Dict, List, Optional, Sequence, Set, Tuple, Union
 
-from actorlint.analyse import FileJob, gc_paused, module_name_for, read_source_bytes
+from actorlint.analyse import FileJob, gc_paused, module_name_for
+from actorlint.source import read_source_bytes
 from actorlint.cache import Cache, file_stamp
 from actorlint.config import BUILTIN_LETTERS, Settings
 from actorlint.deadline import bounded

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
-from actorlint.analyse import decode
+from actorlint.source import decode
 from actorlint.diagnostics import Edit, Fix
 from actorlint.safe_read import read_regular_file
 
@@ -66,7 +66,7 @@ class SourceFile:
 
 
 def source_from_bytes(data: bytes, mode: int = _DEFAULT_MODE) -> SourceFile:
-    """Decode source bytes exactly as the analyser does (``analyse.decode``).
+    """Decode source bytes exactly as the analyser does (``source.decode``).
 
     Raises ``SyntaxError`` for a bad or unknown coding cookie (or invalid UTF-8 in the
     first two lines, as ``detect_encoding`` does) and ``UnicodeDecodeError`` for bytes the

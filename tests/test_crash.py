@@ -33,7 +33,7 @@ from typing import Dict, List, Sequence, Tuple
 
 import pytest
 
-from actorlint.analyse import decode_source
+from actorlint.source import decode_source
 from actorlint.config import Settings
 from actorlint.engine import RunResult, check_files, jobs_for_paths
 

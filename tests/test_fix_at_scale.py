@@ -37,7 +37,7 @@ import pytest
 from click.testing import CliRunner
 
 import actorlint.engine
-from actorlint.analyse import decode
+from actorlint.source import decode
 from actorlint.cli import cli
 from actorlint.diagnostics import Edit, Fix
 

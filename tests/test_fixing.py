@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from actorlint import fixing
-from actorlint.analyse import decode_source
+from actorlint.source import decode_source
 from actorlint.diagnostics import Applicability, Edit, Fix
 from actorlint.fixing import (
     SourceFile,

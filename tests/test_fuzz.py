@@ -33,7 +33,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from actorlint.analyse import FileJob, analyse, decode_source
+from actorlint.analyse import FileJob, analyse
+from actorlint.source import decode_source
 from actorlint.config import Settings
 from actorlint.engine import fix_files, run_rules
 from actorlint.fixing import parses

@@ -28,7 +28,7 @@ import libcst as cst
 from libcst._position import CodeRange
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
-from actorlint.analyse import cpython_parse
+from actorlint.source import cpython_parse
 from actorlint.diagnostics import Span
 
 __all__ = ["Positions", "locate"]
