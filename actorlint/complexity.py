@@ -29,7 +29,8 @@ import ast
 import re
 from typing import Callable, Dict, List, Optional, Tuple
 
-__all__ = ["DEFAULT_MAX_FILE_TOKENS", "MAX_NESTING", "line_and_column", "pre_parse_problem"]
+__all__ = ["DEFAULT_MAX_FILE_TOKENS", "MAX_NESTING", "chain_cost", "count_tokens", "line_and_column",
+           "pre_parse_problem"]
 
 #: The default budget, in tokens of ordinary code: about 3.5 MB of typical source, some
 #: 9 seconds and 1 GB of memory per worker on the machine the weights were measured on.
@@ -229,6 +230,11 @@ class _Weighing:
         if statement_cost:  # the heaviest statement; the first in the file of equals
             self.heaviest = max(statement_cost.values(),
                                 key=lambda item: (item[0], -getattr(item[1], "lineno", 0)))[1]
+
+
+def chain_cost(tree: ast.Module) -> float:
+    """What a parsed file's chains and nesting add to its tokens, in tokens of ordinary code."""
+    return _Weighing(tree).cost
 
 
 def pre_parse_problem(source: str, budget: int, parse: Callable[[], ast.Module]) -> Optional[Problem]:

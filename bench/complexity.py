@@ -97,8 +97,7 @@ def measure(source: str) -> Tuple[float, int, int]:
 
 def predicted(source: str) -> float:
     """actorlint's predicted cost of ``source``, in tokens of ordinary code."""
-    weighing = complexity._Weighing(ast.parse(source))
-    return complexity.count_tokens(source) + weighing.cost
+    return complexity.count_tokens(source) + complexity.chain_cost(ast.parse(source))
 
 
 def guard_seconds(source: str) -> float:

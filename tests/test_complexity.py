@@ -133,7 +133,7 @@ def test_weighing_grows_with_the_square_of_a_chain() -> None:
     """A chain twice as long weighs four times as much; the same links split over lines
     weigh what the lines weigh apart (the model the budget rests on)."""
     def weight(source: str) -> float:
-        return complexity._Weighing(ast.parse(source)).cost
+        return complexity.chain_cost(ast.parse(source))
 
     single = weight("x = a" + "[0]" * 500)
     double = weight("x = a" + "[0]" * 1000)
