@@ -28,16 +28,19 @@ import textwrap
 from pathlib import Path
 from typing import Callable, List, Tuple
 
-import hypothesmith
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from actorlint.analyse import FileJob, analyse
-from actorlint.source import decode_source
-from actorlint.config import Settings
-from actorlint.engine import fix_files, run_rules
-from actorlint.fixing import parses
+hypothesmith = pytest.importorskip("hypothesmith")  # optional test dependencies
+pytest.importorskip("hypothesis")
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from actorlint.analyse import FileJob, analyse  # noqa: E402
+from actorlint.config import Settings  # noqa: E402
+from actorlint.engine import fix_files, run_rules  # noqa: E402
+from actorlint.fixing import parses  # noqa: E402
+from actorlint.source import decode_source  # noqa: E402
 
 # hypothesmith compiles what it generates: CPython's warnings about that code are noise.
 pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning", "ignore::DeprecationWarning")
