@@ -18,7 +18,7 @@ from typing import List
 import pytest
 
 from actorlint import __version__, serial
-from actorlint.cache import CACHE_DIR_ENV, Cache, clean
+from actorlint.cache import CACHE_DIR_ENV, Cache
 from actorlint.config import Settings
 from actorlint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, Span
 from actorlint.engine import RunResult
