@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple, TypeVar
 
 from actorlint import suppressions
-from actorlint.complexity import DEFAULT_MAX_FILE_TOKENS, line_and_column, pre_parse_problem
+from actorlint.complexity import DEFAULT_MAX_FILE_TOKENS, pre_parse_problem
 from actorlint.diagnostics import Diagnostic, Severity, Span
 from actorlint.model.facts import FileFacts
 from actorlint.source import (
-    cpython_parse, decode_source, describe_decode_error, describe_syntax_error, read_source_bytes,
+    cpython_parse, decode_source, describe_decode_error, describe_syntax_error, line_and_column,
+    read_source_bytes,
 )
 
 __all__ = ["FileJob", "analyse", "check_syntax", "error_diagnostic", "gc_paused", "module_name_for"]

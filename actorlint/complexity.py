@@ -29,8 +29,9 @@ import ast
 import re
 from typing import Callable, Dict, List, Optional, Tuple
 
-__all__ = ["DEFAULT_MAX_FILE_TOKENS", "MAX_NESTING", "chain_cost", "count_tokens", "line_and_column",
-           "pre_parse_problem"]
+from actorlint.source import line_and_column
+
+__all__ = ["DEFAULT_MAX_FILE_TOKENS", "MAX_NESTING", "chain_cost", "count_tokens", "pre_parse_problem"]
 
 #: The default budget, in tokens of ordinary code: about 3.5 MB of typical source, some
 #: 9 seconds and 1 GB of memory per worker on the machine the weights were measured on.
@@ -77,13 +78,6 @@ _TOKEN = re.compile(
 )
 _CPYTHON_NESTING = ("too many nested", "too many levels of indentation", "too complex",
                     "stack overflow", "nested too deeply")
-
-
-def line_and_column(text: str, offset: int) -> Tuple[int, int]:
-    """1-based line and column of character ``offset`` of ``text`` (any line ending)."""
-    head = text[:offset]
-    line = head.count("\n") + head.count("\r") - head.count("\r\n") + 1
-    return line, offset - max(head.rfind("\n"), head.rfind("\r"))
 
 
 def _is_format_string(source: str, quote: int) -> bool:

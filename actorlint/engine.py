@@ -240,14 +240,17 @@ def _contained(rule: object, check: Callable[[], object], path: Optional[str],
     rule, its plugin and the file, and the run goes on. A plugin's check that overruns
     ``plugin-timeout`` stops the run (actorlint/deadline.py)."""
     code = getattr(rule, "code", "?")
-    where = f"{code}{_origin(code)}" + (f" on {printable(path)}" if path else "")
+
+    def where() -> str:  # only on failure: this runs for every rule on every file
+        return f"{code}{_origin(code)}" + (f" on {printable(path)}" if path else "")
+
     try:
         with _bounded_if_plugin(code, settings, "checking" + (f" {path}" if path else " the project")):
             produced = list(check())  # type: ignore[call-overload]
     except KeyboardInterrupt:
         raise
     except BaseException:
-        internal.append(f"internal error in rule {where}:\n{traceback.format_exc()}")
+        internal.append(f"internal error in rule {where()}:\n{traceback.format_exc()}")
         return []
     kept = []
     for item in produced:
@@ -255,7 +258,7 @@ def _contained(rule: object, check: Callable[[], object], path: Optional[str],
         if problem is None:
             kept.append(item)
         else:
-            internal.append(f"internal error in rule {where}: {problem}; dropped")
+            internal.append(f"internal error in rule {where()}: {problem}; dropped")
     return kept
 
 

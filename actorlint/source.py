@@ -1,6 +1,7 @@
-"""Source files as text: reading them safely, decoding them as the interpreter does, and
-CPython's own parser. A leaf module: the analysis, the fixer and the positions code use
-it, and it uses nothing of actorlint's but the safe reader and line arithmetic."""
+"""Source files as text: reading them safely, decoding them as the interpreter does,
+CPython's own parser, and line arithmetic. A leaf module: the analysis, the pre-parse
+guard, the fixer and the positions code use it, and it uses nothing of actorlint's but
+the safe reader."""
 
 from __future__ import annotations
 
@@ -11,14 +12,20 @@ import tokenize
 import warnings
 from typing import Tuple
 
-from actorlint.complexity import line_and_column
 from actorlint.safe_read import read_regular_file
 
 __all__ = ["MAX_READ_BYTES", "cpython_parse", "decode", "decode_source", "describe_decode_error",
-           "describe_syntax_error", "read_source_bytes"]
+           "describe_syntax_error", "line_and_column", "read_source_bytes"]
 
 # No source file is read past this size (a stray data dump, /dev/zero given as a path).
 MAX_READ_BYTES = 64 * 1024 * 1024
+
+
+def line_and_column(text: str, offset: int) -> Tuple[int, int]:
+    """1-based line and column of character ``offset`` of ``text`` (any line ending)."""
+    head = text[:offset]
+    line = head.count("\n") + head.count("\r") - head.count("\r\n") + 1
+    return line, offset - max(head.rfind("\n"), head.rfind("\r"))
 
 
 def read_source_bytes(path: str) -> bytes:

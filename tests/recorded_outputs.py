@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Tuple
 
 from actorlint.config import Settings
-from actorlint.diagnostics import Diagnostic, Location, Span
+from actorlint.diagnostics import Diagnostic
 from actorlint.engine import check_files, jobs_for_paths
+from actorlint.report.json_format import diagnostic_to_dict
 from tests.fixture_harness import FIXTURES, expected_for, fixture_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,26 +42,16 @@ def cases() -> Iterator[Case]:
     yield "examples/", files, examples, Settings(root=examples)
 
 
-def _span(span: Span) -> List[int]:
-    return [span.line, span.column, span.end_line, span.end_column]
-
-
-def _location(location: Location) -> Dict[str, Any]:
-    return {"path": location.path, "span": _span(location.span), "message": location.message}
-
-
 def canonical(diagnostic: Diagnostic) -> Dict[str, Any]:
-    """Everything a user can see of a diagnostic, as plain JSON data."""
+    """Everything a user can see of a diagnostic, as plain JSON data: the ``json``
+    format's object, with the fix's title, applicability and edits in full."""
+    data = diagnostic_to_dict(diagnostic)
     fix = diagnostic.fix
-    return {
-        "path": diagnostic.path, "code": diagnostic.code, "name": diagnostic.name,
-        "message": diagnostic.message, "span": _span(diagnostic.span), "severity": diagnostic.severity.value,
-        "related": [_location(r) for r in diagnostic.related],
-        "fix": None if fix is None else {
-            "title": fix.title, "applicability": fix.applicability.value,
-            "edits": [[e.start, e.end, e.content] for e in fix.edits],
-        },
+    data["fix"] = None if fix is None else {
+        "title": fix.title, "applicability": fix.applicability.value,
+        "edits": [[e.start, e.end, e.content] for e in fix.edits],
     }
+    return data
 
 
 def run_case(files: List[Path], root: Path, settings: Settings) -> List[Dict[str, Any]]:

@@ -31,7 +31,7 @@ from actorlint.model.frameworks import (
     IN_PROCESS_VARIANTS, PROXY_MEMBER_CALL, PROXY_SETATTR, TASK_MEMBERS,
     TIME_LIMIT_SECONDS_CALL, TIME_LIMITERS, Catalog, Member, Param, framework_of_role,
 )
-from actorlint.model.import_placement import ImportBlock, added_import, import_block
+from actorlint.model.import_placement import added_import, import_block
 from actorlint.model.libcst_internals.positions import Positions, locate
 from actorlint.model.libcst_internals.walk import Walker
 from actorlint.model.payloads import BOUNDED_BY_ARGUMENT, LARGE_VALUE_CALLS, STATE_CALLS
@@ -1282,11 +1282,7 @@ def collect(
             anchor = visitor.elifs[id(anchor)]
             wanted.statement(anchor)
     block = import_block(module, module_name.split(".", 1)[0])
-    for line in block.statement_lines():
-        wanted.statement(line)
-    wanted.statement(block.following)
-    if block.first_decorator() is not None:
-        wanted.node(block.first_decorator(), block.following)
+    block.ask_positions(wanted)
 
     text = source if source is not None else module.code
     offsets = LineOffsets(text)
@@ -1328,7 +1324,7 @@ def collect(
         dependencies=tuple(dependencies(pending)),
         time_limited_name=_name_for(imports, TIME_LIMITERS),
         module_names=frozenset(visitor.module_scope.bindings),
-        runtime_import=_runtime_import(block, positions, offsets),
+        runtime_import=added_import(block, positions, offsets),
     )
 
 
@@ -1397,16 +1393,6 @@ def _module_imports(visitor: _Visitor) -> Dict[str, str]:
         for name, bindings in visitor.module_scope.bindings.items()
         if len(bindings) == 1 and isinstance(bindings[0], Qual)
     }
-
-
-def _runtime_import(block: ImportBlock, positions: Positions, offsets: "LineOffsets") -> Tuple[int, str]:
-    """Where and how ACT202's fix adds its import (see import_placement)."""
-    following_line = None
-    if block.following is not None:
-        decorator = block.first_decorator()
-        following_line = positions.span(decorator).line if decorator is not None else positions.line(block.following)
-    return added_import(block, positions.span, lambda line: offsets.starts[line - 1], offsets.after,
-                        offsets.blank_lines_after, following_line, len(offsets.text))
 
 
 def _name_for(imports: Dict[str, str], qualnames: frozenset) -> Optional[str]:

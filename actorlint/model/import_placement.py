@@ -18,11 +18,12 @@ import sysconfig
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, FrozenSet, List, Optional, Sequence, Tuple
+from typing import FrozenSet, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from actorlint.diagnostics import Span
+from actorlint.model.libcst_internals.positions import Positions
+from actorlint.model.placement import LineOffsets, Wanted
 from actorlint.model.syntax import dotted
 
 __all__ = ["ImportBlock", "added_import", "import_block"]
@@ -49,10 +50,15 @@ class ImportBlock:
     imports: Tuple[_Import, ...]
     following: Optional[cst.CSTNode]  # the first statement after them
 
-    def statement_lines(self) -> List[cst.SimpleStatementLine]:
-        """The statement lines whose spans ``added_import`` needs."""
-        found = [i.statement for i in self.imports]
-        return found + [self.docstring] if self.docstring is not None else found
+    def ask_positions(self, wanted: Wanted) -> None:
+        """Ask for what ``added_import`` places: the statement lines, the first
+        statement after them and the decorator its text starts with."""
+        for statement in [i.statement for i in self.imports] + [self.docstring]:
+            wanted.statement(statement)
+        wanted.statement(self.following)
+        decorator = self.first_decorator()
+        if decorator is not None:
+            wanted.node(decorator, self.following)
 
     def first_decorator(self) -> Optional[cst.Decorator]:
         """The decorator the following statement's text starts with, if any."""
@@ -113,16 +119,14 @@ def import_block(module: cst.Module, own_package: str) -> ImportBlock:
     return ImportBlock(docstring, tuple(imports), following)
 
 
-def added_import(block: ImportBlock, span: Callable[[cst.CSTNode], Span], line_start: Callable[[int], int],
-                 after: Callable[[Span], int], blank_lines_after: Callable[[Span], int],
-                 following_line: Optional[int], text_end: int) -> Tuple[int, str]:
-    """The offset and text that add the runtime import to ``block``.
+def added_import(block: ImportBlock, positions: Positions, offsets: LineOffsets) -> Tuple[int, str]:
+    """The offset and text that add the runtime import to ``block`` (whose positions
+    were asked for with ``ask_positions``)."""
+    span, after = positions.span, offsets.after
 
-    ``span`` places a statement line, ``line_start`` gives a line's offset, ``after`` the
-    offset after a span and ``blank_lines_after`` the blank lines that follow it;
-    ``following_line`` is the line the first statement after the block starts on
-    (decorators included).
-    """
+    def line_start(line: int) -> int:
+        return offsets.starts[line - 1]
+
     imports = block.imports
     third = [i for i in imports if i.section == _THIRD_PARTY]
     if third:
@@ -139,8 +143,11 @@ def added_import(block: ImportBlock, span: Callable[[cst.CSTNode], Span], line_s
     wanted = 2 if isinstance(block.following, (cst.ClassDef, cst.FunctionDef)) else 1
     if block.docstring is not None:
         docstring = span(block.docstring)
-        have = blank_lines_after(docstring) if block.following is not None else wanted
+        have = offsets.blank_lines_after(docstring) if block.following is not None else wanted
         return after(docstring), _LINE + "\n" * max(wanted - have, 0)
-    if following_line is not None:
-        return line_start(following_line), _LINE + "\n" * wanted
-    return text_end, _LINE
+    if block.following is not None:
+        decorator = block.first_decorator()  # the statement's text starts there
+        line = span(decorator).line if decorator is not None else positions.line(block.following)
+        if line is not None:
+            return line_start(line), _LINE + "\n" * wanted
+    return len(offsets.text), _LINE

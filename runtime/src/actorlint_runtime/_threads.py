@@ -100,8 +100,7 @@ class _Worker:
                     return
                 self.wake.acquire()  # handed a job as it was about to retire
             job = self.job
-            if job is None:  # told to end
-                return
+            assert job is not None  # woken only by _Pool.start, with a job
             _local.job = job
             try:
                 outcome: Tuple[int, Any] = (OK, job.context.run(job.fn, *job.args, **job.kwargs))
