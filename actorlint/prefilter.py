@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from typing import Dict, FrozenSet, Iterable, Set, Tuple
 
-from actorlint.model.facts import FileFacts, ProjectFacts
+from actorlint.model.facts import ProjectFacts
 from actorlint.model.frameworks import Catalog
+from actorlint.model.module_keys import as_written
 
 __all__ = ["FileWords", "PairMatcher", "WordMatcher", "framework_words", "names_found", "word_pattern"]
 
@@ -39,7 +40,7 @@ def framework_words(catalog: Catalog) -> Set[str]:
     return {word for word in words if word.isidentifier()}
 
 
-def names_found(files: Iterable[FileFacts], project: ProjectFacts, catalog: Catalog) -> Set[Tuple[str, str]]:
+def names_found(project: ProjectFacts, catalog: Catalog) -> Set[Tuple[str, str]]:
     """What the files analysed so far define for other files to use, as (name, module)
     word pairs: a file that uses ``start`` from ``shop.tasks`` spells both ``start`` and
     ``tasks`` (``from shop.tasks import start``, ``from shop import tasks; tasks.start``),
@@ -50,15 +51,15 @@ def names_found(files: Iterable[FileFacts], project: ProjectFacts, catalog: Cata
     entry_points = _entry_points(catalog)
     relevant: Set[str] = set()
     for qualname in project.actors:
-        module, _, name = qualname.rpartition(".")
+        module, _, name = as_written(qualname).rpartition(".")
         pairs.add((name, module.rpartition(".")[2]))
         relevant.add(qualname)
-    for facts in files:
+    for facts in project.files:
         for name in facts.instances:
-            pairs.add((name, facts.module.rpartition(".")[2]))
+            pairs.add((name, as_written(facts.module).rpartition(".")[2]))
             relevant.add(f"{facts.module}.{name}")
-    for facts in files:
-        module = facts.module.rpartition(".")[2]
+    for facts in project.files:
+        module = as_written(facts.module).rpartition(".")[2]
         for name, target in facts.imports.items():
             if target in entry_points or target in relevant:
                 pairs.add((name, module))  # ``from shop import app`` after a re-export

@@ -14,6 +14,7 @@ from actorlint.model.facts import (
     Actor, ClassFact, FileFacts, Handler, HandleFact, ProjectFacts, Site, TaskFact,
 )
 from actorlint.model.frameworks import BUILTIN_CATALOG, Catalog, Framework
+from actorlint.model.module_keys import separate_shared_modules
 
 __all__ = ["resolve"]
 
@@ -125,7 +126,7 @@ class _Index:
 
 def resolve(files: Iterable[FileFacts], catalog: Catalog = BUILTIN_CATALOG) -> ProjectFacts:
     """Resolve actors, handlers and sites across every file's facts."""
-    files = tuple(files)
+    files = separate_shared_modules(files)
     index = _Index(files, catalog)
     actors: Dict[str, Actor] = {}
     handlers: Dict[str, Handler] = {}
