@@ -43,6 +43,9 @@ class FileJob:
     is_package: bool
     source: Optional[bytes] = None  # contents given in advance (stdin, a fixed text)
     is_stdin: bool = False
+    # False for a file read only for what it teaches the others (``extend-exclude``):
+    # its own diagnostics are not reported and it is never fixed.
+    reported: bool = True
 
 
 def module_name_for(path: Path, packages: Optional[Dict[str, Tuple[str, ...]]] = None) -> Tuple[str, bool]:

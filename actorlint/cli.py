@@ -87,7 +87,7 @@ def check(
 ) -> None:
     """Check PATHS (files or folders; default `.`; `-` reads standard input)."""
     from actorlint.config import ConfigError, find_config_file, load_settings
-    from actorlint.discovery import DiscoveryError, discover
+    from actorlint.discovery import DiscoveryError, discover, discover_with_context
     from actorlint.engine import FileJob, check_files, display_path, fix_files, jobs_for_paths
     from actorlint.fixing import unified_diff
     from actorlint.analyse import module_name_for
@@ -125,10 +125,10 @@ def check(
             file_jobs.append(FileJob(name, shown, module, is_package, source=_read_stdin(), is_stdin=True))
     else:
         try:
-            files = discover(paths, settings, force_exclude=force_exclude)
+            files, context = discover_with_context(paths, settings, force_exclude=force_exclude)
         except DiscoveryError as error:
             raise _fail(str(error))
-        file_jobs = jobs_for_paths(files, cwd)
+        file_jobs = jobs_for_paths(files, cwd, context)
 
     workers = jobs or os.cpu_count() or 1
     fixed = 0

@@ -460,11 +460,17 @@ CONFIG_KEYS: Mapping[str, ConfigKey] = {
         _check_codes, (), "Rule codes or prefixes to enable on top of select.", "list of codes"
     ),
     "exclude": ConfigKey(
-        _check_globs, DEFAULT_EXCLUDE, "Glob patterns of files and folders to skip (replaces the defaults).",
+        _check_globs, DEFAULT_EXCLUDE,
+        "Glob patterns of files and folders that are not the project's code (replaces the defaults): "
+        "neither reported nor read, so nothing they define is known.",
         "list of globs",
     ),
     "extend-exclude": ConfigKey(
-        _check_globs, (), "Glob patterns to skip in addition to exclude.", "list of globs"
+        _check_globs, (),
+        "Glob patterns of files and folders not to report, in addition to exclude. They are still "
+        "read for what they teach the other files (the module defining a Celery app, a base class); "
+        "to make a file unknown as well, add it to exclude.",
+        "list of globs"
     ),
     "per-file-ignores": ConfigKey(
         _check_per_file_ignores, (), "Rule codes or prefixes to disable in files matching each glob.",

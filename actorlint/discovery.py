@@ -3,6 +3,8 @@
 Folders are walked without following symlinked folders; excluded names, virtual
 environments and what git ignores are skipped. Files named explicitly are always
 linted unless ``force_exclude`` is set (as pre-commit runs us on staged files).
+Files that ``extend-exclude`` names are not linted but still read, for what they teach
+the linted ones (the module defining a Celery app, a base class).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Dict, Iterable, List, Optional, Pattern, Sequence, Set, Tuple
 from actorlint.config import Settings
 from actorlint.gitignore import GitignoreMatcher, compile_glob
 
-__all__ = ["DiscoveryError", "PYTHON_SUFFIXES", "discover"]
+__all__ = ["DiscoveryError", "PYTHON_SUFFIXES", "discover", "discover_with_context"]
 
 #: File name endings that a folder walk picks up.
 PYTHON_SUFFIXES: Tuple[str, ...] = (".py", ".pyi")
@@ -61,18 +63,17 @@ def _to_posix(path: str) -> str:
     return path.replace(os.sep, "/") if os.sep != "/" else path
 
 
-class _Filter:
-    """Decides which paths a run skips; holds the caches of one discovery run."""
+class _Patterns:
+    """Glob patterns from one setting, matched against paths under the root."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.root = os.path.abspath(os.fspath(settings.root))
-        self.gitignore = GitignoreMatcher()
+    def __init__(self, root: str, raw_patterns: Iterable[str]) -> None:
+        self.root = root
         # (pattern, dir_only) matched with fnmatch against a single path component.
         self.name_patterns: List[Tuple[str, bool]] = []
         # (regex, dir_only, absolute) matched against the path relative to the root,
         # or against the absolute path for absolute patterns.
         self.path_patterns: List[Tuple[Pattern[str], bool, bool]] = []
-        for raw in settings.exclude + settings.extend_exclude:
+        for raw in raw_patterns:
             dir_only = raw.endswith("/")
             pattern = raw.rstrip("/")
             while pattern.startswith("./"):
@@ -89,19 +90,20 @@ class _Filter:
         self._dir_names = _any_of(pattern for pattern, _ in self.name_patterns)
         self._file_names = _any_of(pattern for pattern, dir_only in self.name_patterns if not dir_only)
 
-    def _relative(self, absolute: str) -> Optional[str]:
+    def relative(self, absolute: str) -> Optional[str]:
+        """The path relative to the root, or None outside it."""
         rel = os.path.relpath(absolute, self.root)
         if rel == os.curdir or rel == os.pardir or rel.startswith(os.pardir + os.sep):
             return None
         return _to_posix(rel)
 
-    def excluded(self, absolute: str, is_dir: bool) -> bool:
-        """Whether the exclude settings name this path itself (its folders are not checked)."""
+    def match(self, absolute: str, is_dir: bool) -> bool:
+        """Whether a pattern names this path itself (its folders are not checked)."""
         names = self._dir_names if is_dir else self._file_names
         if names is not None and names.match(os.path.basename(absolute)):
             return True
         if self.path_patterns:
-            rel = self._relative(absolute)
+            rel = self.relative(absolute)
             for regex, dir_only, is_absolute in self.path_patterns:
                 if dir_only and not is_dir:
                     continue
@@ -110,51 +112,70 @@ class _Filter:
                     return True
         return False
 
-    def skips_dir(self, absolute: str) -> bool:
-        """Whether a folder met during a walk is left out, with everything below it."""
-        return (
+
+#: How far a path is left out: not at all, from the report only (``extend-exclude``:
+#: the file is still read for what it teaches other files), or entirely (``exclude``,
+#: virtual environments, what git ignores: not the project's code).
+KEPT, UNREPORTED, UNKNOWN = 0, 1, 2
+
+
+class _Filter:
+    """Decides which paths a run skips; holds the caches of one discovery run."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.root = os.path.abspath(os.fspath(settings.root))
+        self.gitignore = GitignoreMatcher()
+        self.unknown = _Patterns(self.root, settings.exclude)
+        self.unreported = _Patterns(self.root, settings.extend_exclude)
+
+    def dir_level(self, absolute: str) -> int:
+        """How far a folder met during a walk is left out, with everything below it."""
+        if (
             os.path.basename(absolute) == ".git"
-            or self.excluded(absolute, True)
+            or self.unknown.match(absolute, True)
             or os.path.isfile(os.path.join(absolute, "pyvenv.cfg"))
             or self.gitignore.is_ignored(absolute, True, check_parents=False)
-        )
+        ):
+            return UNKNOWN
+        return UNREPORTED if self.unreported.match(absolute, True) else KEPT
 
-    def skips_file(self, absolute: str) -> bool:
-        """Whether a Python file met during a walk is left out."""
-        return self.excluded(absolute, False) or self.gitignore.is_ignored(
-            absolute, False, check_parents=False
-        )
+    def file_level(self, absolute: str) -> int:
+        """How far a Python file met during a walk is left out."""
+        if self.unknown.match(absolute, False) or self.gitignore.is_ignored(absolute, False, check_parents=False):
+            return UNKNOWN
+        return UNREPORTED if self.unreported.match(absolute, False) else KEPT
 
-    def force_excluded(self, absolute: str, is_dir: bool) -> bool:
-        """Whether an explicit path is left out under ``--force-exclude``.
+    def forced_level(self, absolute: str, is_dir: bool) -> int:
+        """How far an explicit path is left out under ``--force-exclude``.
 
         The path and every folder between the root and it are checked, so a file
         inside an excluded folder or a virtual environment is left out too.
         """
         if self.gitignore.is_ignored(absolute, is_dir):
-            return True
-        rel = self._relative(absolute)
+            return UNKNOWN
+        rel = self.unknown.relative(absolute)
         if rel is None:
             # Outside the root: only the path's own name can be judged.
-            return self.excluded(absolute, is_dir)
+            return self.dir_level(absolute) if is_dir else self.file_level(absolute)
+        level = KEPT
         parts = rel.split("/")
         for depth in range(1, len(parts) + 1):
             current = os.path.join(self.root, *parts[:depth])
             current_is_dir = depth < len(parts) or is_dir
-            if current_is_dir and self.skips_dir(current):
-                return True
-            if not current_is_dir and self.excluded(current, False):
-                return True
-        return False
+            level = max(level, self.dir_level(current) if current_is_dir else self.file_level(current))
+            if level == UNKNOWN:
+                break
+        return level
 
 
-def _walk(top: str, filt: _Filter) -> List[Tuple[str, str]]:
-    """The (display path, absolute path) of every Python file under folder ``top``."""
-    found: List[Tuple[str, str]] = []
+def _walk(top: str, filt: _Filter, top_level: int = KEPT) -> List[Tuple[str, str, int]]:
+    """The (display path, absolute path, level) of every Python file under folder ``top``
+    that is not left out entirely."""
+    found: List[Tuple[str, str, int]] = []
     seen: Set[Tuple[int, int]] = set()
-    stack: List[Tuple[str, str]] = [(top, os.path.abspath(top))]
+    stack: List[Tuple[str, str, int]] = [(top, os.path.abspath(top), top_level)]
     while stack:
-        display, absolute = stack.pop()
+        display, absolute, level = stack.pop()
         try:
             info = os.stat(absolute)
         except OSError:
@@ -175,15 +196,17 @@ def _walk(top: str, filt: _Filter) -> List[Tuple[str, str]]:
             child_absolute = os.path.join(absolute, entry.name)
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    if not filt.skips_dir(child_absolute):
-                        stack.append((child_display, child_absolute))
+                    child_level = max(level, filt.dir_level(child_absolute))
+                    if child_level != UNKNOWN:
+                        stack.append((child_display, child_absolute, child_level))
                     continue
                 if not entry.name.endswith(PYTHON_SUFFIXES) or not entry.is_file():
                     continue
             except OSError:
                 continue
-            if not filt.skips_file(child_absolute):
-                found.append((child_display, child_absolute))
+            child_level = max(level, filt.file_level(child_absolute))
+            if child_level != UNKNOWN:
+                found.append((child_display, child_absolute, child_level))
     return found
 
 
@@ -194,18 +217,30 @@ def discover(paths: Sequence[str], settings: Settings, *, force_exclude: bool = 
     (whatever its name) unless ``force_exclude`` applies the skip rules to it too.
     Raises DiscoveryError for a path that does not exist.
     """
+    return discover_with_context(paths, settings, force_exclude=force_exclude)[0]
+
+
+def discover_with_context(paths: Sequence[str], settings: Settings, *,
+                          force_exclude: bool = False) -> Tuple[List[Path], List[Path]]:
+    """The files to lint (as ``discover``) and the files read only for what they teach
+    the others: those that ``extend-exclude`` leaves out of the report."""
     for raw in paths:
         if not os.path.exists(raw):
             raise DiscoveryError(raw, _why_missing(raw))
     filt = _Filter(settings)
-    files: Dict[str, Path] = {}
+    files: Dict[str, Tuple[Path, int]] = {}
     for raw in paths:
         absolute = os.path.abspath(raw)
         is_dir = os.path.isdir(absolute)
-        if force_exclude and filt.force_excluded(absolute, is_dir):
+        level = filt.forced_level(absolute, is_dir) if force_exclude else KEPT
+        if level == UNKNOWN:
             continue
-        candidates = _walk(raw, filt) if is_dir else [(raw, absolute)]
-        for display, file_absolute in candidates:
+        candidates = _walk(raw, filt, level) if is_dir else [(raw, absolute, level)]
+        for display, file_absolute, file_level in candidates:
             key = os.path.normcase(os.path.normpath(file_absolute))
-            files.setdefault(key, Path(display))
-    return sorted(files.values())
+            known = files.get(key)
+            if known is None or file_level < known[1]:
+                files[key] = (Path(display) if known is None else known[0], file_level)
+    reported = sorted(path for path, level in files.values() if level == KEPT)
+    context = sorted(path for path, level in files.values() if level == UNREPORTED)
+    return reported, context

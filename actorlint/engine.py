@@ -10,7 +10,7 @@ import traceback
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, ContextManager, Dict, List, Optional, Sequence, Set, Tuple, Union
+from typing import Callable, ContextManager, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
 
 from actorlint.analyse import FileJob, gc_paused, module_name_for
 from actorlint.source import read_source_bytes
@@ -187,8 +187,12 @@ def _pairs_digest(pairs: Set[Tuple[str, str]]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def run_rules(files: Sequence[FileFacts], settings: Settings) -> RunResult:
-    """Resolve facts across files, run every enabled rule, apply suppressions and selection."""
+def run_rules(files: Sequence[FileFacts], settings: Settings,
+              unreported: FrozenSet[str] = frozenset()) -> RunResult:
+    """Resolve facts across files, run every enabled rule, apply suppressions and selection.
+
+    Files whose paths are in ``unreported`` take part in resolution (what they define is
+    known) but none of their diagnostics is kept, and they do not count as checked."""
     internal: List[str] = []
     for facts in files:
         if facts.internal_error:
@@ -207,6 +211,8 @@ def run_rules(files: Sequence[FileFacts], settings: Settings) -> RunResult:
                                 f"while starting:\n{traceback.format_exc()}")
     found: List[Diagnostic] = []
     for facts in files:
+        if facts.path in unreported:
+            continue
         found.extend(facts.errors)
         for rule in rules:
             if isinstance(rule, FileRule):
@@ -218,7 +224,7 @@ def run_rules(files: Sequence[FileFacts], settings: Settings) -> RunResult:
     by_path = {facts.path: facts for facts in files}
     kept = []
     for diagnostic in found:
-        if not settings.is_enabled(diagnostic.code):
+        if diagnostic.path in unreported or not settings.is_enabled(diagnostic.code):
             continue
         if settings.is_ignored_for(diagnostic.code, Path(os.path.abspath(diagnostic.path))):
             continue
@@ -228,7 +234,7 @@ def run_rules(files: Sequence[FileFacts], settings: Settings) -> RunResult:
             continue
         kept.append(_with_configured_safety(diagnostic, settings))
     kept = sorted(set(kept), key=lambda d: d.sort_key)
-    checked = sum(1 for facts in files if not facts.skipped)
+    checked = sum(1 for facts in files if not facts.skipped and facts.path not in unreported)
     return RunResult(kept, checked, internal)
 
 
@@ -327,7 +333,7 @@ def _check_files(jobs: Sequence[FileJob], settings: Settings, workers: int, use_
             return stored  # nothing changed since the last run like this one
     files = collect_facts(inputs.jobs, settings, workers=workers, cache=cache, prefilter=prefilter,
                           inputs=inputs)
-    result = run_rules(files, settings)
+    result = run_rules(files, settings, _unreported(inputs.jobs))
     if cache is not None:
         if run is not None and not result.internal_errors:
             cache.put_run(*run, [inputs.keys[i] for i in sorted(inputs.keys)], result)
@@ -346,7 +352,7 @@ def _run_key(inputs: _Inputs, settings: Settings, prefilter: bool) -> Optional[T
     for part in ("run-1", settings.fingerprint(), str(settings.root), os.getcwd(), str(prefilter)):
         slot.update(part.encode("utf-8", "surrogatepass") + b"\0")
     for job in inputs.jobs:
-        slot.update(job.display_path.encode("utf-8", "surrogatepass") + b"\0")
+        slot.update(job.display_path.encode("utf-8", "surrogatepass") + (b"\0" if job.reported else b"\1"))
     key = hashlib.sha256(slot.digest())
     key.update(_rules_identity(settings).encode("utf-8", "surrogatepass"))
     for index in range(len(inputs.jobs)):
@@ -408,7 +414,8 @@ def fix_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1,
     inputs = _read_inputs(jobs, cache, prefilter=True)
     jobs = inputs.jobs
     files = collect_facts(jobs, settings, workers=workers, cache=cache, prefilter=prefilter, inputs=inputs)
-    result = run_rules(files, settings)
+    unreported = _unreported(jobs)
+    result = run_rules(files, settings, unreported)
     changes: Dict[int, FileChange] = {}
     refused: List[str] = []
     blocked: set = set()
@@ -473,18 +480,23 @@ def fix_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1,
         knowledge = knowledge_for(settings)
         for index in progressed:
             files[index] = analyse_safely(jobs[index], knowledge)
-        result = run_rules(files, settings)
+        result = run_rules(files, settings, unreported)
     if cache is not None and cache.wrote:
         cache.prune()
     ordered = [changes[i] for i in sorted(changes)]
     return FixResult(ordered, result, sum(c.fixed for c in ordered), refused)
 
 
-def jobs_for_paths(paths: Sequence[Path], cwd: Path) -> List[FileJob]:
-    """File jobs for discovered paths."""
+def _unreported(jobs: Sequence[FileJob]) -> FrozenSet[str]:
+    return frozenset(job.display_path for job in jobs if not job.reported)
+
+
+def jobs_for_paths(paths: Sequence[Path], cwd: Path, context: Sequence[Path] = ()) -> List[FileJob]:
+    """File jobs for discovered paths, and for ``context`` files read but not reported."""
     jobs = []
     packages: Dict[str, Tuple[str, ...]] = {}
-    for path in paths:
-        module, is_package = module_name_for(path, packages)
-        jobs.append(FileJob(str(path), display_path(path, cwd), module, is_package))
+    for paths_of_kind, reported in ((paths, True), (context, False)):
+        for path in paths_of_kind:
+            module, is_package = module_name_for(path, packages)
+            jobs.append(FileJob(str(path), display_path(path, cwd), module, is_package, reported=reported))
     return jobs

@@ -668,3 +668,34 @@ def test_check_as_subprocess_exit_codes(tmp_path: Path) -> None:
     missing = python_m_actorlint(["check", "nowhere"], cwd=tmp_path)
     assert missing.returncode == 2, missing
     assert "Traceback" not in missing.stderr.decode()
+
+
+EXCLUDED_APP = {
+    "shop/__init__.py": "",
+    # Excluded from the report, but it defines the app and a task the task module uses.
+    "shop/worker.py": (
+        "from celery import Celery\n\napp = Celery('shop')\n\n\n"
+        "@app.task\ndef thumbnail(image):\n    return image\n\n\n"
+        "@app.task\ndef warm_up(image):\n    return thumbnail.delay(image).get()\n"
+    ),
+    "shop/tasks.py": (
+        "from shop.worker import app, thumbnail\n\n\n"
+        "@app.task\ndef resize(image):\n    return thumbnail.delay(image).get()\n"
+    ),
+}
+
+
+def test_an_excluded_file_still_teaches_what_it_defines(run, tmp_path: Path) -> None:
+    """Issue 13, bug 4: ``extend-exclude`` decides what is reported, not what is known.
+    The task module's findings need the app defined in the excluded module; the excluded
+    module's own sleeping task is not reported, and it does not count as checked."""
+    write_tree(tmp_path, EXCLUDED_APP, '[tool.actorlint]\nextend-exclude = ["shop/worker.py"]\n')
+    result = run("check", "--no-cache", "--select", "ACT201,ACT202", "--output-format", "json", ".")
+    found = {(d["path"], d["line"], d["code"]) for d in json.loads(result.stdout)}
+    assert found == {("shop/tasks.py", 5, "ACT202"), ("shop/tasks.py", 6, "ACT201")}
+    explicit = run("check", "--no-cache", "--select", "ACT201,ACT202", "--force-exclude", "shop/worker.py")
+    assert explicit.exit_code == 0 and "shop/worker.py" not in explicit.stdout
+    fixed = run("check", "--no-cache", "--select", "ACT202", "--fix", "--unsafe-fixes", ".")
+    assert fixed.exit_code == 0, fixed.stdout
+    assert (tmp_path / "shop/worker.py").read_text() == EXCLUDED_APP["shop/worker.py"]
+    assert "@app.task(soft_time_limit=" in (tmp_path / "shop/tasks.py").read_text()

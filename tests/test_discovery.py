@@ -9,7 +9,7 @@ from typing import Iterable, List
 import pytest
 
 from actorlint.config import Settings
-from actorlint.discovery import DiscoveryError, discover
+from actorlint.discovery import DiscoveryError, discover, discover_with_context
 
 
 def _touch(root: Path, *rels: str) -> None:
@@ -90,6 +90,23 @@ def test_exclude_and_extend_exclude(project: Path) -> None:
         ".tox/x.py", "a.py", "b.pyi", "build/gen.py", "node_modules/y.py",
         "pkg/__init__.py", "pkg/mod.py", "pkg/vendor/keep.py",
     ]
+
+
+def test_extend_exclude_leaves_files_known_but_unreported(project: Path) -> None:
+    """Issue 13, bug 4: what ``extend-exclude`` names is still read for what it teaches;
+    what ``exclude`` (the defaults included), git and virtual environments leave out is not
+    the project's code and stays unknown."""
+    _touch(project, "pkg/gen_pb2.py", "vendor/lib/v.py", "vendor/lib/.venv/pyvenv.cfg", "vendor/lib/.venv/w.py",
+           "vendor/lib/build/b.py")
+    settings = Settings(root=project, extend_exclude=("*_pb2.py", "vendor/lib"))
+    reported, context = discover_with_context([str(project)], settings)
+    assert _rel(context, project) == ["pkg/gen_pb2.py", "vendor/lib/v.py"]
+    assert "pkg/mod.py" in _rel(reported, project) and "build/gen.py" not in _rel(reported, project)
+    assert not set(reported) & set(context)
+    # Named explicitly under --force-exclude, an extend-excluded file is known, not reported.
+    explicit = discover_with_context([str(project / "pkg/gen_pb2.py"), str(project / "build/gen.py")], settings,
+                                     force_exclude=True)
+    assert explicit == ([], [project / "pkg/gen_pb2.py"])
 
 
 def test_exclude_patterns_with_a_slash_are_relative_to_the_root(tmp_path: Path) -> None:
