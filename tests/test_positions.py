@@ -15,7 +15,7 @@ import libcst as cst
 import pytest
 
 from actorlint.model.libcst_internals import positions
-from actorlint.model.placement import LineOffsets, Wanted
+from actorlint.model.collect.placement import LineOffsets, Wanted
 from actorlint.model.libcst_internals.walk import Walker
 from tests.fixture_harness import package_files
 

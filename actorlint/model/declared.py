@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import keyword
 import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
 
@@ -242,7 +243,7 @@ def compile_declaration(declaration: FrameworkDeclaration) -> Catalog:
             members[(instance_role, method)] = member
             self_members[(name, method)] = member
         else:
-            functions[qualname] = member
+            functions[qualname] = replace(member, framework=name)
     return Catalog(
         frameworks={name: framework}, members=members, functions=functions, class_members={},
         self_members=self_members, target_roles=frozenset({instance_role}),

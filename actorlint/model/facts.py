@@ -2,7 +2,7 @@
 
 Two layers, both plain data (the cache stores them as JSON, see actorlint/serial.py):
 
-* ``FileFacts`` is what one file says on its own (collect.py). Whether a class is an actor
+* ``FileFacts`` is what one file says on its own (the collector, model/collect/). Whether a class is an actor
   may depend on other files (``class Worker(BaseActor)`` with ``BaseActor`` elsewhere), so
   sites carry the actor-ness they ``require`` instead of a verdict.
 * ``ProjectFacts`` (resolve.py) merges every file's facts, decides which classes are
@@ -204,8 +204,9 @@ class FileFacts:
     dependencies: Tuple[Tuple[int, int, str], ...] = ()
     # Every name bound at module level (an added import must not shadow one of them).
     module_names: FrozenSet[str] = frozenset()
-    # Classes turned into Ray actors by ``ray.remote(Cls)`` in this file.
-    ray_remote_classes: Tuple[str, ...] = ()
+    # Classes made actors by wrapping them in this file (``ray.remote(Cls)``), as
+    # (framework, class qualname).
+    wrapped_classes: Tuple[Tuple[str, str], ...] = ()
     # Decorated functions that may be tasks, and the module-level names holding framework
     # values (``app`` -> ``celery.app``), which decorators in other files may go through.
     tasks: Tuple[TaskFact, ...] = ()

@@ -1,7 +1,7 @@
 """Each supported framework as data: what makes an actor, which methods handle messages,
 and what every API member does (returns a handle, sends a call or a cast, takes a timeout).
 
-The collector (collect.py) interprets these tables; it holds no framework names of its own.
+The collector's interpreter (collect/interpreter.py) reads these tables; it holds no framework names of its own.
 Roles name the kind of framework value an expression holds, prefixed by the framework:
 
 pykka.ref            an ActorRef                     ``Worker.start()``, ``self.actor_ref``
@@ -40,12 +40,15 @@ __all__ = [
     "BUILTIN_CATALOG",
     "CLASS_MEMBERS",
     "Catalog",
+    "CALLED_ROLES",
     "ELEMENT_ROLES",
-    "FACTORIES",
     "FRAMEWORKS",
     "FUNCTIONS",
     "HANDLE_ANNOTATIONS",
     "IN_PROCESS_VARIANTS",
+    "METHOD_LABELS",
+    "NAMED_ROLES",
+    "NOT_TASK_DECORATORS",
     "Framework",
     "MEMBERS",
     "Member",
@@ -108,6 +111,12 @@ class Framework:
     display_name: str = ""
     # The handlers an untargeted message runs (see Member.untargeted).
     default_handlers: Tuple[str, ...] = ()
+    # The role of a class made an actor by wrapping it (``ray.remote(Cls)``), which the
+    # collector records so that resolution knows the class is one.
+    class_role: Optional[str] = None
+    # A function that stores a value once and returns a reference to send instead of
+    # the value (``ray.put``): the ACT402 fix hoists a repeated payload into it.
+    object_store: Optional[str] = None
 
     def is_handler_name(self, method: str) -> bool:
         """Whether a method of this framework's actor class with this name handles messages."""
@@ -133,6 +142,8 @@ FRAMEWORKS: Mapping[str, Framework] = {
         actor_decorators=("ray.remote",),
         public_methods_are_handlers=True,
         display_name="Ray",
+        class_role="ray.class",
+        object_store="ray.put",
     ),
     "thespian": Framework(
         name="thespian",
@@ -216,6 +227,9 @@ class Member:
     untargeted: bool = False
     # A lifecycle message (stopping the actor): neither a call nor a cast to a handler.
     lifecycle: bool = False
+    # The framework a member belongs to where no handle says it (a module function such
+    # as ``ray.get``, a member of a decorated task function).
+    framework: Optional[str] = None
 
 
 _TIMEOUT_KW = Param("timeout")
@@ -318,24 +332,37 @@ MEMBERS: Mapping[Tuple[str, str], Member] = {
     ),
 }
 
-# Roles that are decorators waiting for their class: ``ray.remote(num_cpus=1)(Cls)``.
-FACTORIES: Mapping[str, Member] = {
+# What calling a value of a role does, the value being the handle the member applies to.
+CALLED_ROLES: Mapping[str, Member] = {
+    # Decorators waiting for their class: ``ray.remote(num_cpus=1)(Cls)``.
     "ray.remote_options": Member(result="ray.class", class_arg=Param("__t", 0)),
     # Calling a Celery canvas applies it: ``group(...)()`` returns a GroupResult.
     "celery.group": Member(result="celery.groupresult"),
     "celery.chain": Member(result="celery.asyncresult"),
+    # Calling a proxy member returns a future and queues a message: a cast when dropped.
+    "pykka.proxy_member": Member(result="pykka.future", implicit_cast=True, label="proxy call"),
 }
 
-# Calling a proxy member returns a future and queues a message: a cast when dropped.
-PROXY_MEMBER_CALL = Member(result="pykka.future", implicit_cast=True, label="proxy call")
+# Roles that name an actor themselves: a handle read through a name takes that name as
+# its origin (futures and ObjectRefs keep the origin of the handle they came from).
+# Task roles and declared instance roles are added per catalog.
+NAMED_ROLES = frozenset({"pykka.ref", "pykka.proxy", "ray.handle", "thespian.address"})
+
+# How a message names the API it uses when the handle knows the method: ``balance().get``
+# rather than ``get`` (keyed by the member's label).
+METHOD_LABELS: Mapping[str, str] = {
+    "get": "{}().get", "proxy call": "{}()", "remote": "{}.remote()", "defer": "{}.defer()",
+}
 
 # Module-level functions and classes, by qualified name.
 FUNCTIONS: Mapping[str, Member] = {
-    "ray.get": Member(site="call", label="ray.get", timeout=_TIMEOUT_KW, target_arg=Param("object_refs", 0)),
-    "ray.wait": Member(site="call", label="ray.wait", timeout=_TIMEOUT_KW, target_arg=Param("ray_waitables", 0)),
+    "ray.get": Member(site="call", label="ray.get", timeout=_TIMEOUT_KW, target_arg=Param("object_refs", 0),
+                      framework="ray"),
+    "ray.wait": Member(site="call", label="ray.wait", timeout=_TIMEOUT_KW, target_arg=Param("ray_waitables", 0),
+                       framework="ray"),
     "ray.get_runtime_context": Member(result="ray.runtime_context", current_actor=True),
     "ray.remote": Member(result="ray.class", class_arg=Param("__t", 0), options_result="ray.remote_options"),
-    "pykka.get_all": Member(site="call", label="pykka.get_all", timeout=_TIMEOUT_KW),
+    "pykka.get_all": Member(site="call", label="pykka.get_all", timeout=_TIMEOUT_KW, framework="pykka"),
     "thespian.actors.ActorSystem": Member(result="thespian.system", variant=Param("systemBase", 0)),
     "pykka.ActorRegistry.get_by_class": Member(result="pykka.ref_list", class_arg=Param("actor_class", 0)),
     "pykka.ActorRegistry.get_by_class_name": Member(result="pykka.ref_list"),
@@ -389,9 +416,16 @@ CLASS_MEMBERS: Mapping[Tuple[str, str], Member] = {
 # (decorator, member): ``@ray.remote def f`` then ``f.remote()`` returns an ObjectRef.
 TASK_MEMBERS: Mapping[Tuple[str, str], Member] = {
     ("ray.remote", "remote"): Member(
-        result="ray.objectref", implicit_cast=True, label="remote", payload=ALL_ARGUMENTS,
+        result="ray.objectref", implicit_cast=True, label="remote", payload=ALL_ARGUMENTS, framework="ray",
     ),
 }
+
+# Decorators that never make a task, by qualified-name prefix (builtins, functools,
+# typing, ...; Ray's remote functions are tasks of their own kind, see TASK_MEMBERS).
+NOT_TASK_DECORATORS: Tuple[str, ...] = (
+    "builtins.", "functools.", "typing.", "contextlib.", "abc.", "dataclasses.", "asyncio.",
+    "actorlint.", "pytest.", "unittest.", "ray.",
+)
 
 # Members reached through ``self`` inside an actor class, by framework.
 SELF_MEMBERS: Mapping[Tuple[str, str], Member] = {
@@ -426,6 +460,11 @@ def framework_of_role(role: str) -> str:
     return role.split(".", 1)[0]
 
 
+def self_role(framework: str) -> str:
+    """The role of an actor's own members reached through ``self`` (``self.send``)."""
+    return f"{framework}.self"
+
+
 @dataclass(frozen=True)
 class Catalog:
     """Everything the collector knows about frameworks: the built-in tables above, plus
@@ -439,6 +478,16 @@ class Catalog:
     self_members: Mapping[Tuple[str, str], Member]
     # Roles through which a message names its actor (``ask(address, ...)``).
     target_roles: frozenset = field(default_factory=frozenset)
+    # What calling a value of a role does (``CALLED_ROLES``).
+    called_roles: Mapping[str, Member] = field(default_factory=dict)
+
+    @property
+    def named_roles(self) -> frozenset:
+        """Roles that name an actor themselves (``NAMED_ROLES``, every task role and every
+        declared instance role)."""
+        specs = self.frameworks.values()
+        return NAMED_ROLES | {spec.task_role for spec in specs if spec.task_role} \
+            | {spec.instance_role for spec in specs if spec.instance_role}
 
     def extended(self, other: "Catalog") -> "Catalog":
         """This catalog with the frameworks and members of ``other`` added (a declared
@@ -450,6 +499,7 @@ class Catalog:
             class_members={**self.class_members, **other.class_members},
             self_members={**self.self_members, **other.self_members},
             target_roles=self.target_roles | other.target_roles,
+            called_roles={**self.called_roles, **other.called_roles},
         )
 
 
@@ -459,6 +509,7 @@ BUILTIN_CATALOG = Catalog(
     functions=FUNCTIONS,
     class_members=CLASS_MEMBERS,
     self_members=SELF_MEMBERS,
+    called_roles=CALLED_ROLES,
     target_roles=frozenset({
         "pykka.ref", "pykka.proxy", "pykka.future", "ray.handle", "ray.objectref",
         "thespian.address", "celery.asyncresult", "celery.groupresult", "dramatiq.message",

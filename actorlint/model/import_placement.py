@@ -23,7 +23,7 @@ from typing import FrozenSet, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from actorlint.model.libcst_internals.positions import Positions
-from actorlint.model.placement import LineOffsets, Wanted
+from actorlint.model.collect.placement import LineOffsets, Wanted
 from actorlint.model.syntax import dotted
 
 __all__ = ["ImportBlock", "added_import", "import_block"]
@@ -50,7 +50,7 @@ class ImportBlock:
     imports: Tuple[_Import, ...]
     following: Optional[cst.CSTNode]  # the first statement after them
 
-    def ask_positions(self, wanted: Wanted) -> None:
+    def wants(self, wanted: Wanted) -> None:
         """Ask for what ``added_import`` places: the statement lines, the first
         statement after them and the decorator its text starts with."""
         for statement in [i.statement for i in self.imports] + [self.docstring]:
@@ -121,7 +121,7 @@ def import_block(module: cst.Module, own_package: str) -> ImportBlock:
 
 def added_import(block: ImportBlock, positions: Positions, offsets: LineOffsets) -> Tuple[int, str]:
     """The offset and text that add the runtime import to ``block`` (whose positions
-    were asked for with ``ask_positions``)."""
+    were asked for with ``wants``)."""
     span, after = positions.span, offsets.after
 
     def line_start(line: int) -> int:

@@ -119,7 +119,7 @@ def _renamed(facts: FileFacts, renames: Dict[str, str]) -> FileFacts:
         sites=tuple(rename.site(s) for s in facts.sites),
         payloads=tuple(rename.payload(p) for p in facts.payloads),
         imports={name: rename.name(target) for name, target in facts.imports.items()},
-        ray_remote_classes=rename.names(facts.ray_remote_classes),
+        wrapped_classes=rename.requires(facts.wrapped_classes),
         tasks=tuple(rename.task(t) for t in facts.tasks),
     )
 

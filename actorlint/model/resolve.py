@@ -31,7 +31,8 @@ class _Index:
         self.imports: Dict[str, Dict[str, str]] = {}
         # Module-level names holding framework values, by qualified name -> role.
         self.instances: Dict[str, str] = {}
-        self.ray_remote: Set[str] = set()
+        # Classes made actors by wrapping (``ray.remote(Cls)``): qualname -> framework.
+        self.wrapped: Dict[str, str] = {}
         self._framework: Dict[str, Optional[str]] = {}
         for facts in files:
             self.imports[facts.module] = facts.imports
@@ -42,7 +43,8 @@ class _Index:
             for name, role in facts.instances.items():
                 self.instances[f"{facts.module}.{name}"] = role
         for facts in files:
-            self.ray_remote.update(self.canonical(name) for name in facts.ray_remote_classes)
+            for framework, name in facts.wrapped_classes:
+                self.wrapped.setdefault(self.canonical(name), framework)
 
     def canonical(self, qualname: str) -> str:
         """Follow re-exports (``from .base import Actor`` in ``pkg/__init__.py``)."""
@@ -73,8 +75,8 @@ class _Index:
             return None
         cls, _ = entry
         frameworks = self.catalog.frameworks.values()
-        if qualname in self.ray_remote:
-            return "ray"
+        if qualname in self.wrapped:
+            return self.wrapped[qualname]
         for decorator in cls.decorators:
             decorator = self.canonical(decorator)
             for framework in frameworks:

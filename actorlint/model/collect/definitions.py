@@ -5,21 +5,23 @@ bound or make tasks."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from actorlint.model.facts import KeywordAnchor, MethodFact
-from actorlint.model.frameworks import TIME_LIMIT_SECONDS_DECORATOR, TIME_LIMITERS, Catalog
+from actorlint.model.collect.binder import Binder
+from actorlint.model.collect.evaluator import Evaluator
+from actorlint.model.collect.placement import LineOffsets, Wanted
+from actorlint.model.collect.scopes import Assigned, ClassInfo, Scope
+from actorlint.model.facts import ClassFact, KeywordAnchor, MethodFact, TaskFact
+from actorlint.model.frameworks import (
+    NOT_TASK_DECORATORS, TIME_LIMIT_SECONDS_DECORATOR, TIME_LIMITERS, Catalog,
+)
 from actorlint.model.libcst_internals.positions import Positions
-from actorlint.model.placement import LineOffsets
 from actorlint.model.syntax import callee, find_arg, is_number, qualname_of
 from actorlint.model.values import Const, Handle, Qual
 
-if TYPE_CHECKING:  # pragma: no cover
-    from actorlint.model.collect import _Evaluator, _Scope, _Visitor
-
-__all__ = ["MethodRecord", "TaskRecord", "keyword_anchor", "limit_settings", "module_instances"]
+__all__ = ["ClassRecord", "MethodRecord", "TaskRecord", "limit_settings", "module_instances"]
 
 _STATIC_DECORATORS = frozenset({"builtins.staticmethod", "builtins.classmethod"})
 
@@ -27,8 +29,8 @@ _STATIC_DECORATORS = frozenset({"builtins.staticmethod", "builtins.classmethod"}
 class MethodRecord:
     """A method of a possible actor class, with its ``time_limited`` decorator if any."""
 
-    def __init__(self, node: cst.FunctionDef, scope: _Scope, evaluator: _Evaluator,
-                 class_scope: _Scope) -> None:
+    def __init__(self, node: cst.FunctionDef, scope: Scope, evaluator: Evaluator,
+                 class_scope: Scope) -> None:
         self.node = node
         self.scope = scope
         self.decorators: List[str] = []
@@ -45,6 +47,12 @@ class MethodRecord:
                     self.seconds = evaluator.seconds_of(
                         find_arg(expression, TIME_LIMIT_SECONDS_DECORATOR), class_scope
                     )
+
+    def wants(self, wanted: Wanted) -> None:
+        """Declare the nodes whose positions the fact needs: the name, ``time_limited``."""
+        wanted.node(self.node.name, self.node)
+        if self.limiter is not None:
+            wanted.node(self.limiter, self.node)
 
     def fact(self, positions: Positions, offsets: LineOffsets) -> MethodFact:
         name_span = positions.span(self.node.name)
@@ -67,7 +75,7 @@ class MethodRecord:
 class TaskRecord:
     """A decorated function outside a class: a task, if a decorator makes it one."""
 
-    def __init__(self, node: cst.FunctionDef, scope: _Scope, outer: _Scope, evaluator: _Evaluator,
+    def __init__(self, node: cst.FunctionDef, scope: Scope, outer: Scope, evaluator: Evaluator,
                  limit_keywords: frozenset, module_name: str) -> None:
         self.method = MethodRecord(node, scope, evaluator, outer)
         self.decorators: List[str] = []
@@ -81,7 +89,7 @@ class TaskRecord:
             value = evaluator.value_of(callee(expression), outer)
             if isinstance(value, Handle) and value.role:
                 self.decorators.append(f"<{value.role}>")
-            elif isinstance(value, Qual) and not value.name.startswith(_NOT_TASK_DECORATORS):
+            elif isinstance(value, Qual) and not value.name.startswith(NOT_TASK_DECORATORS):
                 self.decorators.append(value.name)
             else:
                 continue
@@ -103,8 +111,66 @@ class TaskRecord:
                     if isinstance(name, Const) and isinstance(name.value, str):
                         self.task_name = name.value
 
+    def wants(self, wanted: Wanted) -> None:
+        """Declare the nodes whose positions the fact needs."""
+        self.method.wants(wanted)
+        for _, _, node in self.limits:
+            wanted.node(node, self.method.node)
+        for expression, last in self.decorator_nodes:
+            wanted.node(expression, self.method.node)
+            if last is not None:
+                wanted.node(last, self.method.node)
 
-def keyword_anchor(expression: cst.BaseExpression, last: Optional[cst.BaseExpression],
+    def fact(self, positions: Positions, offsets: LineOffsets) -> TaskFact:
+        """The task fact."""
+        return TaskFact(
+            qualname=self.method.scope.qualname,
+            method=self.method.fact(positions, offsets),
+            decorators=tuple(self.decorators),
+            limits=tuple((keyword, value, positions.span(node)) for keyword, value, node in self.limits),
+            task_name=self.task_name,
+            keyword_anchors=tuple(_keyword_anchor(expression, last, positions, offsets)
+                                  for expression, last in self.decorator_nodes),
+        )
+
+
+class ClassRecord:
+    """A class that may be an actor: its bases and decorators by qualified name, and its
+    methods."""
+
+    def __init__(self, info: ClassInfo, evaluator: Evaluator) -> None:
+        outer = info.scope.parent
+        assert outer is not None
+        self.info = info
+        bases = (qualname_of(evaluator.value_of(b, outer)) for b in info.bases)
+        decorators = (qualname_of(evaluator.value_of(callee(d), outer)) for d in info.decorators)
+        self.bases = tuple(b for b in bases if b)
+        self.decorators = tuple(d for d in decorators if d)
+        self.methods = [MethodRecord(node, scope, evaluator, info.scope) for node, scope in info.methods]
+
+    def may_be_actor(self) -> bool:
+        """Without bases, decorators or methods it handles nothing (``ray.remote(Cls)``
+        elsewhere could still make it an actor, but with no handler to judge)."""
+        return bool(self.bases or self.decorators or self.methods)
+
+    def wants(self, wanted: Wanted) -> None:
+        """Declare the nodes whose positions the fact needs."""
+        wanted.node(self.info.node.name, self.info.node)
+        for method in self.methods:
+            method.wants(wanted)
+
+    def fact(self, positions: Positions, offsets: LineOffsets, limit_keywords: frozenset) -> ClassFact:
+        """The class fact."""
+        info = self.info
+        return ClassFact(
+            qualname=info.qualname, name=info.node.name.value, span=positions.span(info.node.name),
+            bases=self.bases, decorators=self.decorators,
+            methods=tuple(method.fact(positions, offsets) for method in self.methods),
+            limit_attributes=tuple(sorted(limit_keywords & info.scope.bindings.keys())),
+        )
+
+
+def _keyword_anchor(expression: cst.BaseExpression, last: Optional[cst.BaseExpression],
                     positions: Positions, offsets: LineOffsets) -> KeywordAnchor:
     """Where ``keyword=value`` joins the arguments of a decorator (see KeywordAnchor)."""
     whole = positions.span(expression)
@@ -123,14 +189,7 @@ def keyword_anchor(expression: cst.BaseExpression, last: Optional[cst.BaseExpres
     return KeywordAnchor(end - 1, " ", ",", keywords)
 
 
-# Decorators that never make a task (builtins, functools, typing, contextlib, ...).
-_NOT_TASK_DECORATORS = (
-    "builtins.", "functools.", "typing.", "contextlib.", "abc.", "dataclasses.", "asyncio.",
-    "actorlint.", "pytest.", "unittest.", "ray.",
-)
-
-
-def module_instances(visitor: _Visitor, evaluator: _Evaluator, catalog: Catalog) -> Dict[str, str]:
+def module_instances(visitor: Binder, evaluator: Evaluator, catalog: Catalog) -> Dict[str, str]:
     """Module-level names bound to a framework value that makes tasks (``app = Celery()``),
     which other modules may use as a decorator (``from shop.celery import app``, ``@app.task``)."""
     decorator_roles = {role for spec in catalog.frameworks.values() for role in spec.task_decorator_roles}
@@ -138,7 +197,7 @@ def module_instances(visitor: _Visitor, evaluator: _Evaluator, catalog: Catalog)
               if member.attribute and member.result in decorator_roles}
     found: Dict[str, str] = {}
     for name, bindings in visitor.module_scope.bindings.items():
-        if not all(isinstance(b, tuple) for b in bindings):
+        if not all(isinstance(b, Assigned) for b in bindings):
             continue
         value = evaluator.lookup(name, visitor.module_scope)
         if isinstance(value, Handle) and value.actor is None and value.role in owners:
@@ -146,7 +205,7 @@ def module_instances(visitor: _Visitor, evaluator: _Evaluator, catalog: Catalog)
     return found
 
 
-def limit_settings(visitor: _Visitor, catalog: Catalog) -> Tuple[Tuple[str, str], ...]:
+def limit_settings(visitor: Binder, catalog: Catalog) -> Tuple[Tuple[str, str], ...]:
     """Settings that bound handlers: (setting, "*" or the task name it bounds)."""
     bounds: List[Tuple[str, str]] = []
     assignments = list(visitor.settings)

@@ -4,14 +4,11 @@ the nodes and statements whose positions the facts need (``positions.locate`` pl
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
 from actorlint.diagnostics import Span
-
-if TYPE_CHECKING:  # pragma: no cover
-    from actorlint.model.definitions import MethodRecord
 
 __all__ = ["LineOffsets", "Wanted"]
 
@@ -75,9 +72,3 @@ class Wanted:
             self.nodes.append((statement, statement))
         elif statement is not None:
             self.statements.append(statement)
-
-    def definition(self, method: "MethodRecord") -> None:
-        """A function's name and its ``time_limited`` decorator."""
-        self.node(method.node.name, method.node)
-        if method.limiter is not None:
-            self.node(method.limiter, method.node)

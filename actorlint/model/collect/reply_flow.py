@@ -8,23 +8,17 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 
 import libcst as cst
 
+from actorlint.model.collect.scopes import Scope, function_scope
 from actorlint.model.libcst_internals.walk import child_nodes
 from actorlint.model.values import Handle
 
 if TYPE_CHECKING:  # pragma: no cover
-    from actorlint.model.collect import _PendingSite, _Scope
+    from actorlint.model.collect.drafts import SiteDraft
 
-__all__ = ["dependencies", "function_scope"]
-
-
-def function_scope(scope: "_Scope") -> "_Scope":
-    """The function (or lambda, or module) a scope belongs to."""
-    while scope.kind not in ("function", "lambda", "module") and scope.parent is not None:
-        scope = scope.parent
-    return scope
+__all__ = ["dependencies"]
 
 
-def dependencies(pending: List["_PendingSite"]) -> List[Tuple[int, int, str]]:
+def dependencies(pending: List["SiteDraft"]) -> List[Tuple[int, int, str]]:
     """Within each function: which call's reply decides, or goes into, a later message to
     the same handle (style.md rule 13: judged once the whole function is seen)."""
     by_function: Dict[int, List[int]] = {}
@@ -82,7 +76,7 @@ class _ReplyFlow:
     True`` does not.
     """
 
-    def __init__(self, function: "_Scope", reply: cst.CSTNode) -> None:
+    def __init__(self, function: Scope, reply: cst.CSTNode) -> None:
         self.reply = reply
         self.assignments: Dict[str, List[Tuple[int, Optional[cst.BaseExpression], Tuple[int, ...]]]] = {}
         for name, order, value, blocks in function.assignments:

@@ -1,0 +1,333 @@
+"""The binder: one walk over a module records its scopes, imports, bindings, classes,
+functions and the nodes that may become sites (with their control context).
+
+Bindings are flow-insensitive: a name has a value only when every assignment to it in
+its scope agrees (the evaluator decides that later). That misses some code and never
+guesses.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from actorlint.model.collect.control import ControlContext
+from actorlint.model.collect.scopes import (
+    Annotated, Assigned, Assignment, Binding, ClassInfo, Scope, function_scope,
+)
+from actorlint.model.syntax import dotted, simple_name
+from actorlint.model.values import UNKNOWN, Const, Qual, SelfRef
+
+__all__ = ["Binder"]
+
+
+class Binder(ControlContext):
+    """Records scopes, bindings, classes and candidate nodes in one pass."""
+
+    def __init__(self, module_name: str, is_package: bool, setting_names: frozenset = frozenset()) -> None:
+        super().__init__()
+        self.module_name = module_name
+        self.is_package = is_package
+        # Framework settings that bound handlers, and where they are assigned:
+        # (setting name, assigned value, scope).
+        self.setting_names = setting_names
+        self.settings: List[Tuple[str, cst.BaseExpression, Scope]] = []
+        self.module_scope = Scope("module", module_name, None)
+        self.scope = self.module_scope
+        self.classes: List[ClassInfo] = []
+        # Every function by qualified name, for the values they return.
+        self.functions: Dict[str, Scope] = {}
+        # Decorated functions: qualname -> (decorator expressions, scope they run in).
+        self.decorated: Dict[str, Tuple[List[cst.BaseExpression], Scope]] = {}
+        # Decorated functions outside classes (possible tasks): (def, its scope, outer scope).
+        self.decorated_functions: List[Tuple[cst.FunctionDef, Scope, Scope]] = []
+
+    # -- scopes ------------------------------------------------------------------------
+    def _push(self, kind: str, name: str) -> Scope:
+        parent = self.scope
+        if parent.kind in ("module", "class"):
+            qualname = f"{parent.qualname}.{name}"
+        else:
+            qualname = f"{parent.qualname}.<locals>.{name}"
+        self.scope = Scope(kind, qualname, parent)
+        return self.scope
+
+    def _pop(self) -> None:
+        assert self.scope.parent is not None
+        self.scope = self.scope.parent
+
+    def _bind(self, name: str, binding: Binding) -> None:
+        scope = self.scope
+        if name in scope.globals:
+            scope = self.module_scope
+        elif name in scope.nonlocals:
+            outer = scope.parent
+            while outer is not None and not (outer.kind == "function" and name in outer.bindings):
+                outer = outer.parent
+            scope = outer or scope
+        elif scope.kind == "comprehension":  # walrus binds in the enclosing function
+            while scope.kind == "comprehension" and scope.parent is not None:
+                scope = scope.parent
+        scope.bindings.setdefault(name, []).append(binding)
+
+    def _assigned(self, value: Optional[cst.BaseExpression]) -> Binding:
+        return Assigned(value, self.scope) if value is not None else UNKNOWN
+
+    def _bind_target(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
+        """Bind an assignment target to ``value`` (None: an unknown value)."""
+        if isinstance(target, cst.Name):
+            self._bind(target.value, self._assigned(value))
+            self._record_assignment(target.value, value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            elements = [e.value for e in target.elements]
+            values: Sequence[Optional[cst.BaseExpression]] = [None] * len(elements)
+            if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(elements) \
+                    and not any(isinstance(e, cst.StarredElement) for e in value.elements):
+                values = [e.value for e in value.elements]
+            for element, element_value in zip(elements, values):
+                self._bind_target(element, element_value)
+        elif isinstance(target, cst.StarredElement):
+            self._bind_target(target.value, None)
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            cls = self._method_class()
+            if cls is not None and target.value.value == self.scope.self_name:
+                cls.attr_bindings.setdefault(target.attr.value, []).append(self._assigned(value))
+
+    def _method_class(self) -> Optional[ClassInfo]:
+        return self.scope.cls if self.scope.kind == "function" else None
+
+    def _record_assignment(self, name: str, value: Optional[cst.BaseExpression],
+                           inside: Optional[int] = None) -> None:
+        """Note an assignment; ``inside``: the block it belongs to (a loop target's body)."""
+        self.order += 1
+        blocks = tuple(self.blocks) + ((inside,) if inside is not None else ())
+        function_scope(self.scope).assignments.append(Assignment(name, self.order, value, blocks))
+
+    # -- imports -----------------------------------------------------------------------
+    def visit_Import(self, node: cst.Import) -> bool:
+        for alias in node.names:
+            name = dotted(alias.name)
+            if name is None:
+                continue
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self._bind(alias.asname.name.value, Qual(name))
+            else:
+                top = name.split(".", 1)[0]
+                self._bind(top, Qual(top))
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        base = self._import_base(node)
+        if isinstance(node.names, cst.ImportStar):
+            self.scope.star_import = True
+            return False
+        for alias in node.names:
+            name = dotted(alias.name)
+            if name is None:
+                continue
+            bound = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                bound = alias.asname.name.value
+            self._bind(bound, Qual(f"{base}.{name}") if base else UNKNOWN)
+        return False
+
+    def _import_base(self, node: cst.ImportFrom) -> Optional[str]:
+        module = dotted(node.module) if node.module is not None else None
+        level = len(node.relative)
+        if level == 0:
+            return module
+        parts = self.module_name.split(".")
+        if not self.is_package:
+            parts = parts[:-1]
+        if level - 1 > len(parts) or (level - 1 == len(parts) and not module):
+            return None
+        parts = parts[: len(parts) - (level - 1)]
+        if module:
+            parts.append(module)
+        return ".".join(parts) or None
+
+    # -- definitions -------------------------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        for decorator in node.decorators:
+            self.walk(decorator)
+        for arg in node.bases:
+            self.walk(arg)
+        for arg in node.keywords:
+            self.walk(arg)
+        outer = self.scope
+        scope = self._push("class", node.name.value)
+        info = ClassInfo(scope.qualname, node, scope)
+        info.bases = [arg.value for arg in node.bases]
+        info.decorators = [d.decorator for d in node.decorators]
+        self.classes.append(info)
+        scope.cls = info
+        # The class name is bound in the outer scope; bases are evaluated there too.
+        outer.bindings.setdefault(node.name.value, []).append(Qual(scope.qualname))
+        self.walk(node.body)
+        self._pop()
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        for decorator in node.decorators:
+            self.walk(decorator)
+        self.walk(node.params)  # defaults and annotations run in the outer scope
+        outer = self.scope
+        self._bind(node.name.value, Qual(f"{outer.qualname}.{node.name.value}"))
+        if node.decorators:
+            self.decorated[f"{outer.qualname}.{node.name.value}"] = (
+                [d.decorator for d in node.decorators], outer,
+            )
+        scope = self._push("function", node.name.value)
+        scope.is_async = node.asynchronous is not None
+        self.functions[scope.qualname] = scope
+        if node.decorators and outer.kind != "class":
+            self.decorated_functions.append((node, scope, outer))
+        if outer.kind == "class" and outer.cls is not None:
+            outer.cls.methods.append((node, scope))
+            scope.cls = outer.cls
+            is_static = any(simple_name(d.decorator) in ("staticmethod", "classmethod")
+                            for d in node.decorators)
+            positional = list(node.params.posonly_params) + list(node.params.params)
+            if positional and not is_static:
+                scope.self_name = positional[0].name.value
+        self._bind_params(node.params, scope)
+        with self.fresh_context():
+            self.walk(node.body)
+        self._pop()
+        return False
+
+    def _bind_params(self, params: cst.Parameters, scope: Scope) -> None:
+        every = [*params.posonly_params, *params.params, *params.kwonly_params]
+        if isinstance(params.star_arg, cst.Param):
+            every.append(params.star_arg)
+        if params.star_kwarg is not None:
+            every.append(params.star_kwarg)
+        for param in every:
+            name = param.name.value
+            binding: Binding = UNKNOWN
+            if name == scope.self_name and scope.cls is not None:
+                binding = SelfRef(scope.cls.qualname)
+            elif param.annotation is not None and scope.parent is not None:
+                # Annotations are evaluated where the function is defined.
+                binding = Annotated(param.annotation.annotation, scope.parent)
+            scope.bindings.setdefault(name, []).append(binding)
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        scope = self._push("lambda", "<lambda>")
+        self._bind_params(node.params, scope)
+        with self.fresh_context():
+            self.walk(node.body)
+        self._pop()
+        return False
+
+    def _visit_comprehension(self, node: cst.CSTNode) -> bool:
+        first = node.for_in  # type: ignore[attr-defined]
+        self.walk(first.iter)  # evaluated once, in the enclosing scope
+        self._push("comprehension", "<comprehension>")
+        self.scope.qualname = self.scope.parent.qualname  # type: ignore[union-attr]
+        with self.inside_loop(node):  # the rest repeats for every item, like a loop body
+            self._visit_comp_for(first, skip_iter=True)
+            for part in ("elt", "key", "value"):
+                child = getattr(node, part, None)
+                if child is not None:
+                    self.walk(child)
+        self._pop()
+        return False
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _visit_comprehension
+
+    def _visit_comp_for(self, node: cst.CompFor, skip_iter: bool = False) -> None:
+        self._bind_target(node.target, None)
+        if not skip_iter:
+            self.walk(node.iter)
+        for condition in node.ifs:
+            self.walk(condition)
+        if node.inner_for_in is not None:
+            self._visit_comp_for(node.inner_for_in)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        function = function_scope(self.scope)
+        function.returns.append(Assigned(node.value, self.scope) if node.value is not None else Const(None))
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self.scope.globals.update(n.name.value for n in node.names)
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        self.scope.nonlocals.update(n.name.value for n in node.names)
+
+    # -- bindings ----------------------------------------------------------------------
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind_target(target.target, node.value)
+            if isinstance(target.target, cst.Attribute):
+                self.candidate("setattr", target.target)
+            self._note_setting(target.target, node.value)
+
+    def _note_setting(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        """``app.conf.task_time_limit = 30`` or a settings module's ``task_time_limit = 30``."""
+        if isinstance(target, cst.Attribute):
+            name = target.attr.value
+        elif isinstance(target, cst.Name) and self.scope is self.module_scope:
+            name = target.value
+        else:
+            return
+        if name in self.setting_names:
+            self.settings.append((name, value, self.scope))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._bind_target(node.target, node.value)
+            self._note_setting(node.target, node.value)
+            return
+        # ``seats: ActorProxy[Seat]`` in a class body or ``self.seats: ...`` in a method
+        # declares what the name will hold.
+        declared = Annotated(node.annotation.annotation, self.scope)
+        target = node.target
+        if isinstance(target, cst.Name):
+            self.scope.bindings.setdefault(target.value, []).append(declared)
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            cls = self._method_class()
+            if cls is not None and target.value.value == self.scope.self_name:
+                cls.attr_bindings.setdefault(target.attr.value, []).append(declared)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind_target(node.target, node.value)
+
+    def visit_For(self, node: cst.For) -> bool:
+        self.walk(node.iter)
+        self._bind_target(node.target, None)
+        for name in _target_names(node.target):
+            self._record_assignment(name, node.iter, inside=id(node.body))
+        self.walk(node.target)
+        with self.inside_loop(node):
+            self.walk(node.body)
+        if node.orelse is not None:
+            self.walk(node.orelse)
+        return False
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind_target(node.asname.name, node.item)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._bind_target(node.name.name, None)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_MatchAs(self, node: cst.MatchAs) -> None:
+        if node.name is not None:
+            self._bind_target(node.name, None)
+
+
+def _target_names(target: cst.BaseExpression) -> List[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [name for element in target.elements for name in _target_names(element.value)]
+    return []

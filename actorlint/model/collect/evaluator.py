@@ -1,0 +1,228 @@
+"""The evaluator: the abstract value of an expression, from the bindings the binder
+recorded. It knows values only; what a call or a framework value's attribute gives is
+asked of the interpreter (``Semantics``), which knows the frameworks."""
+
+from __future__ import annotations
+
+import builtins
+from typing import Dict, List, Optional, Protocol, Set
+
+import libcst as cst
+
+from actorlint.model.collect.binder import Binder
+from actorlint.model.collect.scopes import Annotated, Assigned, Binding, Scope
+from actorlint.model.frameworks import Param
+from actorlint.model.syntax import find_arg, is_number
+from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Qual, SelfRef, Value
+
+__all__ = ["Evaluator", "Semantics"]
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
+_CONSTANT_NAMES = {"None": Const(None), "True": Const(True), "False": Const(False)}
+_TIMEDELTA = "datetime.timedelta"
+# timedelta's parameters in positional order, with their length in seconds.
+_TIMEDELTA_FIELDS = (
+    ("days", 86400.0), ("seconds", 1.0), ("microseconds", 1e-6), ("milliseconds", 1e-3),
+    ("minutes", 60.0), ("hours", 3600.0), ("weeks", 604800.0),
+)
+# How deep one value may depend on others (``f()()()``, a chain of aliases) before it
+# counts as unknown: real code stays far below, and it keeps recursion bounded.
+_MAX_EVALUATION_DEPTH = 50
+# A string annotation is parsed only when it could name a handle type; LibCST's parser
+# crashes the interpreter on very deeply nested text.
+_MAX_ANNOTATION_TEXT = 500
+_MAX_ANNOTATION_BRACKETS = 20
+
+
+class Semantics(Protocol):
+    """What the evaluator asks of the framework interpreter."""
+
+    def call_value(self, node: cst.Call, scope: Scope) -> Value:
+        """The value a call returns."""
+
+    def handle_attribute(self, base: Handle, attr: str) -> Value:
+        """``handle.attr`` for a framework value."""
+
+    def self_attribute(self, cls: str, attr: str) -> Value:
+        """``self.attr`` that the class does not bind itself (a framework's own member)."""
+
+    def named(self, value: Value, name: str) -> Value:
+        """A value read through a name (a handle takes the name as its origin)."""
+
+    def element(self, handle: Handle) -> Value:
+        """``handle[i]`` for a framework value."""
+
+    def annotation(self, generic: Value, element: Value) -> Value:
+        """The handle that an annotation ``generic[element]`` declares."""
+
+
+class Evaluator:
+    """Gives expressions abstract values, memoised per node."""
+
+    def __init__(self, binder: Binder) -> None:
+        self.binder = binder
+        self.module_scope = binder.module_scope
+        self.semantics: Optional[Semantics] = None  # set by the interpreter
+        self._values: Dict[int, Value] = {}
+        self._in_progress: Set[int] = set()
+        self._class_by_name = {info.qualname: info for info in binder.classes}
+        self._parsed: List[cst.BaseExpression] = []
+
+    def value_of(self, node: cst.BaseExpression, scope: Scope) -> Value:
+        """The value of an expression standing in ``scope``."""
+        key = id(node)
+        if key in self._values:
+            return self._values[key]
+        if key in self._in_progress or len(self._in_progress) > _MAX_EVALUATION_DEPTH:
+            return UNKNOWN
+        self._in_progress.add(key)
+        try:
+            value = self._compute(node, scope)
+        finally:
+            self._in_progress.discard(key)
+        self._values[key] = value
+        return value
+
+    def _compute(self, node: cst.BaseExpression, scope: Scope) -> Value:
+        assert self.semantics is not None
+        if isinstance(node, cst.Name):
+            constant = _CONSTANT_NAMES.get(node.value)
+            if constant is not None:
+                return constant
+            return self.semantics.named(self.lookup(node.value, scope), node.value)
+        if isinstance(node, cst.Attribute):
+            return self.attribute(self.value_of(node.value, scope), node.attr.value)
+        if isinstance(node, cst.Call):
+            return self.semantics.call_value(node, scope)
+        if isinstance(node, (cst.Integer, cst.Float)):
+            return Const(node.evaluated_value)
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) \
+                and isinstance(node.expression, (cst.Integer, cst.Float)):
+            return Const(-node.expression.evaluated_value)
+        if isinstance(node, cst.SimpleString):
+            return Const(node.evaluated_value)
+        if isinstance(node, cst.Subscript):
+            base = self.value_of(node.value, scope)
+            if isinstance(base, Handle):
+                return self.semantics.element(base)
+        return UNKNOWN
+
+    def annotated(self, annotation: cst.BaseExpression, scope: Scope) -> Value:
+        """The framework handle a type annotation names, e.g. ``pykka.ActorProxy[Seat]``."""
+        assert self.semantics is not None
+        if isinstance(annotation, cst.SimpleString):
+            text = annotation.evaluated_value
+            if not isinstance(text, str) or len(text) > _MAX_ANNOTATION_TEXT \
+                    or sum(map(text.count, "([{")) > _MAX_ANNOTATION_BRACKETS:
+                return UNKNOWN  # no handle type is spelled so; LibCST would crash on deep ones
+            try:
+                annotation = cst.parse_expression(text)
+            except Exception:  # not an expression: not a handle type
+                return UNKNOWN
+            self._parsed.append(annotation)  # keep it alive: values are memoised by id
+        element: Value = UNKNOWN
+        if isinstance(annotation, cst.Subscript) and len(annotation.slice) == 1:
+            index = annotation.slice[0].slice
+            if isinstance(index, cst.Index):
+                element = self.value_of(index.value, scope)
+            annotation = annotation.value
+        return self.semantics.annotation(self.value_of(annotation, scope), element)
+
+    def lookup(self, name: str, scope: Scope) -> Value:
+        """The value a name has in ``scope``, when all its bindings agree."""
+        bindings = self.bindings_of(name, scope)
+        if bindings is not None:
+            return self.agree(bindings)
+        if self.module_scope.star_import:
+            return UNKNOWN
+        return Qual(f"builtins.{name}") if name in _BUILTIN_NAMES else UNKNOWN
+
+    def bindings_of(self, name: str, scope: Scope) -> Optional[List[Binding]]:
+        """Every binding of ``name`` as seen from ``scope`` (LEGB, class bodies skipped)."""
+        current: Optional[Scope] = scope
+        if name in scope.globals:
+            current = self.module_scope
+        first = True
+        while current is not None:
+            if current.kind == "class" and not first:
+                current = current.parent
+                continue
+            first = False
+            bindings = current.bindings.get(name)
+            if bindings is not None:
+                return bindings
+            current = current.parent
+        return None
+
+    def agree(self, bindings: List[Binding]) -> Value:
+        """The value all bindings agree on, else UNKNOWN."""
+        result: Value = UNKNOWN
+        for index, binding in enumerate(bindings):
+            if isinstance(binding, Assigned):
+                value = self.value_of(binding.expression, binding.scope)
+            elif isinstance(binding, Annotated):
+                value = self.annotated(binding.annotation, binding.scope)
+            else:
+                value = binding
+            if value is UNKNOWN or (index and value != result):
+                return UNKNOWN
+            result = value
+        return result
+
+    def attribute(self, base: Value, attr: str) -> Value:
+        """The value of ``base.attr``."""
+        assert self.semantics is not None
+        if isinstance(base, Qual):
+            return Qual(f"{base.name}.{attr}")
+        if isinstance(base, Instance):
+            return Qual(f"{base.type}.{attr}")
+        if isinstance(base, Handle):
+            return self.semantics.handle_attribute(base, attr)
+        if isinstance(base, SelfRef):
+            bindings = self.own_attribute(base.cls, attr)
+            if bindings is not None:
+                return self.semantics.named(self.agree(bindings), f"self.{attr}")
+            return self.semantics.self_attribute(base.cls, attr)
+        return UNKNOWN
+
+    def own_attribute(self, cls: str, attr: str) -> Optional[List[Binding]]:
+        """The bindings of ``attr`` that class ``cls`` of this module makes (in its body
+        or as ``self.attr`` in its methods), or None."""
+        info = self._class_by_name.get(cls)
+        if info is None:
+            return None
+        return info.attr_bindings.get(attr) or info.scope.bindings.get(attr)
+
+    def returned(self, qualname: str) -> Value:
+        """What a plain function of this module returns, when every ``return`` agrees on a
+        handle (``def box_office(): return Seat.start()``)."""
+        function = self.binder.functions.get(qualname)
+        if function is None or function.is_async or not function.returns:
+            return UNKNOWN
+        value = self.agree(function.returns)
+        return value if isinstance(value, Handle) else UNKNOWN
+
+    def seconds_of(self, argument: Optional[cst.BaseExpression], scope: Scope) -> Optional[float]:
+        """A number of seconds written as a literal or a module-level constant."""
+        if argument is None:
+            return None
+        value = self.value_of(argument, scope)
+        if is_number(value):
+            return float(value.value)  # type: ignore[union-attr]
+        if isinstance(argument, cst.Call) and not any(arg.star for arg in argument.args) \
+                and self.value_of(argument.func, scope) == Qual(_TIMEDELTA):
+            return self._timedelta_seconds(argument, scope)
+        return None
+
+    def _timedelta_seconds(self, node: cst.Call, scope: Scope) -> Optional[float]:
+        """``timedelta(seconds=5)`` and friends, in seconds (Thespian takes timedeltas)."""
+        total = 0.0
+        for index, (name, scale) in enumerate(_TIMEDELTA_FIELDS):
+            argument = find_arg(node, Param(name, index))
+            if argument is None:
+                continue
+            value = self.value_of(argument, scope)
+            if not is_number(value):
+                return None
+            total += float(value.value) * scale  # type: ignore[union-attr]
+        return total

@@ -1,0 +1,401 @@
+"""The framework interpreter: what calls, awaits and attribute writes do, read from the
+framework catalog. A call gets a value (a handle, an instance) and perhaps a site: a
+message (call or cast), a blocking call, or a time limit. Sites are drafted as field
+dicts; ``drafts.py`` turns them into facts once positions are known."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Dict, Mapping, Optional, Tuple
+
+import libcst as cst
+
+from actorlint.model import blocking as blocking_table
+from actorlint.model.collect.evaluator import Evaluator
+from actorlint.model.collect.large_values import PayloadFinder
+from actorlint.model.collect.scopes import Scope, enclosing_class
+from actorlint.model.facts import Timeout
+from actorlint.model.frameworks import (
+    AWAITABLE, ELEMENT_ROLES, HANDLE_ANNOTATIONS, IN_PROCESS_VARIANTS, METHOD_LABELS, PROXY_SETATTR,
+    TASK_MEMBERS, TIME_LIMIT_SECONDS_CALL, TIME_LIMITERS, Catalog, Member, Param, framework_of_role,
+    self_role,
+)
+from actorlint.model.syntax import find_arg
+from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Qual, SelfRef, Value
+
+__all__ = ["Interpreter"]
+
+_INFINITE_QUALS = frozenset({"math.inf", "numpy.inf", "float.inf"})
+
+Interpreted = Tuple[Value, Optional[dict]]
+
+
+class Interpreter:
+    """Interprets framework APIs for the evaluator (see ``Semantics``) and drafts sites."""
+
+    def __init__(self, evaluator: Evaluator, catalog: Catalog,
+                 blocking: Mapping[str, blocking_table.BlockingCall]) -> None:
+        self.values = evaluator
+        self.catalog = catalog
+        self.blocking = blocking
+        self.binder = evaluator.binder
+        specs = catalog.frameworks.values()
+        self.task_roles = [(spec.name, spec.task_role) for spec in specs if spec.task_role]
+        self.instance_roles = [spec.instance_role for spec in specs if spec.instance_role]
+        self.named_roles = catalog.named_roles
+        self.payloads = PayloadFinder(evaluator, catalog)
+        self._calls: Dict[int, Interpreted] = {}
+        evaluator.semantics = self
+
+    # -- what the evaluator asks -------------------------------------------------------
+    def call_value(self, node: cst.Call, scope: Scope) -> Value:
+        return self.interpret_call(node, scope)[0]
+
+    def handle_attribute(self, base: Handle, attr: str) -> Value:
+        member, base = self._handle_member(base, attr)
+        if member is not None and member.attribute and member.result:
+            return Handle(member.result, base.actor, base.is_self, attr, base.origin)
+        return UNKNOWN
+
+    def self_attribute(self, cls: str, attr: str) -> Value:
+        for (_, name), member in self.catalog.self_members.items():
+            if name == attr and member.attribute and member.result:
+                return Handle(member.result, cls, True, origin="self")
+        return UNKNOWN
+
+    def named(self, value: Value, name: str) -> Value:
+        """A handle read through a name gets that name as its origin, unless it has one."""
+        if isinstance(value, Handle) and value.origin is None and value.role in self.named_roles:
+            return replace(value, origin=name)
+        return value
+
+    def element(self, handle: Handle) -> Value:
+        role = ELEMENT_ROLES.get(handle.role)
+        return Handle(role, handle.actor) if role is not None else UNKNOWN
+
+    def annotation(self, generic: Value, element: Value) -> Value:
+        role = HANDLE_ANNOTATIONS.get(generic.name) if isinstance(generic, Qual) else None
+        if role is None:
+            return UNKNOWN
+        return Handle(role, element.name if isinstance(element, Qual) else None)
+
+    # -- calls -------------------------------------------------------------------------
+    def interpret_call(self, node: cst.Call, scope: Scope) -> Interpreted:
+        """The value a call returns and the site it makes (as fields), memoised."""
+        key = id(node)
+        cached = self._calls.get(key)
+        if cached is None:
+            cached = self._interpret_call(node, scope)
+            self._calls[key] = cached
+        return cached
+
+    def _interpret_call(self, node: cst.Call, scope: Scope) -> Interpreted:
+        func = node.func
+        if not isinstance(func, cst.Attribute):
+            return self._call_value(self.values.value_of(func, scope), node, scope)
+        base = self.values.value_of(func.value, scope)
+        attr = func.attr.value
+        if isinstance(base, Handle):
+            member, base = self._handle_member(base, attr)
+            if member is None:
+                return UNKNOWN, None
+            if member.attribute:
+                return self._call_value(self.values.attribute(base, attr), node, scope)
+            return self._apply(member, node, scope, base)
+        if isinstance(base, SelfRef):
+            if self.values.own_attribute(base.cls, attr) is None:
+                for (framework, name), member in self.catalog.self_members.items():
+                    if name == attr and not member.attribute:
+                        handle = Handle(self_role(framework), base.cls, True)
+                        return self._apply(member, node, scope, handle)
+            return self._call_value(self.values.attribute(base, attr), node, scope)
+        if isinstance(base, Qual):
+            return self._call_member_of_name(base.name, attr, node, scope)
+        if isinstance(base, Instance):
+            return self._call_qual(f"{base.type}.{attr}", node, scope)
+        return UNKNOWN, None
+
+    def _call_member_of_name(self, name: str, attr: str, node: cst.Call, scope: Scope) -> Interpreted:
+        """``Name.attr(...)``: a task's member, a function, or an actor class's member."""
+        task_member = self._task_member(name, attr)
+        if task_member is not None:
+            return self._apply(task_member, node, scope, None)
+        value, site = self._call_qual(f"{name}.{attr}", node, scope)
+        if value is UNKNOWN and site is None:
+            for (framework, member_name), member in self.catalog.class_members.items():
+                if member_name == attr and member.result:
+                    self.payloads.record(member, node, scope, framework, ((framework, name),))
+                    return Handle(member.result, name), None
+            # ``add.delay(...)``: a member of a task, if ``add`` turns out to be one.
+            for _, role in self.task_roles:
+                member = self.catalog.members.get((role, attr))
+                if member is not None:
+                    return self._apply(member, node, scope, Handle(role, name, origin=name))
+        return value, site
+
+    def _task_member(self, function: str, attr: str) -> Optional[Member]:
+        """The member ``attr`` of a function of this module that a decorator made a task."""
+        decorated = self.binder.decorated.get(function)
+        if decorated is None:
+            return None
+        decorators, scope = decorated
+        for decorator in decorators:
+            callee = decorator.func if isinstance(decorator, cst.Call) else decorator
+            value = self.values.value_of(callee, scope)
+            if isinstance(value, Qual):
+                member = TASK_MEMBERS.get((value.name, attr))
+                if member is not None:
+                    return member
+        return None
+
+    def _member(self, role: str, attr: str) -> Optional[Member]:
+        members = self.catalog.members
+        return members.get((role, attr)) or members.get((role, "*"))
+
+    def _handle_member(self, base: Handle, attr: str) -> Tuple[Optional[Member], Handle]:
+        """The member ``attr`` of a handle, and the handle it applies to. An instance of
+        a class a declared framework may own (``Printer()``) is first taken for the first
+        declared framework's; when that framework has no such member, another declared
+        framework that has one claims it (its site then requires the class to be that
+        framework's actor, as resolution checks)."""
+        member = self._member(base.role, attr)
+        if member is None and base.role in self.instance_roles:
+            for role in self.instance_roles:
+                member = self._member(role, attr) if role != base.role else None
+                if member is not None:
+                    return member, replace(base, role=role)
+        return member, base
+
+    def _call_value(self, callee: Value, node: cst.Call, scope: Scope) -> Interpreted:
+        """Calling a value: a function or class by name, or a framework value."""
+        if isinstance(callee, Qual):
+            return self._call_qual(callee.name, node, scope)
+        if isinstance(callee, Handle):
+            member = self.catalog.called_roles.get(callee.role)
+            if member is not None:
+                return self._apply(member, node, scope, callee)
+        return UNKNOWN, None
+
+    def _call_qual(self, qualname: str, node: cst.Call, scope: Scope) -> Interpreted:
+        if qualname == "builtins.float" and len(node.args) == 1:
+            argument = self.values.value_of(node.args[0].value, scope)
+            if isinstance(argument, Const) and isinstance(argument.value, str):
+                try:
+                    return Const(float(argument.value)), None
+                except ValueError:
+                    return UNKNOWN, None
+        member = self.catalog.functions.get(qualname)
+        if member is not None:
+            return self._apply(member, node, scope, None)
+        if qualname in TIME_LIMITERS and len(node.args) >= 2:
+            seconds = self.values.seconds_of(find_arg(node, TIME_LIMIT_SECONDS_CALL), scope)
+            return UNKNOWN, {"kind": "time_limit", "label": qualname, "timeout_value": seconds}
+        site = self._blocking_site(qualname, node, scope)
+        type_name = blocking_table.instance_type(qualname)
+        if type_name:
+            return Instance(type_name), site
+        value = self.values.returned(qualname)
+        if value is UNKNOWN and site is None and self.instance_roles and qualname.rpartition(".")[2][:1].isupper():
+            # ``Printer()``: an actor of a declared framework, if that class is one.
+            return Handle(self.instance_roles[0], qualname), None
+        return value, site
+
+    def _literal(self, node: cst.Call, param: Param, scope: Scope) -> Value:
+        argument = find_arg(node, param)
+        return self.values.value_of(argument, scope) if argument is not None else UNKNOWN
+
+    def _apply(self, member: Member, node: cst.Call, scope: Scope, handle: Optional[Handle]) -> Interpreted:
+        """Apply a framework member to a call: its result and its site."""
+        waits = True
+        if member.waits_if is not None:
+            param, literal = member.waits_if
+            value = self._literal(node, param, scope)
+            waits = isinstance(value, Const) and value.value == literal
+        if member.nowait is not None and find_arg(node, member.nowait[0]) is not None:
+            param, literal = member.nowait
+            value = self._literal(node, param, scope)
+            if not isinstance(value, Const):
+                return UNKNOWN, None
+            if value.value == literal:
+                if not member.nowait_result:
+                    return UNKNOWN, None
+                return _derived(member.nowait_result, handle), None
+        result = self._result(member, node, scope, handle)
+        if member.payload is not None and not (handle is not None and handle.member in IN_PROCESS_VARIANTS):
+            framework = framework_of_role(handle.role) if handle is not None else member.framework
+            self.payloads.record(member, node, scope, framework, _requirement(handle))
+        kind = member.site if waits else None
+        if kind is None and member.implicit_cast and id(node) in self.binder.dropped:
+            kind = "cast"
+        if kind is None:
+            return result, None
+        target = handle
+        if member.target_arg is not None:
+            value = self._literal(node, member.target_arg, scope)
+            target = value if isinstance(value, Handle) and value.role in self.catalog.target_roles else None
+        framework = framework_of_role(handle.role) if handle is not None else member.framework
+        site = {
+            "kind": kind,
+            "label": _label(member.label, handle),
+            "framework": framework or (framework_of_role(target.role) if target else None),
+            "target": target,
+            "implicit": member.site is None,
+            "gate": handle if member.target_arg is None else None,
+            "untargeted": member.untargeted,
+            "lifecycle": member.lifecycle,
+        }
+        if kind == "call":
+            site.update(self._timeout_fields(node, member.timeout, scope, member.default_timeout))
+        return result, site
+
+    def _result(self, member: Member, node: cst.Call, scope: Scope, handle: Optional[Handle]) -> Value:
+        """The value a member's call returns."""
+        if member.class_arg is not None:
+            argument = find_arg(node, member.class_arg)
+            cls = self.values.value_of(argument, scope) if argument is not None else UNKNOWN
+            if isinstance(cls, Qual) and member.result:
+                return Handle(member.result, cls.name)
+            if isinstance(cls, Handle) and member.result and cls.role == member.result:
+                return cls  # already what the member makes: ``ray.remote(ray.remote(C))``
+            if argument is None and member.options_result:
+                # ``ray.remote(num_cpus=1)``: options now, the class in a second call.
+                return Handle(member.options_result)
+            return UNKNOWN
+        if member.current_actor and member.result:
+            cls_name = enclosing_class(scope)
+            return Handle(member.result, cls_name, cls_name is not None, origin="self" if cls_name else None)
+        if member.variant is not None and member.result:
+            variant = self._literal(node, member.variant, scope)
+            kind = variant.value if isinstance(variant, Const) and isinstance(variant.value, str) else None
+            return Handle(member.result, member=kind)
+        if member.result:
+            method = handle.member if handle is not None and member.implicit_cast else None
+            return replace(_derived(member.result, handle), member=method)
+        return UNKNOWN
+
+    def _timeout_fields(self, node: cst.Call, param: Optional[Param], scope: Scope,
+                        default: Optional[float] = None) -> dict:
+        """A call's time limit: its state, its value in the framework's unit, and where a fix
+        would put one. ``default``: the limit the framework applies when none is given."""
+        state = self._timeout(node, param, scope)
+        if default is not None and state in (Timeout.MISSING, Timeout.NONE):
+            return {"timeout": Timeout.DEFAULT}
+        fields: dict = {"timeout": state}
+        argument = find_arg(node, param) if param is not None else None
+        if state == Timeout.GIVEN and argument is not None:
+            seconds = self.values.seconds_of(argument, scope)
+            if seconds is not None:
+                fields["timeout_value"] = seconds
+        elif state in (Timeout.NONE, Timeout.INFINITE) and argument is not None:
+            fields["edit"] = ("replace", argument)
+        elif state == Timeout.MISSING and param is not None and not any(a.star for a in node.args):
+            if node.args:
+                fields["edit"] = ("append", node.args[-1])  # the Arg spans parentheses too
+            else:
+                fields["edit"] = ("first", node)
+        return fields
+
+    def _timeout(self, node: cst.Call, param: Optional[Param], scope: Scope) -> str:
+        if param is None:
+            return Timeout.MISSING
+        if any(arg.star for arg in node.args):
+            return Timeout.GIVEN  # *args/**kwargs may carry it: do not guess
+        argument = find_arg(node, param)
+        if argument is None:
+            return Timeout.MISSING
+        value = self.values.value_of(argument, scope)
+        if isinstance(value, Const):
+            if value.value is None:
+                return Timeout.NONE
+            if isinstance(value.value, float) and math.isinf(value.value):
+                return Timeout.INFINITE
+        if isinstance(value, Qual) and value.name in _INFINITE_QUALS:
+            return Timeout.INFINITE
+        return Timeout.GIVEN
+
+    def _blocking_site(self, qualname: str, node: cst.Call, scope: Scope) -> Optional[dict]:
+        entry = blocking_table.lookup(qualname, self.blocking)
+        if entry is None:
+            return None
+        if entry.requires is not None and find_arg(node, entry.requires) is None:
+            return None
+        for param, literal in entry.nonblocking:
+            argument = find_arg(node, param)
+            if argument is None:
+                continue
+            value = self.values.value_of(argument, scope)
+            if isinstance(literal, blocking_table.Symbol):
+                if value == Qual(literal.qualname):
+                    return None
+            elif isinstance(value, Const) and value.value == literal \
+                    and type(value.value) is type(literal):
+                return None
+            elif isinstance(literal, bool) and not isinstance(value, Const):
+                return None  # a flag we cannot read may well turn blocking off
+        if entry.timeout is not None:
+            argument = find_arg(node, entry.timeout)
+            if any(arg.star for arg in node.args):
+                return None  # the time limit may be in *args or **kwargs
+            if argument is not None:
+                value = self.values.value_of(argument, scope)
+                forever = blocking_table.forever_timeout_literals(entry.qualname)
+                if not (isinstance(value, Const) and value.value in forever):
+                    return None
+        return {
+            "kind": "blocking",
+            "label": entry.qualname,
+            "blocking": entry.qualname,
+            "category": entry.category,
+            "async_only": entry.async_only,
+        }
+
+    # -- other candidates --------------------------------------------------------------
+    def await_site(self, node: cst.Await, scope: Scope) -> Optional[dict]:
+        value = self.values.value_of(node.expression, scope)
+        if isinstance(value, Handle) and value.role in AWAITABLE:
+            return {
+                "kind": "call",
+                "label": AWAITABLE[value.role],
+                "framework": framework_of_role(value.role),
+                "target": value,
+                "timeout": Timeout.MISSING,
+                "awaited": True,
+                "gate": value,
+            }
+        return None
+
+    def setattr_site(self, node: cst.Attribute, scope: Scope) -> Optional[dict]:
+        value = self.values.value_of(node.value, scope)
+        if isinstance(value, Handle) and value.role == PROXY_SETATTR[0]:
+            return {
+                "kind": "call",
+                "label": f"proxy.{node.attr.value} = ...",
+                "framework": framework_of_role(value.role),
+                "target": value,
+                "timeout": Timeout.MISSING,
+                "gate": value,
+            }
+        return None
+
+
+def _derived(role: str, handle: Optional[Handle]) -> Handle:
+    """A value of ``role`` made from ``handle``: same actor, same sender, same origin."""
+    if handle is None:
+        return Handle(role)
+    return Handle(role, handle.actor, handle.is_self, origin=handle.origin)
+
+
+def _label(label: str, handle: Optional[Handle]) -> str:
+    """How a message names the API it uses: ``balance().get`` rather than ``get``."""
+    template = METHOD_LABELS.get(label)
+    if template is not None and handle is not None and handle.member:
+        return template.format(handle.member)
+    return label
+
+
+def _requirement(handle: Optional[Handle]) -> Tuple[Tuple[str, str], ...]:
+    """What a handle's site needs to hold: its class is an actor of the handle's framework."""
+    if handle is None or handle.actor is None:
+        return ()
+    return ((framework_of_role(handle.role), handle.actor),)

@@ -1,0 +1,112 @@
+"""Scopes and the bindings they hold: what the binder records and the evaluator reads.
+
+A binding is one of three things, told apart by type: a value known outright (an
+import, a class, ``self``), an ``Assigned`` expression evaluated lazily in the scope it
+stands in, or an ``Annotated`` declaration (a parameter or a name known only from its
+type annotation).
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, NamedTuple, Optional, Set, Tuple, Union
+
+import libcst as cst
+
+from actorlint.model.values import Value
+
+__all__ = [
+    "Annotated", "Assigned", "Assignment", "Binding", "ClassInfo", "Scope", "enclosing_class",
+    "function_of", "function_scope",
+]
+
+
+class Assigned(NamedTuple):
+    """A binding to an expression, evaluated (lazily) in the scope where it stands."""
+
+    expression: cst.BaseExpression
+    scope: "Scope"
+
+
+class Annotated(NamedTuple):
+    """A binding known only from its type annotation (a parameter, a declaration)."""
+
+    annotation: cst.BaseExpression
+    scope: "Scope"
+
+
+Binding = Union[Value, Assigned, Annotated]
+
+
+class Assignment(NamedTuple):
+    """An assignment to a plain name, in source order (``for x in xs`` counts, from ``xs``)."""
+
+    name: str
+    order: int
+    # The expression the value comes from, or None when unknown.
+    value: Optional[cst.BaseExpression]
+    # The blocks (indented suites, innermost last) it stands in.
+    blocks: Tuple[int, ...]
+
+
+class Scope:
+    """A module, class, function, lambda or comprehension scope and its bindings."""
+
+    __slots__ = (
+        "kind", "qualname", "parent", "bindings", "globals", "nonlocals", "cls",
+        "self_name", "is_async", "star_import", "assignments", "returns",
+    )
+
+    def __init__(self, kind: str, qualname: str, parent: Optional["Scope"]) -> None:
+        self.kind = kind
+        self.qualname = qualname
+        self.parent = parent
+        self.bindings: Dict[str, List[Binding]] = {}
+        self.globals: Set[str] = set()
+        self.nonlocals: Set[str] = set()
+        self.cls: Optional[ClassInfo] = None
+        self.self_name: Optional[str] = None
+        self.is_async = False
+        self.star_import = False
+        self.assignments: List[Assignment] = []
+        # What ``return`` statements give back.
+        self.returns: List[Binding] = []
+
+
+class ClassInfo:
+    """A class seen in the module, with the ``self.<attr>`` assignments of its methods."""
+
+    __slots__ = ("qualname", "node", "scope", "methods", "attr_bindings", "bases", "decorators")
+
+    def __init__(self, qualname: str, node: cst.ClassDef, scope: Scope) -> None:
+        self.qualname = qualname
+        self.node = node
+        self.scope = scope  # the class body scope
+        self.methods: List[Tuple[cst.FunctionDef, Scope]] = []
+        self.attr_bindings: Dict[str, List[Binding]] = {}
+        self.bases: List[cst.BaseExpression] = []
+        self.decorators: List[cst.BaseExpression] = []
+
+
+def function_scope(scope: Scope) -> Scope:
+    """The function (or lambda, or module) a scope belongs to."""
+    while scope.kind not in ("function", "lambda", "module") and scope.parent is not None:
+        scope = scope.parent
+    return scope
+
+
+def enclosing_class(scope: Scope) -> Optional[str]:
+    """The class whose method (directly) contains this scope."""
+    current: Optional[Scope] = scope
+    while current is not None and current.kind == "comprehension":
+        current = current.parent
+    if current is not None and current.kind == "function" and current.cls is not None:
+        return current.cls.qualname
+    return None
+
+
+def function_of(scope: Scope) -> Optional[str]:
+    """The qualified name of the innermost function or lambda around a scope."""
+    current: Optional[Scope] = scope
+    while current is not None and current.kind not in ("function", "lambda"):
+        current = current.parent
+    return current.qualname if current is not None else None
