@@ -449,7 +449,7 @@ def test_require_time_limits_choice(tmp_path: Path) -> None:
 def test_many_per_file_ignores_compile_each_pattern_once(tmp_path: Path, monkeypatch) -> None:
     """Past the glob cache's 1,024 entries, every pattern was compiled again for every
     diagnostic (2,000 patterns: 46 s). Now each is compiled once per run."""
-    import actorlint.config as config_module
+    import actorlint.settings as config_module
 
     translated = []
     real = config_module.translate_glob

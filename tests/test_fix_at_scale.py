@@ -7,7 +7,7 @@ Three promises, on every file of the tree:
 3. no byte outside the fixes' edits changes.
 
 How 3 is checked, rigorously and without trusting the fixer's own bookkeeping: the fix loop
-calls ``actorlint.engine.apply_fixes(text, fixes, newline)`` once per file and pass; the
+calls ``actorlint.fix_loop.apply_fixes(text, fixes, newline)`` once per file and pass; the
 test wraps it and records each call's input text, the fixes it reports as applied, and its
 output. For each call, the edits of the applied fixes (with ``\\n`` turned into the file's
 line ending, as documented) cut the input into the text between edits, which must appear
@@ -36,7 +36,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import pytest
 from click.testing import CliRunner
 
-import actorlint.engine
+import actorlint.fix_loop
 from actorlint.source import decode
 from actorlint.cli import cli
 from actorlint.diagnostics import Edit, Fix
@@ -62,7 +62,7 @@ class Recorder:
 
     def __init__(self) -> None:
         self.calls: List[Call] = []
-        self.real = actorlint.engine.apply_fixes
+        self.real = actorlint.fix_loop.apply_fixes
 
     def __call__(self, text: str, fixes: Sequence[Fix], newline: str = "\n"):  # type: ignore[no-untyped-def]
         after, applied = self.real(text, fixes, newline)
@@ -151,7 +151,7 @@ def fix_tree(root: Path, monkeypatch: pytest.MonkeyPatch, *, jobs: Optional[int]
     (root / "pyproject.toml").write_text('[tool.actorlint]\nselect = ["ALL"]\n', encoding="utf-8")
     original = snapshot(root)
     recorder = Recorder()
-    monkeypatch.setattr(actorlint.engine, "apply_fixes", recorder)
+    monkeypatch.setattr(actorlint.fix_loop, "apply_fixes", recorder)
     monkeypatch.chdir(root)
     args = ["check", "--fix", "--unsafe-fixes", "--no-cache", "--quiet", "."]
     if jobs:

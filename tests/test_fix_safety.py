@@ -16,6 +16,7 @@ import pytest
 
 import actorlint.engine
 import actorlint.fixing
+import actorlint.judging
 from tests.test_cli import PROJECT_ROOT, WORKER, python_m_actorlint, run, write_tree  # noqa: F401 (fixture)
 
 FIX_ACT201 = ("check", "--no-cache", "--jobs", "1", "--fix", "--unsafe-fixes", "--select", "ACT201")
@@ -24,7 +25,7 @@ FIXED_ASK = 'ref.ask("x", timeout=5.0)'
 
 def _during_the_run(monkeypatch: pytest.MonkeyPatch, action) -> None:
     """Run ``action`` once, after the files were analysed and before anything is written."""
-    real = actorlint.engine.run_rules
+    real = actorlint.judging.run_rules
     calls = []
 
     def run_rules(*args):
@@ -33,7 +34,7 @@ def _during_the_run(monkeypatch: pytest.MonkeyPatch, action) -> None:
             action()
         return real(*args)
 
-    monkeypatch.setattr(actorlint.engine, "run_rules", run_rules)
+    monkeypatch.setattr(actorlint.judging, "run_rules", run_rules)
 
 
 def test_a_file_edited_during_the_run_is_skipped_not_damaged(tmp_path: Path, run, monkeypatch) -> None:

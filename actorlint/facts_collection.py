@@ -1,0 +1,159 @@
+"""Files -> facts: each file read once, the prefilter's rounds (only files that can
+matter are parsed in full), the worker pool, and the per-file cache."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
+
+from actorlint.analyse import FileJob
+from actorlint.cache import Cache
+from actorlint.config import Settings
+from actorlint.model.declared import catalog_for
+from actorlint.model.facts import FileFacts
+from actorlint.model.resolve import resolve
+from actorlint.prefilter import FileWords, PairMatcher, WordMatcher, framework_words, names_found
+from actorlint.source import read_source_bytes
+from actorlint.workers import Runner
+
+__all__ = ["Inputs", "collect_facts", "read_inputs", "unreported_paths"]
+
+
+_SYNTAX_ONLY = "-syntax"
+
+
+@dataclass
+class Inputs:
+    """The jobs with their bytes read (once), and the cache keys of the cacheable ones."""
+
+    jobs: List[FileJob]
+    texts: Dict[int, bytes]
+    keys: Dict[int, str]
+
+
+def read_inputs(jobs: Sequence[FileJob], cache: Optional[Cache], prefilter: bool) -> Inputs:
+    jobs = list(jobs)
+    texts: Dict[int, bytes] = {}
+    keys: Dict[int, str] = {}
+    for index, job in enumerate(jobs):
+        cacheable = cache is not None and job.source is None
+        data = job.source
+        if data is None and (cacheable or prefilter):
+            try:
+                data = read_source_bytes(job.path)
+            except OSError:
+                data = None  # analysing it reports why
+            if data is not None:
+                jobs[index] = replace(job, source=data)  # read once
+        if data is None:
+            continue
+        texts[index] = data
+        if cacheable:
+            assert cache is not None
+            keys[index] = cache.key_for(job, data)
+    return Inputs(jobs, texts, keys)
+
+
+def collect_facts(jobs: Sequence[FileJob], settings: Settings, *, workers: int,
+                  cache: Optional[Cache], prefilter: bool = True,
+                  inputs: Optional[Inputs] = None) -> List[FileFacts]:
+    """Facts for every job, from the cache where the file is unchanged.
+
+    With ``prefilter`` (see actorlint/prefilter.py) only the files that can matter are
+    parsed in full, in rounds; the others are only checked for syntax. ``inputs``: the
+    jobs already read (by ``read_inputs`` with the same cache).
+    """
+    if inputs is None:
+        inputs = read_inputs(jobs, cache, prefilter)
+    jobs, texts, keys = inputs.jobs, inputs.texts, inputs.keys
+    results: Dict[int, FileFacts] = {}
+    syntax_only: Dict[int, FileFacts] = {}
+    if cache is not None:
+        for index, key in keys.items():
+            cached = cache.get(key)
+            if cached is not None:
+                results[index] = cached
+                continue
+            cached = cache.get(key + _SYNTAX_ONLY)
+            if cached is not None:
+                syntax_only[index] = cached
+
+    with Runner(settings, workers) as runner:
+
+        def analyse_all(indices: Sequence[int]) -> None:
+            indices = list(indices)
+            for index, facts in zip(indices, runner.map("analyse", [jobs[i] for i in indices])):
+                assert facts is not None
+                results[index] = facts
+                if cache is not None and index in keys and facts.internal_error is None:
+                    cache.put(keys[index], facts)
+
+        remaining = [i for i in range(len(jobs)) if i not in results]
+        if not prefilter:
+            analyse_all(remaining)
+        elif remaining:
+            rest, digest = _analyse_in_rounds(remaining, texts, results, settings, analyse_all, syntax_only)
+            for index in rest:
+                if index in syntax_only:
+                    results[index] = syntax_only[index]
+            unchecked = [i for i in rest if i not in results]
+            again = []
+            for index, facts in zip(unchecked, runner.map("syntax", [jobs[i] for i in unchecked])):
+                if facts is None:
+                    again.append(index)  # CPython rejects it: parse in full for the same ACT000
+                    continue
+                results[index] = facts
+                if cache is not None and index in keys:
+                    cache.put(keys[index] + _SYNTAX_ONLY, replace(facts, prefilter_digest=digest))
+            analyse_all(again)
+    return [results[i] for i in range(len(jobs))]
+
+
+def _analyse_in_rounds(remaining: List[int], texts: Dict[int, bytes], results: Dict[int, FileFacts],
+                       settings: Settings, analyse_all: Callable[[Sequence[int]], None],
+                       syntax_only: Dict[int, FileFacts]) -> Tuple[List[int], str]:
+    """Analyse the files the prefilter picks, round after round; return the others, and
+    the digest of every (name, module) pair they were checked against.
+
+    Each round looks for new words only: the framework words first, then the pairs the
+    files analysed so far define. A file unreadable as text is analysed (to report why).
+    A file cached as syntax-only was checked against every pair of its digest; while the
+    pairs of this run stay among those, it is not scanned again (a warm run scans nothing).
+    """
+    catalog = catalog_for(settings.frameworks)
+    known = list(results.values())
+    initial = names_found(resolve(known, catalog), catalog) if known else set()
+    initial_digest = _pairs_digest(initial)
+    parked = {i for i in remaining if i in syntax_only and syntax_only[i].prefilter_digest == initial_digest}
+    candidates = set(remaining) - parked
+    matcher: Union[PairMatcher, WordMatcher] = WordMatcher(framework_words(catalog))
+    file_words = FileWords()
+    looked_for: Set[Tuple[str, str]] = set()
+    pairs = initial  # the pairs of the facts known so far
+    while True:
+        picked = sorted(i for i in candidates if i not in texts or matcher.search(texts[i]))
+        candidates.difference_update(picked)
+        if picked:
+            analyse_all(picked)
+            known = list(results.values())
+            pairs = names_found(resolve(known, catalog), catalog)
+        new_pairs = pairs - looked_for
+        if not new_pairs:
+            break
+        looked_for |= new_pairs
+        if parked and not new_pairs <= initial:
+            candidates |= parked  # a pair they were never checked against: scan them now
+            parked = set()
+        matcher = PairMatcher(new_pairs, file_words)
+    return sorted(candidates | parked), _pairs_digest(looked_for | initial)
+
+
+def _pairs_digest(pairs: Set[Tuple[str, str]]) -> str:
+    text = "\n".join(f"{name} {module}" for name, module in sorted(pairs))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def unreported_paths(jobs: Sequence[FileJob]) -> FrozenSet[str]:
+    """The display paths of the files read only as context (``FileJob.reported``)."""
+    return frozenset(job.display_path for job in jobs if not job.reported)
