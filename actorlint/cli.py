@@ -266,11 +266,10 @@ def clean(config_path: Optional[str], cache_dir: Optional[str]) -> None:
 @click.option("--output-format", type=click.Choice(("text", "json")), default="text", show_default=True)
 def list_rules(output_format: str) -> None:
     """List every rule, installed plugins' too: code, name, whether it has a fix, summary."""
-    from actorlint.plugins import load_plugins
-    from actorlint.rules import installed_rules
+    from actorlint.rules import installed_rules, loaded_plugins
 
     rules = installed_rules()
-    origins = load_plugins().origins
+    origins = loaded_plugins().origins
     if output_format == "json":
         payload = [
             {"code": r.code, "name": r.name, "fixable": r.fix_applicability is not None,
@@ -307,9 +306,9 @@ def explain(code: str) -> None:
     rule = rules_by_code().get(wanted)
     origin = None
     if rule is None:  # only then are the plugins loaded
-        from actorlint.plugins import load_plugins
+        from actorlint.rules import loaded_plugins
 
-        plugins = load_plugins()
+        plugins = loaded_plugins()
         rule = next((r for r in plugins.rules if r.code == wanted), None)
         origin = plugins.origins.get(wanted)
     if rule is None:

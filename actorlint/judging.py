@@ -142,7 +142,9 @@ def _origin(code: str) -> str:
     """`` (plugin dist version)`` for a plugin's code, "" for a built-in one."""
     if code.startswith(BUILTIN_LETTERS) or "actorlint.plugins" not in sys.modules:
         return ""
-    origin = sys.modules["actorlint.plugins"].load_plugins().origins.get(code)  # type: ignore[attr-defined]
+    from actorlint.rules import loaded_plugins
+
+    origin = loaded_plugins().origins.get(code)
     return f" (plugin {origin.distribution} {origin.version})" if origin is not None else ""
 
 

@@ -19,14 +19,13 @@ import re
 import sys
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Type
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type
 
 from actorlint.config import PLUGIN_CODE_PATTERN, Settings
 from actorlint.deadline import DEFAULT_PLUGIN_TIMEOUT, bounded
 from actorlint.diagnostics import Applicability, Severity
 from actorlint.printable import printable
-from actorlint.rules import ALL_RULES
-from actorlint.rules.base import FileRule, ProjectRule, Rule
+from actorlint.rule_base import FileRule, ProjectRule, Rule
 
 __all__ = ["ENTRY_POINT_GROUP", "PluginOrigin", "Plugins", "collect_plugins", "forget_plugins", "load_plugins"]
 
@@ -70,14 +69,16 @@ _Entry = Tuple[PluginOrigin, Any]
 _LOADED: List[Plugins] = []  # the plugins of this process, once loaded
 
 
-def load_plugins(timeout: float = DEFAULT_PLUGIN_TIMEOUT) -> Plugins:
-    """The installed plugins' rules, loaded on the first call and kept for the process.
+def load_plugins(builtin: Sequence[Type[Rule]], timeout: float = DEFAULT_PLUGIN_TIMEOUT) -> Plugins:
+    """The installed plugins' rules, loaded on the first call and kept for the process;
+    ``builtin``: the built-in rules, whose codes plugins cannot take (the registry,
+    ``actorlint.rules``, passes them: it is the one owner of the rule list).
 
     The first call prints a warning on stderr for every plugin or rule it skips. A plugin
     that takes more than ``timeout`` seconds to load stops the run (see actorlint/deadline.py).
     """
     if not _LOADED:
-        _LOADED.append(_load(timeout))
+        _LOADED.append(_load(builtin, timeout))
     return _LOADED[0]
 
 
@@ -86,9 +87,9 @@ def forget_plugins() -> None:
     _LOADED.clear()
 
 
-def _load(timeout: float) -> Plugins:
+def _load(builtin: Sequence[Type[Rule]], timeout: float) -> Plugins:
     entries, problems = _installed_entry_points(ENTRY_POINT_GROUP)
-    plugins = collect_plugins(entries, timeout)
+    plugins = collect_plugins(entries, timeout, builtin)
     for message in problems + list(plugins.warnings):
         print(f"actorlint: warning: {printable(message)}", file=sys.stderr)
     return plugins
@@ -131,8 +132,10 @@ def _installed_entry_points(group: str) -> Tuple[List[_Entry], List[str]]:
     return entries, problems
 
 
-def collect_plugins(entries: Iterable[_Entry], timeout: float = DEFAULT_PLUGIN_TIMEOUT) -> Plugins:
-    """Load and check the rules of ``entries`` ((origin, entry point) pairs, in order).
+def collect_plugins(entries: Iterable[_Entry], timeout: float = DEFAULT_PLUGIN_TIMEOUT,
+                    builtin: Sequence[Type[Rule]] = ()) -> Plugins:
+    """Load and check the rules of ``entries`` ((origin, entry point) pairs, in order);
+    none may take a code of the ``builtin`` rules.
 
     Never raises for a plugin's fault: whatever cannot be used becomes a warning. When two
     plugins claim one code, the first in order (distribution name, then entry point name)
@@ -155,7 +158,7 @@ def collect_plugins(entries: Iterable[_Entry], timeout: float = DEFAULT_PLUGIN_T
             warnings.append(f'{origin}: "{entry_point.value}" {problem}; plugin skipped')
             continue
         for candidate in candidates:
-            problem = _rule_problem(candidate)
+            problem = _rule_problem(candidate, builtin)
             if problem is None:
                 code = candidate.code  # type: ignore[attr-defined]
                 if code in taken and taken[code][0] is candidate:
@@ -193,7 +196,7 @@ def _candidates(loaded: Any) -> Tuple[List[Any], Optional[str]]:
     return candidates, None
 
 
-def _rule_problem(candidate: Any) -> Optional[str]:
+def _rule_problem(candidate: Any, builtin: Sequence[Type[Rule]]) -> Optional[str]:
     """What makes ``candidate`` unusable as a rule, or None when it is fine."""
     if not isinstance(candidate, type) or not issubclass(candidate, Rule):
         return "is not a rule class (a subclass of actorlint.rules.base.FileRule or ProjectRule)"
@@ -205,9 +208,9 @@ def _rule_problem(candidate: Any) -> Optional[str]:
     code = getattr(candidate, "code", None)
     if not isinstance(code, str):
         return "has no code"
-    builtin = next((rule for rule in ALL_RULES if rule.code == code), None)
-    if builtin is not None:
-        return f"code {code} is taken by built-in rule {code} ({builtin.name})"
+    owner = next((rule for rule in builtin if rule.code == code), None)
+    if owner is not None:
+        return f"code {code} is taken by built-in rule {code} ({owner.name})"
     if code.startswith("ACT"):
         return f'code "{code}" starts with ACT, which is reserved for actorlint\'s built-in rules'
     if not PLUGIN_CODE_PATTERN.fullmatch(code):

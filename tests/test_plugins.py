@@ -557,7 +557,7 @@ def test_entry_points_that_load_no_rules(loaded: Any, problem: str) -> None:
     ],
 )
 def test_malformed_rules_are_skipped_with_a_warning(candidate: Any, problem: str) -> None:
-    result = collect_plugins(_entries(("pack", "p", [candidate, GoodFile])))
+    result = collect_plugins(_entries(("pack", "p", [candidate, GoodFile])), builtin=ALL_RULES)
     assert result.rules == (GoodFile,), "the pack's good rule is kept"
     (warning,) = result.warnings
     assert warning.startswith('plugin "pack" (entry point "p"): ')
@@ -880,3 +880,11 @@ def test_noqa_suppresses_a_plugin_finding_in_a_file_without_actor_code(monkeypat
             assert sorted(d.path for d in result.diagnostics) == ["app.py", "plain.py"], prefilter
     finally:
         plugins.forget_plugins()
+
+
+def test_the_plugin_loader_imports_no_rule_module() -> None:
+    """The registry (actorlint.rules) owns the rule list and hands the built-ins to the
+    loader; the loader needs only the base classes, so there is no import cycle."""
+    code = "import sys, actorlint.plugins; print(sorted(m for m in sys.modules if m.startswith('actorlint.rules')))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

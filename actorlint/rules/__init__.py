@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Dict, List, Optional, Type
 
-from actorlint.rules.base import FileRule, ProjectRule, Rule
+from actorlint.rule_base import FileRule, ProjectRule, Rule
 from actorlint.rules.blocking import BlockingCallInHandler, SelfCallDeadlock, SyncCallInHandler
 from actorlint.rules.call_cast import MixedCallAndCast
 from actorlint.rules.parse_errors import UnreadableFile
@@ -16,8 +16,9 @@ from actorlint.rules.time_limits import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from actorlint.config import Settings
+    from actorlint.plugins import Plugins
 
-__all__ = ["ALL_RULES", "FileRule", "ProjectRule", "Rule", "installed_rules", "rules_by_code"]
+__all__ = ["ALL_RULES", "FileRule", "ProjectRule", "Rule", "installed_rules", "loaded_plugins", "rules_by_code"]
 
 # The built-in rules. Rules of installed plugins are not listed here (the registry tests,
 # docs and fixtures cover only these): ``installed_rules()`` adds them.
@@ -54,8 +55,13 @@ def installed_rules(settings: Optional["Settings"] = None) -> List[Type[Rule]]:
     """
     if settings is not None and not settings.may_enable_plugins():
         return list(ALL_RULES)
+    return ALL_RULES + list(loaded_plugins(settings.plugin_timeout if settings is not None else None).rules)
+
+
+def loaded_plugins(timeout: Optional[float] = None) -> "Plugins":
+    """The installed plugins (loaded on the first call, then kept), checked against the
+    built-in rules; ``timeout``: how long loading one may take (``plugin-timeout``)."""
     from actorlint.deadline import DEFAULT_PLUGIN_TIMEOUT
     from actorlint.plugins import load_plugins
 
-    return ALL_RULES + list(load_plugins(settings.plugin_timeout if settings is not None else
-                                         DEFAULT_PLUGIN_TIMEOUT).rules)
+    return load_plugins(ALL_RULES, DEFAULT_PLUGIN_TIMEOUT if timeout is None else timeout)
