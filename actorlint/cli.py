@@ -29,7 +29,7 @@ EXIT_FOUND = 1
 EXIT_ERROR = 2
 
 # The names of actorlint.report.FORMATS, spelled out so that `--help` does not import the
-# reporters (tests/test_report.py checks that the two agree).
+# reporters (tests/cli/test_report.py checks that the two agree).
 OUTPUT_FORMATS = ("text", "json", "github", "sarif", "gitlab")
 
 

@@ -9,7 +9,7 @@ or a re-exported framework base. The rounds stop when nothing new is picked.
 A file that is never picked cannot hold anything the rules judge: no actor, handler or
 message can be written without naming a framework or an actor. Such a file is only
 checked for syntax, with CPython's own parser, and parsed in full when that fails, so
-that its ACT000 reads the same as without the prefilter. ``tests/test_prefilter.py``
+that its ACT000 reads the same as without the prefilter. ``tests/pipeline/test_prefilter.py``
 checks that the diagnostics are the same with the prefilter on and off.
 """
 

@@ -7,7 +7,7 @@ The base commit's files are taken with ``git archive`` into a temporary folder a
 in a child process with that folder first on ``sys.path``, so both runs use the same
 installed dependencies. Each package of the corpus is one run with every rule selected
 (``ALL``), as a user would check that project. Exit status 1 when any output differs.
-CI's sample of the same guarantee is tests/test_recorded_outputs.py (fixtures and
+CI's sample of the same guarantee is tests/rules/test_recorded_outputs.py (fixtures and
 examples); this script is the bench's, over real code.
 """
 

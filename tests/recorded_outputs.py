@@ -1,7 +1,7 @@
 """Every diagnostic the linter gives on every fixture and on ``examples/``, with its related
 locations and its fix's edits, recorded in ``tests/data/recorded_outputs.json``: the
 yardstick of behaviour-preserving changes (issue 13's redesign must leave it unchanged,
-byte for byte). tests/test_recorded_outputs.py compares a run with it.
+byte for byte). tests/rules/test_recorded_outputs.py compares a run with it.
 
     python -m tests.recorded_outputs --write   # after a change meant to alter output
 

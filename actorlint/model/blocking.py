@@ -44,7 +44,7 @@ How the collector reads an entry
   connects only when given a host; without one it is a plain constructor).
 
 Parameter positions are 0-based and exclude ``self``; they were checked against the
-real signatures (``tests/test_blocking_table.py`` keeps them honest).
+real signatures (``tests/model/test_blocking_table.py`` keeps them honest).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Checked by ``mypy --strict`` in tests/test_runtime_typing.py: decorated functions and
+"""Checked by ``mypy --strict`` in tests/runtime/test_runtime_typing.py: decorated functions and
 methods, sync and async, keep their signatures; the call form's outcome is typed."""
 
 from __future__ import annotations

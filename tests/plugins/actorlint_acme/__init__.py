@@ -1,4 +1,4 @@
-"""actorlint-acme: a small actorlint rule pack, the one tests/test_plugins.py installs.
+"""actorlint-acme: a small actorlint rule pack, the one tests/rules/test_plugins.py installs.
 
 Its distribution declares one entry point in the ``actorlint.rules`` group::
 

@@ -1,6 +1,6 @@
 """actorlint-clash: a rule pack whose codes are taken, and one entry that is not a rule.
 
-tests/test_plugins.py installs it beside actorlint-acme: ACT101 is a built-in rule's code
+tests/rules/test_plugins.py installs it beside actorlint-acme: ACT101 is a built-in rule's code
 and ACM101 is actorlint-acme's, so both rules are skipped with a warning.
 """
 

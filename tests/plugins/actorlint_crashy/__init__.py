@@ -1,6 +1,6 @@
 """actorlint-crashy: a rule pack whose rule fails on every file it checks.
 
-tests/test_plugins.py installs it to check that the failure is reported as an internal
+tests/rules/test_plugins.py installs it to check that the failure is reported as an internal
 error naming the rule and the file, and that the other rules still report.
 """
 

@@ -1,7 +1,7 @@
 """actorlint-stuck: a rule pack that never finishes where ``ACTORLINT_STUCK`` says.
 
 ``ACTORLINT_STUCK=import`` blocks forever while the pack is imported;
-``ACTORLINT_STUCK=check`` spins forever in its rule's check of a file. tests/test_plugins.py
+``ACTORLINT_STUCK=check`` spins forever in its rule's check of a file. tests/rules/test_plugins.py
 installs it to check that ``plugin-timeout`` stops such a run with a message naming it.
 """
 

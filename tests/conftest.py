@@ -1,0 +1,22 @@
+"""Fixtures shared by the test folders."""
+
+from __future__ import annotations
+
+from typing import Optional, Union
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from actorlint.cli import cli
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Invoke the CLI in-process with ``tmp_path`` as the current directory."""
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args: str, input: Optional[Union[str, bytes]] = None) -> Result:
+        return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+    return invoke
