@@ -22,6 +22,8 @@ __all__ = [
     "ClassFact",
     "FileFacts",
     "HandleFact",
+    "HoistAnchor",
+    "ImportAnchor",
     "KeywordAnchor",
     "MethodFact",
     "ProjectFacts",
@@ -98,6 +100,33 @@ class Site:
 
 
 @dataclass(frozen=True)
+class ImportAnchor:
+    """Where an import of the runtime helper goes, as isort and Ruff would place it: at
+    ``offset``, after ``newlines_before`` empty lines and followed by ``newlines_after``
+    (a section of its own). The rule writes the import statement."""
+
+    offset: int = 0
+    newlines_before: int = 0
+    newlines_after: int = 0
+
+
+@dataclass(frozen=True)
+class HoistAnchor:
+    """Where a repeated payload can be put into the framework's object store once, before
+    its loop (the ACT402 fix): a line at ``offset``, indented ``indent``, binding
+    ``ref_name`` to ``store(value_name)``; the argument at [``start``, ``end``) becomes
+    ``ref_name``. The rule writes the text."""
+
+    offset: int
+    indent: str
+    store: str
+    value_name: str
+    ref_name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Payload:
     """A known-large value sent by value in a message to a framework that copies messages."""
 
@@ -111,9 +140,8 @@ class Payload:
     requires: Tuple[Tuple[str, str], ...] = ()
     # Sent inside a loop while bound outside it: the same value copied every iteration.
     repeated: bool = False
-    # The Ray fix for a repeated value: (insert offset, line to insert, argument start,
-    # argument end, replacement), or None.
-    hoist: Optional[Tuple[int, str, int, int, str]] = None
+    # Where the fix for a repeated value goes, when the framework has an object store.
+    hoist: Optional[HoistAnchor] = None
 
 
 @dataclass(frozen=True)
@@ -197,7 +225,7 @@ class FileFacts:
     # Adding ``time_limited``: the name it is already bound to at module level (or None),
     # and where its import goes, as the offset and text to insert (import_placement).
     time_limited_name: Optional[str] = None
-    runtime_import: Tuple[int, str] = (0, "")
+    runtime_import: ImportAnchor = ImportAnchor()
     # (checking site id, acting site id, how): the reply of the first call decides
     # whether the second runs ("guard") or goes into its arguments ("argument"), both in
     # one function and to the same handle.

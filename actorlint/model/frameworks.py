@@ -49,6 +49,7 @@ __all__ = [
     "METHOD_LABELS",
     "NAMED_ROLES",
     "NOT_TASK_DECORATORS",
+    "RUNTIME_MODULE",
     "Framework",
     "MEMBERS",
     "Member",
@@ -450,7 +451,8 @@ PROXY_SETATTR = ("pykka.proxy", "setattr")
 # actorlint's own runtime helper (the actorlint-runtime distribution, also re-exported
 # at its former home): ``@time_limited(seconds=4.0)`` on a handler, or the call form
 # ``time_limited(fn, 4.0)`` inside it.
-TIME_LIMITERS = frozenset({"actorlint_runtime.time_limited", "actorlint.runtime.time_limited"})
+RUNTIME_MODULE = "actorlint_runtime"
+TIME_LIMITERS = frozenset({f"{RUNTIME_MODULE}.time_limited", "actorlint.runtime.time_limited"})
 TIME_LIMIT_SECONDS_DECORATOR = Param("seconds", 0)
 TIME_LIMIT_SECONDS_CALL = Param("seconds", 1)
 

@@ -22,14 +22,15 @@ from typing import FrozenSet, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from actorlint.model.libcst_internals.positions import Positions
 from actorlint.model.collect.placement import LineOffsets, Wanted
+from actorlint.model.facts import ImportAnchor
+from actorlint.model.frameworks import RUNTIME_MODULE
+from actorlint.model.libcst_internals.positions import Positions
 from actorlint.model.syntax import dotted
 
 __all__ = ["ImportBlock", "added_import", "import_block"]
 
-_MODULE = "actorlint_runtime"
-_LINE = f"from {_MODULE} import time_limited\n"
+_MODULE = RUNTIME_MODULE
 _FUTURE, _STDLIB, _THIRD_PARTY, _FIRST_PARTY, _LOCAL = range(5)
 
 
@@ -119,9 +120,9 @@ def import_block(module: cst.Module, own_package: str) -> ImportBlock:
     return ImportBlock(docstring, tuple(imports), following)
 
 
-def added_import(block: ImportBlock, positions: Positions, offsets: LineOffsets) -> Tuple[int, str]:
-    """The offset and text that add the runtime import to ``block`` (whose positions
-    were asked for with ``wants``)."""
+def added_import(block: ImportBlock, positions: Positions, offsets: LineOffsets) -> ImportAnchor:
+    """Where the runtime import joins ``block`` (whose positions were asked for with
+    ``wants``)."""
     span, after = positions.span, offsets.after
 
     def line_start(line: int) -> int:
@@ -132,22 +133,22 @@ def added_import(block: ImportBlock, positions: Positions, offsets: LineOffsets)
     if third:
         later = next((i for i in third if i.is_from and i.key > _MODULE), None)
         if later is not None:
-            return line_start(span(later.statement).line), _LINE
-        return after(span(third[-1].statement)), _LINE
+            return ImportAnchor(line_start(span(later.statement).line))
+        return ImportAnchor(after(span(third[-1].statement)))
     earlier = [i for i in imports if i.section < _THIRD_PARTY]
     if earlier:
-        return after(span(earlier[-1].statement)), "\n" + _LINE
+        return ImportAnchor(after(span(earlier[-1].statement)), newlines_before=1)
     if imports:  # only first-party or relative imports: ours goes first, its own section
-        return line_start(span(imports[0].statement).line), _LINE + "\n"
+        return ImportAnchor(line_start(span(imports[0].statement).line), newlines_after=1)
     # No import yet: below the docstring, or above the first statement.
     wanted = 2 if isinstance(block.following, (cst.ClassDef, cst.FunctionDef)) else 1
     if block.docstring is not None:
         docstring = span(block.docstring)
         have = offsets.blank_lines_after(docstring) if block.following is not None else wanted
-        return after(docstring), _LINE + "\n" * max(wanted - have, 0)
+        return ImportAnchor(after(docstring), newlines_after=max(wanted - have, 0))
     if block.following is not None:
         decorator = block.first_decorator()  # the statement's text starts there
         line = span(decorator).line if decorator is not None else positions.line(block.following)
         if line is not None:
-            return line_start(line), _LINE + "\n" * wanted
-    return len(offsets.text), _LINE
+            return ImportAnchor(line_start(line), newlines_after=wanted)
+    return ImportAnchor(len(offsets.text))

@@ -192,8 +192,9 @@ class RepeatedLargeArgument(FileRule):
 def _hoist(payload: Payload) -> Optional[Fix]:
     if payload.hoist is None:
         return None
-    offset, line, start, end, replacement = payload.hoist
+    anchor = payload.hoist
+    line = f"{anchor.indent}{anchor.ref_name} = {anchor.store}({anchor.value_name})\n"
     return Fix(
-        f"Put it in the object store before the loop (`{replacement}`)", Applicability.UNSAFE,
-        (Edit(offset, offset, line), Edit(start, end, replacement)),
+        f"Put it in the object store before the loop (`{anchor.ref_name}`)", Applicability.UNSAFE,
+        (Edit(anchor.offset, anchor.offset, line), Edit(anchor.start, anchor.end, anchor.ref_name)),
     )

@@ -13,6 +13,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 from actorlint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location, Span
 from actorlint.model.facts import FileFacts, Handler, ProjectFacts, Site, Timeout
+from actorlint.model.frameworks import RUNTIME_MODULE
 from actorlint.rules._context import (
     blocks_handler, capitalized, handler_phrase, handler_sites, is_self_call, target_phrase,
     waits_in_handler,
@@ -27,6 +28,7 @@ _HOW = {
     Timeout.INFINITE: "no time limit (an infinite timeout)",
 }
 _TIME_LIMITED = "time_limited"
+_IMPORT_LINE = f"from {RUNTIME_MODULE} import {_TIME_LIMITED}\n"
 
 
 def _seconds(value: float) -> str:
@@ -283,8 +285,9 @@ class HandlerWithoutTimeLimit(FileRule):
             if _TIME_LIMITED in facts.module_names:
                 return None  # the import would shadow the module's own `time_limited`
             name = _TIME_LIMITED
-            offset, text = facts.runtime_import
-            edits.append(Edit(offset, offset, text))
+            anchor = facts.runtime_import
+            text = "\n" * anchor.newlines_before + _IMPORT_LINE + "\n" * anchor.newlines_after
+            edits.append(Edit(anchor.offset, anchor.offset, text))
         edits.append(Edit(method.def_offset, method.def_offset,
                           f"{method.indent}@{name}(seconds={seconds})\n"))
         return Fix(f"Add `@time_limited(seconds={seconds})`: the actor stops waiting for the body at the limit",

@@ -14,7 +14,7 @@ from actorlint.model.collect.control import Candidate
 from actorlint.model.collect.evaluator import Evaluator
 from actorlint.model.collect.placement import LineOffsets, Wanted
 from actorlint.model.collect.scopes import Assigned, Scope, function_of, function_scope
-from actorlint.model.facts import Payload
+from actorlint.model.facts import HoistAnchor, Payload
 from actorlint.model.frameworks import ALL_ARGUMENTS, Catalog, Member
 from actorlint.model.libcst_internals.positions import Positions
 from actorlint.model.payloads import BOUNDED_BY_ARGUMENT, LARGE_VALUE_CALLS, STATE_CALLS
@@ -198,7 +198,7 @@ class PayloadDraft:
         )
 
     def _hoist(self, positions: Positions, offsets: LineOffsets, span: Span, store: str,
-               hoisted: str) -> Optional[Tuple[int, str, int, int, str]]:
+               hoisted: str) -> Optional[HoistAnchor]:
         candidate = self.candidate
         loop = candidate.loop
         name = self.argument.node.value  # type: ignore[attr-defined]
@@ -209,8 +209,7 @@ class PayloadDraft:
         if anchor_line is None or not isinstance(anchor, _HOIST_ANCHORS) or self.argument.reason.startswith(_STATE):
             return None
         start, indent = offsets.line_start_and_indent(anchor_line)
-        return (
-            start, f"{indent}{hoisted} = {store}({name})\n",
+        return HoistAnchor(
+            start, indent, store, name, hoisted,
             offsets.offset(span.line, span.column), offsets.offset(span.end_line, span.end_column),
-            hoisted,
         )
