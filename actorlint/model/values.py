@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Union
 
-__all__ = ["Const", "Handle", "Instance", "Qual", "SelfRef", "UNKNOWN", "Value"]
+__all__ = ["Const", "Handle", "Instance", "Qual", "SelfRef", "Symbol", "UNKNOWN", "Value", "known"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,28 @@ class SelfRef:
     cls: str
 
 
+@dataclass(frozen=True)
+class Symbol:
+    """A value the file alone cannot decide, named for inference across the program,
+    which solves it once every file is collected: ``parameter`` ``name`` of function
+    ``owner``, the value ``returned`` by function ``owner`` (defined in another module),
+    or ``attribute`` ``name`` of instances of class ``owner``. Until it is solved, it
+    tells nothing: every reading of values treats it as unknown (``known``)."""
+
+    kind: str
+    owner: str
+    name: str = ""
+
+    PARAMETER = "parameter"
+    RETURNED = "returned"
+    ATTRIBUTE = "attribute"
+
+
 UNKNOWN = None
 
-Value = Union[Qual, Const, Instance, Handle, SelfRef, None]
+Value = Union[Qual, Const, Instance, Handle, SelfRef, Symbol, None]
+
+
+def known(value: Value) -> bool:
+    """Whether a value says anything yet (neither unknown nor an unsolved symbol)."""
+    return value is not UNKNOWN and not isinstance(value, Symbol)

@@ -17,7 +17,7 @@ from actorlint.model.collect.scopes import (
     Annotated, Assigned, Assignment, Binding, ClassInfo, Scope, function_scope,
 )
 from actorlint.model.syntax import dotted, simple_name
-from actorlint.model.values import UNKNOWN, Const, Qual, SelfRef
+from actorlint.model.values import UNKNOWN, Const, Qual, SelfRef, Symbol
 
 __all__ = ["Binder"]
 
@@ -203,9 +203,12 @@ class Binder(ControlContext):
             every.append(params.star_arg)
         if params.star_kwarg is not None:
             every.append(params.star_kwarg)
+        plain = {id(p) for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
         for param in every:
             name = param.name.value
-            binding: Binding = UNKNOWN
+            # A plain parameter is whatever its callers pass: a symbol for inference
+            # across the program (``*args`` and ``**kwargs`` hold containers).
+            binding: Binding = Symbol(Symbol.PARAMETER, scope.qualname, name) if id(param) in plain else UNKNOWN
             if name == scope.self_name and scope.cls is not None:
                 binding = SelfRef(scope.cls.qualname)
             elif param.annotation is not None and scope.parent is not None:

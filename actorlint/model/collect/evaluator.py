@@ -13,7 +13,7 @@ from actorlint.model.collect.binder import Binder
 from actorlint.model.collect.scopes import Annotated, Assigned, Binding, Scope
 from actorlint.model.frameworks import Param
 from actorlint.model.syntax import find_arg, is_number
-from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Qual, SelfRef, Value
+from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Qual, SelfRef, Symbol, Value, known
 
 __all__ = ["Evaluator", "Semantics"]
 
@@ -182,7 +182,9 @@ class Evaluator:
             bindings = self.own_attribute(base.cls, attr)
             if bindings is not None:
                 return self.semantics.named(self.agree(bindings), f"self.{attr}")
-            return self.semantics.self_attribute(base.cls, attr)
+            value = self.semantics.self_attribute(base.cls, attr)
+            # Set by a base class or from outside: for inference across the program.
+            return value if known(value) else Symbol(Symbol.ATTRIBUTE, base.cls, attr)
         return UNKNOWN
 
     def own_attribute(self, cls: str, attr: str) -> Optional[List[Binding]]:

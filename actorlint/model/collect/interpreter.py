@@ -22,11 +22,12 @@ from actorlint.model.frameworks import (
     self_role,
 )
 from actorlint.model.syntax import find_arg
-from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Qual, SelfRef, Value
+from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Qual, SelfRef, Symbol, Value, known
 
 __all__ = ["Interpreter"]
 
 _INFINITE_QUALS = frozenset({"math.inf", "numpy.inf", "float.inf"})
+_BUILTINS = "builtins."
 
 Interpreted = Tuple[Value, Optional[dict]]
 
@@ -122,7 +123,7 @@ class Interpreter:
         if task_member is not None:
             return self._apply(task_member, node, scope, None)
         value, site = self._call_qual(f"{name}.{attr}", node, scope)
-        if value is UNKNOWN and site is None:
+        if not known(value) and site is None:
             for (framework, member_name), member in self.catalog.class_members.items():
                 if member_name == attr and member.result:
                     self.payloads.record(member, node, scope, framework, ((framework, name),))
@@ -196,10 +197,15 @@ class Interpreter:
         if type_name:
             return Instance(type_name), site
         value = self.values.returned(qualname)
-        if value is UNKNOWN and site is None and self.instance_roles and qualname.rpartition(".")[2][:1].isupper():
+        if known(value) or site is not None:
+            return value, site
+        if self.instance_roles and qualname.rpartition(".")[2][:1].isupper():
             # ``Printer()``: an actor of a declared framework, if that class is one.
             return Handle(self.instance_roles[0], qualname), None
-        return value, site
+        if qualname.startswith(_BUILTINS) or qualname in self.binder.functions:
+            return UNKNOWN, None
+        # A function of another module (or a class): for inference across the program.
+        return Symbol(Symbol.RETURNED, qualname), None
 
     def _literal(self, node: cst.Call, param: Param, scope: Scope) -> Value:
         argument = find_arg(node, param)
