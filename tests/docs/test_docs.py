@@ -14,7 +14,7 @@ import pytest
 from actorlint.config import CONFIG_KEYS, ConfigKey, Settings, load_settings
 from actorlint.diagnostics import Applicability
 from actorlint.docs import (
-    CONFIG_EXAMPLES, CONFIG_PAGE, INDEX_NAME, DocsError, check_docstring, code_blocks,
+    CONFIG_EXAMPLES, CONFIG_PAGE, INDEX_NAME, README_TABLE_BEGIN, README_TABLE_END, DocsError, check_docstring, code_blocks,
     config_page_path, docs_dir, example_code, main, own_file_form, render_configuration,
     render_index, render_rule_page, stale_pages, toml_value, write_docs,
 )
@@ -348,6 +348,22 @@ def test_key_without_example_is_refused(
     before = config_page_path(tmp_path).read_text(encoding="utf-8")
     assert main(["--root", str(tmp_path)]) == 1
     assert config_page_path(tmp_path).read_text(encoding="utf-8") == before
+
+
+def test_the_readme_rule_table_is_generated_between_its_markers(tmp_path: Path) -> None:
+    """A new rule needs no hand edit of README.md: its row is rendered with its page."""
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# demo\n\n{README_TABLE_BEGIN}\n| stale |\n{README_TABLE_END}\n\nMore text.\n",
+                      encoding="utf-8")
+    write_docs(tmp_path)
+    text = readme.read_text(encoding="utf-8")
+    assert "| stale |" not in text and text.endswith(f"{README_TABLE_END}\n\nMore text.\n")
+    rows = [line for line in text.splitlines() if line.startswith("| [ACT")]
+    assert [row.split("]")[0][3:] for row in rows] == [rule.code for rule in ALL_RULES]
+    assert "| [ACT201](docs/rules/ACT201.md) | call-without-timeout | unsafe |" in text
+    assert stale_pages(tmp_path) == []
+    readme.write_text(text.replace(rows[1] + "\n", ""), encoding="utf-8")
+    assert stale_pages(tmp_path) == [readme]
 
 
 def test_changed_configuration_page_is_stale(
