@@ -12,7 +12,7 @@ Two layers, both plain data (the cache stores them as JSON, see actorlint/serial
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Optional, Tuple
+from typing import ClassVar, Dict, FrozenSet, Optional, Tuple, Union
 
 from actorlint.diagnostics import Diagnostic, Span
 from actorlint.model.frameworks import Framework
@@ -27,7 +27,13 @@ __all__ = [
     "KeywordAnchor",
     "MethodFact",
     "ProjectFacts",
+    "AnySite",
+    "CALL",
+    "CAST",
+    "BlockingSite",
+    "MessageSite",
     "Site",
+    "TimeLimitSite",
     "TaskFact",
     "Timeout",
 ]
@@ -62,34 +68,42 @@ class HandleFact:
 
 @dataclass(frozen=True)
 class Site:
-    """A place where code waits or messages an actor.
+    """A place where code messages an actor, blocks, or sets a time limit: one of
+    ``MessageSite``, ``BlockingSite`` and ``TimeLimitSite``, told apart by type (their
+    ``kind`` says the same in a word: ``call``, ``cast``, ``blocking``, ``time_limit``).
+    ``function`` is the qualified name of the innermost enclosing function, None at
+    module level."""
 
-    ``kind`` is ``call`` (the caller waits for a reply), ``cast`` (fire and forget), or
-    ``blocking`` (a known blocking call such as ``time.sleep``). ``function`` is the
-    qualified name of the innermost enclosing function, None at module level.
-    """
-
-    kind: str
     label: str
     span: Span
     function: Optional[str]
     # This site's number in its file, for dependencies between sites.
     id: int = 0
     statement_lines: Tuple[int, ...] = ()
+
+    kind: ClassVar[str] = ""
+
+
+#: The kinds of a message: the caller waits for the reply, or it does not.
+CALL, CAST = "call", "cast"
+
+
+@dataclass(frozen=True)
+class MessageSite(Site):
+    """A message to an actor: a ``call`` (the caller waits for the reply) or a ``cast``
+    (fire and forget)."""
+
+    kind: str = CALL  # type: ignore[misc]  # a field here, a constant on the other kinds
     framework: Optional[str] = None
     target: Optional[HandleFact] = None
     timeout: str = Timeout.NOT_APPLICABLE
-    # A numeric time limit in the framework's unit (call timeouts, time_limited seconds).
+    # A numeric time limit in the framework's unit.
     timeout_value: Optional[float] = None
     # Where a fix would put a time limit: (start offset, end offset, how) with how one of
     # "append" (after the last argument), "first" (the only argument), "replace".
     edit: Optional[Tuple[int, int, str]] = None
     awaited: bool = False
     implicit: bool = False
-    # Blocking sites: the qualified name and category from the blocking table.
-    blocking: Optional[str] = None
-    category: Optional[str] = None
-    async_only: bool = False
     # (framework, class qualname) pairs that must be actors of that framework for this
     # site to exist (``Worker.start().ask()`` needs ``Worker`` to be a Pykka actor).
     requires: Tuple[Tuple[str, str], ...] = ()
@@ -97,6 +111,31 @@ class Site:
     # lifecycle message (stopping the actor): see Member.
     untargeted: bool = False
     lifecycle: bool = False
+
+
+@dataclass(frozen=True)
+class BlockingSite(Site):
+    """A known blocking call (``time.sleep``), with its qualified name and category from
+    the blocking table."""
+
+    blocking: str = ""
+    category: Optional[str] = None
+    async_only: bool = False
+
+    kind: ClassVar[str] = "blocking"
+
+
+@dataclass(frozen=True)
+class TimeLimitSite(Site):
+    """A call of the runtime's ``time_limited(fn, seconds)`` inside a function."""
+
+    # Its seconds, when readable.
+    timeout_value: Optional[float] = None
+
+    kind: ClassVar[str] = "time_limit"
+
+
+AnySite = Union[MessageSite, BlockingSite, TimeLimitSite]
 
 
 @dataclass(frozen=True)
@@ -218,7 +257,7 @@ class FileFacts:
     path: str
     module: str
     classes: Tuple[ClassFact, ...] = ()
-    sites: Tuple[Site, ...] = ()
+    sites: Tuple[AnySite, ...] = ()
     payloads: Tuple[Payload, ...] = ()
     # Module-level names bound by imports: name -> qualified name (for re-exports).
     imports: Dict[str, str] = field(default_factory=dict)
@@ -292,7 +331,7 @@ class ProjectFacts:
     # Function qualname -> handler, for every handler of every actor.
     handlers: Dict[str, Handler]
     # Per file path: the sites whose actor requirements hold.
-    sites: Dict[str, Tuple[Site, ...]]
+    sites: Dict[str, Tuple[AnySite, ...]]
     # Per file path: the large payloads whose actor requirements hold.
     payloads: Dict[str, Tuple[Payload, ...]] = field(default_factory=dict)
     # Every framework understood in this run, built-in and declared, by name.

@@ -19,7 +19,7 @@ import os
 from dataclasses import replace
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
-from actorlint.model.facts import ClassFact, FileFacts, MethodFact, Payload, Site, TaskFact
+from actorlint.model.facts import AnySite, ClassFact, FileFacts, MessageSite, MethodFact, Payload, TaskFact
 
 __all__ = ["KEY_MARK", "as_written", "import_root", "separate_shared_modules"]
 
@@ -99,7 +99,9 @@ class _Renamer:
         return replace(task, qualname=self.name(task.qualname), method=self.method(task.method),
                        decorators=self.names(task.decorators))
 
-    def site(self, site: Site) -> Site:
+    def site(self, site: AnySite) -> AnySite:
+        if not isinstance(site, MessageSite):
+            return replace(site, function=self.name(site.function))
         target = site.target
         if target is not None and target.actor is not None:
             target = replace(target, actor=self.name(target.actor))

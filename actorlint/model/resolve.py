@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Dict, Iterable, Optional, Set, Tuple
 
 from actorlint.model.facts import (
-    Actor, ClassFact, FileFacts, Handler, HandleFact, ProjectFacts, Site, TaskFact,
+    Actor, AnySite, ClassFact, FileFacts, Handler, HandleFact, MessageSite, ProjectFacts, TaskFact,
 )
 from actorlint.model.frameworks import BUILTIN_CATALOG, Catalog, Framework
 from actorlint.model.module_keys import separate_shared_modules
@@ -161,13 +161,14 @@ def resolve(files: Iterable[FileFacts], catalog: Catalog = BUILTIN_CATALOG) -> P
         framework, qualname = requirement
         return index.framework(qualname) == framework
 
-    sites: Dict[str, Tuple[Site, ...]] = {}
+    sites: Dict[str, Tuple[AnySite, ...]] = {}
     for facts in files:
         kept = []
         for site in facts.sites:
-            if not all(holds(r) for r in site.requires):
-                continue
-            kept.append(_with_checked_target(site, holds, index))
+            if not isinstance(site, MessageSite):
+                kept.append(site)
+            elif all(holds(r) for r in site.requires):
+                kept.append(_with_checked_target(site, holds, index))
         sites[facts.path] = tuple(kept)
     payloads = {
         facts.path: tuple(p for p in facts.payloads if all(holds(r) for r in p.requires))
@@ -199,7 +200,7 @@ def _task_handler(actor: Actor, task: TaskFact, spec: Framework, bounded: Set[st
     return Handler(actor, task.method, limits, framework_bounded, decorator[1] if decorator else None)
 
 
-def _with_checked_target(site: Site, holds, index: _Index) -> Site:
+def _with_checked_target(site: MessageSite, holds, index: _Index) -> MessageSite:
     """Forget a target's actor when that class turns out not to be one."""
     target = site.target
     if target is None or target.actor is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator, Optional, Tuple
 
-from actorlint.model.facts import Actor, Handler, HandleFact, ProjectFacts, Site
+from actorlint.model.facts import CALL, Actor, AnySite, BlockingSite, Handler, HandleFact, MessageSite, ProjectFacts
 from actorlint.model.frameworks import actor_noun, framework_of_role
 
 __all__ = [
@@ -19,7 +19,7 @@ def short_name(qualname: str) -> str:
     return qualname.rpartition(".")[2]
 
 
-def handler_sites(project: ProjectFacts, path: str) -> Iterator[Tuple[Site, Handler]]:
+def handler_sites(project: ProjectFacts, path: str) -> Iterator[Tuple[AnySite, Handler]]:
     """The sites of one file that run directly inside an actor handler."""
     for site in project.sites.get(path, ()):
         if site.function is None:
@@ -29,26 +29,26 @@ def handler_sites(project: ProjectFacts, path: str) -> Iterator[Tuple[Site, Hand
             yield site, handler
 
 
-def is_self_call(site: Site, handler: Handler) -> bool:
+def is_self_call(site: MessageSite, handler: Handler) -> bool:
     """Whether the site addresses the very actor whose handler it runs in."""
     target = site.target
     return target is not None and target.is_self and target.actor == handler.actor.qualname
 
 
-def waits_in_handler(site: Site, handler: Handler) -> bool:
+def waits_in_handler(site: AnySite, handler: Handler) -> bool:
     """Whether a call site holds the handler (and so the actor) until the reply comes.
 
     An ``await`` in an ``async def`` handler yields to the actor's event loop, which goes
     on serving other messages, so it does not hold the actor.
     """
-    if site.kind != "call":
+    if not isinstance(site, MessageSite) or site.kind != CALL:
         return False
     return not (site.awaited and handler.method.is_async)
 
 
-def blocks_handler(site: Site, handler: Handler) -> bool:
+def blocks_handler(site: AnySite, handler: Handler) -> bool:
     """Whether a blocking site counts in this handler (ACT101)."""
-    if site.kind != "blocking" or handler.actor.task_queue:
+    if not isinstance(site, BlockingSite) or handler.actor.task_queue:
         return False
     return handler.method.is_async or not site.async_only
 

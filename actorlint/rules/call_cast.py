@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Dict, Iterator, List, Tuple
 
 from actorlint.diagnostics import Diagnostic, Location
-from actorlint.model.facts import ProjectFacts, Site
+from actorlint.model.facts import CALL, CAST, MessageSite, ProjectFacts
 from actorlint.rules._context import actor_phrase, capitalized
 from actorlint.rules.base import ProjectRule
 
@@ -99,16 +99,18 @@ class MixedCallAndCast(ProjectRule):
     summary = "An actor receives both calls and casts"
 
     def check(self, project: ProjectFacts) -> Iterator[Diagnostic]:
-        calls: Dict[str, List[Tuple[str, Site]]] = {}
-        casts: Dict[str, List[Tuple[str, Site]]] = {}
+        calls: Dict[str, List[Tuple[str, MessageSite]]] = {}
+        casts: Dict[str, List[Tuple[str, MessageSite]]] = {}
         for path in sorted(project.sites):
             for site in project.sites[path]:
+                if not isinstance(site, MessageSite):
+                    continue
                 target = site.target
                 if target is None or target.actor is None or site.lifecycle:  # stopping is neither
                     continue
-                if site.kind == "call":
+                if site.kind == CALL:
                     calls.setdefault(target.actor, []).append((path, site))
-                elif site.kind == "cast":
+                elif site.kind == CAST:
                     casts.setdefault(target.actor, []).append((path, site))
         for qualname in sorted(set(calls) & set(casts)):
             actor = project.actors.get(qualname)
@@ -133,6 +135,6 @@ def _count(number: int, word: str) -> str:
     return f"{number} {word}{'' if number == 1 else 's'}"
 
 
-def _where(entry: Tuple[str, Site]) -> str:
+def _where(entry: Tuple[str, MessageSite]) -> str:
     path, site = entry
     return f"{path}:{site.span.line}"

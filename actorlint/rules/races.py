@@ -10,17 +10,18 @@ from __future__ import annotations
 from typing import Dict, Iterator, Tuple
 
 from actorlint.diagnostics import Diagnostic, Location
-from actorlint.model.facts import FileFacts, ProjectFacts, Site
+from actorlint.model.facts import FileFacts, MessageSite, ProjectFacts
 from actorlint.rules._context import target_phrase
 from actorlint.rules.base import FileRule
 
 __all__ = ["CheckThenAct", "ReadModifyWrite"]
 
 
-def _pairs(facts: FileFacts, project: ProjectFacts, how: str) -> Iterator[Tuple[Site, Site]]:
+def _pairs(facts: FileFacts, project: ProjectFacts, how: str) -> Iterator[Tuple[MessageSite, MessageSite]]:
     """(check, act) pairs of one kind whose sites survived resolution and address the
     same actor; the first act for each check."""
-    kept: Dict[int, Site] = {site.id: site for site in project.sites.get(facts.path, ())}
+    kept: Dict[int, MessageSite] = {site.id: site for site in project.sites.get(facts.path, ())
+                                    if isinstance(site, MessageSite)}
     seen = set()
     for first, second, kind in facts.dependencies:
         if kind != how or first in seen or first not in kept or second not in kept:

@@ -12,7 +12,9 @@ import fnmatch
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from actorlint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location, Span
-from actorlint.model.facts import FileFacts, Handler, ProjectFacts, Site, Timeout
+from actorlint.model.facts import (
+    CALL, AnySite, FileFacts, Handler, MessageSite, ProjectFacts, TimeLimitSite, Timeout,
+)
 from actorlint.model.frameworks import RUNTIME_MODULE
 from actorlint.rules._context import (
     blocks_handler, capitalized, handler_phrase, handler_sites, is_self_call, target_phrase,
@@ -106,7 +108,7 @@ class CallWithoutTimeout(FileRule):
 
     def check(self, facts: FileFacts, project: ProjectFacts) -> Iterator[Diagnostic]:
         for site in project.sites.get(facts.path, ()):
-            if site.kind != "call" or site.timeout not in Timeout.UNBOUNDED:
+            if not isinstance(site, MessageSite) or site.kind != CALL or site.timeout not in Timeout.UNBOUNDED:
                 continue
             yield self.diagnostic(
                 facts.path, site.span,
@@ -114,7 +116,7 @@ class CallWithoutTimeout(FileRule):
                 statement_lines=site.statement_lines, fix=self._fix(site, _unit(project, site)),
             )
 
-    def _fix(self, site: Site, unit: float) -> Optional[Fix]:
+    def _fix(self, site: MessageSite, unit: float) -> Optional[Fix]:
         if site.edit is None:
             return None
         start, end, how = site.edit
@@ -124,7 +126,7 @@ class CallWithoutTimeout(FileRule):
         return Fix(f"{verb} `timeout={value}`", Applicability.UNSAFE, (Edit(start, end, content),))
 
 
-def _unit(project: ProjectFacts, site: Site) -> float:
+def _unit(project: ProjectFacts, site: MessageSite) -> float:
     """How many seconds one unit of the site's framework's timeouts is (Dramatiq: 0.001)."""
     spec = project.frameworks.get(site.framework or "")
     return spec.unit if spec is not None else 1.0
@@ -138,12 +140,12 @@ def _in_unit(seconds: float, unit: float) -> str:
     return str(int(round(value))) if abs(value - round(value)) < 1e-9 else repr(value)
 
 
-def counts_for_time_limit(site: Site, handler: Handler) -> bool:
+def counts_for_time_limit(site: AnySite, handler: Handler) -> bool:
     """Whether a site is work that ACT101, ACT102 or ACT201 would report in the handler,
     whatever time limit the call carries itself (the rules.md reading of ACT202)."""
     if blocks_handler(site, handler):
         return True
-    if site.kind != "call":
+    if not isinstance(site, MessageSite) or site.kind != CALL:
         return False
     if site.timeout in Timeout.UNBOUNDED:
         return True
@@ -233,10 +235,10 @@ class HandlerWithoutTimeLimit(FileRule):
     fix_applicability = Applicability.UNSAFE
 
     def check(self, facts: FileFacts, project: ProjectFacts) -> Iterator[Diagnostic]:
-        work: Dict[str, List[Site]] = {}
+        work: Dict[str, List[AnySite]] = {}
         bounded = set()
         for site, handler in handler_sites(project, facts.path):
-            if site.kind == "time_limit":
+            if isinstance(site, TimeLimitSite):
                 bounded.add(handler.method.qualname)
             elif counts_for_time_limit(site, handler):
                 work.setdefault(handler.method.qualname, []).append(site)
@@ -381,13 +383,15 @@ class TimeLimitWithoutHeadroom(ProjectRule):
             )
 
 
-def _timed_callers(project: ProjectFacts) -> Dict[str, List[Tuple[float, str, Site]]]:
+def _timed_callers(project: ProjectFacts) -> Dict[str, List[Tuple[float, str, MessageSite]]]:
     """Per actor class: every call that waits for it with a numeric timeout."""
-    callers: Dict[str, List[Tuple[float, str, Site]]] = {}
+    callers: Dict[str, List[Tuple[float, str, MessageSite]]] = {}
     for path, sites in project.sites.items():
         for site in sites:
+            if not isinstance(site, MessageSite) or site.kind != CALL:
+                continue
             target = site.target
-            if site.kind == "call" and site.timeout_value is not None and target and target.actor:
+            if site.timeout_value is not None and target and target.actor:
                 seconds = site.timeout_value * _unit(project, site)
                 callers.setdefault(target.actor, []).append((seconds, path, site))
     return callers
@@ -406,14 +410,14 @@ def _limits(project: ProjectFacts) -> Iterator[Tuple[Handler, float, Span, str, 
             yield handler, seconds, span, handler.actor.path, how
     for path, sites in project.sites.items():
         for site in sites:
-            if site.kind == "time_limit" and site.timeout_value is not None and site.function:
+            if isinstance(site, TimeLimitSite) and site.timeout_value is not None and site.function:
                 handler = project.handlers.get(site.function)
                 if handler is not None:
                     yield (handler, site.timeout_value, site.span, path,
                            f"time_limited(..., {site.timeout_value:g})")
 
 
-def _invokes(site: Site, handler: Handler, project: ProjectFacts) -> bool:
+def _invokes(site: MessageSite, handler: Handler, project: ProjectFacts) -> bool:
     """Whether a call to the handler's actor runs this handler."""
     if handler.method.qualname == handler.actor.qualname:
         return True  # a task: its function is its only handler

@@ -10,7 +10,7 @@ import libcst as cst
 
 from actorlint.model.collect.control import Candidate
 from actorlint.model.collect.placement import LineOffsets, Wanted
-from actorlint.model.facts import HandleFact, Site
+from actorlint.model.facts import AnySite, BlockingSite, HandleFact, MessageSite, TimeLimitSite
 from actorlint.model.frameworks import framework_of_role
 from actorlint.model.libcst_internals.positions import Positions
 from actorlint.model.values import Handle
@@ -38,7 +38,7 @@ class SiteDraft:
         if edit is not None:
             wanted.node(edit[1], self.statement)
 
-    def fact(self, index: int, positions: Positions, offsets: LineOffsets) -> Site:
+    def fact(self, index: int, positions: Positions, offsets: LineOffsets) -> AnySite:
         """The site, numbered ``index`` in its file."""
         fields = dict(self.fields)
         span = positions.span(self.node)
@@ -61,7 +61,11 @@ class SiteDraft:
                 start = offsets.offset(where.line, where.column)
                 end = offsets.offset(where.end_line, where.end_column)
                 fields["edit"] = (end, end, how) if how == "append" else (start, end, how)
-        return Site(
+        kind = fields["kind"]
+        if kind in _OTHER_KINDS:
+            del fields["kind"]
+            return _OTHER_KINDS[kind](id=index, span=span, statement_lines=statement_lines, **fields)
+        return MessageSite(
             id=index,
             span=span,
             statement_lines=statement_lines,
@@ -69,6 +73,9 @@ class SiteDraft:
             requires=_requirement(gate),
             **fields,
         )
+
+
+_OTHER_KINDS = {BlockingSite.kind: BlockingSite, TimeLimitSite.kind: TimeLimitSite}
 
 
 def _handle_fact(handle: Optional[Handle]) -> Optional[HandleFact]:
