@@ -115,6 +115,13 @@ def _decoder(kind: Any) -> _Decoder:  # noqa: C901 - one branch per kind of type
             except (KeyError, TypeError):
                 raise _fail(kind.__name__, value) from None
         return member
+    if _is_named_tuple(kind):
+        hints = typing.get_type_hints(kind)
+        fields = _fixed_tuple_decoder(tuple(hints[name] for name in kind._fields))
+
+        def named(value: Any) -> Any:
+            return kind(*fields(value))
+        return named
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         return _dataclass_decoder(kind)
     if origin is typing.Union and len(args) == 2 and type(None) in args:
@@ -204,7 +211,15 @@ def _dataclass_decoder(cls: type) -> _Decoder:
     return build
 
 
+def _is_named_tuple(kind: Any) -> bool:
+    return isinstance(kind, type) and issubclass(kind, tuple) and hasattr(kind, "_fields")
+
+
 def _describe(kind: Any, seen: Dict[type, str]) -> str:
+    if _is_named_tuple(kind):
+        hints = typing.get_type_hints(kind)
+        inner = ",".join(f"{f}:{_describe(hints[f], seen)}" for f in kind._fields)
+        return f"{kind.__module__}.{kind.__qualname__}({inner})"
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         name = f"{kind.__module__}.{kind.__qualname__}"
         if kind in seen:

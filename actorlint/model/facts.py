@@ -12,13 +12,19 @@ Two layers, both plain data (the cache stores them as JSON, see actorlint/serial
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar, Dict, FrozenSet, Optional, Tuple, Union
+from typing import ClassVar, Dict, FrozenSet, NamedTuple, Optional, Tuple, Union
 
 from actorlint.diagnostics import Diagnostic, Span
 from actorlint.model.frameworks import Framework
 from actorlint.suppressions import Suppressions
 
 __all__ = [
+    "ActorClass",
+    "Dependency",
+    "HandlerLimit",
+    "LimitKeyword",
+    "LimitSetting",
+    "TimeoutAnchor",
     "ClassFact",
     "FileFacts",
     "HandleFact",
@@ -37,6 +43,57 @@ __all__ = [
     "TaskFact",
     "Timeout",
 ]
+
+
+class ActorClass(NamedTuple):
+    """A class taken as an actor of a framework: what a site or payload requires to hold
+    (``Worker.start().ask()`` needs ``Worker`` to be a Pykka actor), or a class a file
+    makes an actor by wrapping it (``ray.remote(Cls)``)."""
+
+    framework: str
+    qualname: str
+
+
+class TimeoutAnchor(NamedTuple):
+    """Where ACT201's fix puts a time limit: [``start``, ``end``) and ``how``: "append"
+    (after the last argument), "first" (the only argument) or "replace"."""
+
+    start: int
+    end: int
+    how: str
+
+
+class Dependency(NamedTuple):
+    """The reply of site ``check`` decides (``how`` "guard") or goes into ("argument")
+    the message of site ``act``, in one function and to the same handle."""
+
+    check: int
+    act: int
+    how: str
+
+
+class LimitKeyword(NamedTuple):
+    """A time-limit keyword of a task's decorator: its value in the framework's unit
+    (None when not a literal) and where it is written."""
+
+    keyword: str
+    value: Optional[float]
+    span: Span
+
+
+class LimitSetting(NamedTuple):
+    """A framework setting that bounds handlers: of every task (``task`` "*") or of one."""
+
+    framework: str
+    task: str
+
+
+class HandlerLimit(NamedTuple):
+    """A time limit a framework puts on a handler: seconds, where, and how it is written."""
+
+    seconds: float
+    span: Span
+    how: str
 
 
 class Timeout:
@@ -101,12 +158,12 @@ class MessageSite(Site):
     timeout_value: Optional[float] = None
     # Where a fix would put a time limit: (start offset, end offset, how) with how one of
     # "append" (after the last argument), "first" (the only argument), "replace".
-    edit: Optional[Tuple[int, int, str]] = None
+    edit: Optional[TimeoutAnchor] = None
     awaited: bool = False
     implicit: bool = False
     # (framework, class qualname) pairs that must be actors of that framework for this
     # site to exist (``Worker.start().ask()`` needs ``Worker`` to be a Pykka actor).
-    requires: Tuple[Tuple[str, str], ...] = ()
+    requires: Tuple[ActorClass, ...] = ()
     # A message naming no handler (it runs the framework's default handlers), and a
     # lifecycle message (stopping the actor): see Member.
     untargeted: bool = False
@@ -176,7 +233,7 @@ class Payload:
     framework: str
     function: Optional[str]
     statement_lines: Tuple[int, ...] = ()
-    requires: Tuple[Tuple[str, str], ...] = ()
+    requires: Tuple[ActorClass, ...] = ()
     # Sent inside a loop while bound outside it: the same value copied every iteration.
     repeated: bool = False
     # Where the fix for a repeated value goes, when the framework has an object store.
@@ -243,7 +300,7 @@ class TaskFact:
     decorators: Tuple[str, ...] = ()
     # (keyword, number in the framework's unit or None when not a literal, its span) for
     # every keyword of the decorators that some framework reads as a time limit.
-    limits: Tuple[Tuple[str, Optional[float], Span], ...] = ()
+    limits: Tuple[LimitKeyword, ...] = ()
     # The name the task is registered under (``name=`` or ``module.function``).
     task_name: str = ""
     # Per decorator (as ``decorators``): where a keyword such as ``soft_time_limit=`` goes.
@@ -268,18 +325,18 @@ class FileFacts:
     # (checking site id, acting site id, how): the reply of the first call decides
     # whether the second runs ("guard") or goes into its arguments ("argument"), both in
     # one function and to the same handle.
-    dependencies: Tuple[Tuple[int, int, str], ...] = ()
+    dependencies: Tuple[Dependency, ...] = ()
     # Every name bound at module level (an added import must not shadow one of them).
     module_names: FrozenSet[str] = frozenset()
     # Classes made actors by wrapping them in this file (``ray.remote(Cls)``), as
     # (framework, class qualname).
-    wrapped_classes: Tuple[Tuple[str, str], ...] = ()
+    wrapped_classes: Tuple[ActorClass, ...] = ()
     # Decorated functions that may be tasks, and the module-level names holding framework
     # values (``app`` -> ``celery.app``), which decorators in other files may go through.
     tasks: Tuple[TaskFact, ...] = ()
     instances: Dict[str, str] = field(default_factory=dict)
     # Framework settings assigned here that bound handlers: (setting, task name or "*").
-    limit_settings: Tuple[Tuple[str, str], ...] = ()
+    limit_settings: Tuple[LimitSetting, ...] = ()
     # ACT000 and other diagnostics produced while reading and parsing.
     errors: Tuple[Diagnostic, ...] = ()
     skipped: bool = False
@@ -315,7 +372,7 @@ class Handler:
     # Time limits the framework itself puts on the handler, in seconds, where they are
     # written and how (``time_limit=60``); and whether any framework limit applies, even
     # one whose value cannot be read (a global ``task_time_limit`` setting).
-    limits: Tuple[Tuple[float, Span, str], ...] = ()
+    limits: Tuple[HandlerLimit, ...] = ()
     framework_bounded: bool = False
     # For a task function: which of its decorators made it one (an index into
     # ``TaskFact.decorators``); None for a method of an actor class.

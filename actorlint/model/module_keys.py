@@ -19,7 +19,7 @@ import os
 from dataclasses import replace
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
-from actorlint.model.facts import AnySite, ClassFact, FileFacts, MessageSite, MethodFact, Payload, TaskFact
+from actorlint.model.facts import ActorClass, AnySite, ClassFact, FileFacts, MessageSite, MethodFact, Payload, TaskFact
 
 __all__ = ["KEY_MARK", "as_written", "import_root", "separate_shared_modules"]
 
@@ -84,8 +84,8 @@ class _Renamer:
     def names(self, qualnames: Tuple[str, ...]) -> Tuple[str, ...]:
         return tuple(self.name(q) for q in qualnames)
 
-    def requires(self, pairs: Tuple[Tuple[str, str], ...]) -> Tuple[Tuple[str, str], ...]:
-        return tuple((framework, self.name(q)) for framework, q in pairs)
+    def requires(self, pairs: Tuple[ActorClass, ...]) -> Tuple[ActorClass, ...]:
+        return tuple(ActorClass(framework, self.name(q)) for framework, q in pairs)
 
     def method(self, method: MethodFact) -> MethodFact:
         return replace(method, qualname=self.name(method.qualname), decorators=self.names(method.decorators))

@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Dict, Iterable, Optional, Set, Tuple
 
 from actorlint.model.facts import (
-    Actor, AnySite, ClassFact, FileFacts, Handler, HandleFact, MessageSite, ProjectFacts, TaskFact,
+    Actor, AnySite, ClassFact, FileFacts, Handler, HandleFact, HandlerLimit, MessageSite, ProjectFacts, TaskFact,
 )
 from actorlint.model.frameworks import BUILTIN_CATALOG, Catalog, Framework
 from actorlint.model.module_keys import separate_shared_modules
@@ -148,14 +148,14 @@ def resolve(files: Iterable[FileFacts], catalog: Catalog = BUILTIN_CATALOG) -> P
                 handlers[method.qualname] = Handler(actor, method, framework_bounded=bounded)
     bounded = _bounded_tasks(files)
     for qualname, (task, facts) in index.tasks.items():
-        framework = index.framework(qualname)
-        if framework is None:
+        decorator = index.task_decorator(task)
+        if decorator is None:
             continue
+        framework = decorator[0]
         spec = catalog.frameworks[framework]
         actor = Actor(qualname, framework, facts.path, task.method.span, spec.task_queue)
         actors[qualname] = actor
-        handlers[qualname] = _task_handler(actor, task, spec, bounded.get(framework, set()),
-                                           index.task_decorator(task))
+        handlers[qualname] = _task_handler(actor, task, spec, bounded.get(framework, set()), decorator[1])
 
     def holds(requirement: Tuple[str, str]) -> bool:
         framework, qualname = requirement
@@ -187,17 +187,16 @@ def _bounded_tasks(files: Tuple[FileFacts, ...]) -> Dict[str, Set[str]]:
     return bounded
 
 
-def _task_handler(actor: Actor, task: TaskFact, spec: Framework, bounded: Set[str],
-                  decorator: Optional[Tuple[str, int]]) -> Handler:
+def _task_handler(actor: Actor, task: TaskFact, spec: Framework, bounded: Set[str], decorator: int) -> Handler:
     """A task function as the handler of its own actor, with the limits its framework sets."""
     limits = tuple(
-        (value * spec.unit, span, f"{keyword}={value:g}")
+        HandlerLimit(value * spec.unit, span, f"{keyword}={value:g}")
         for keyword, value, span in task.limits
         if keyword in spec.limit_keywords and value is not None
     )
     keyworded = any(keyword in spec.limit_keywords for keyword, _, _ in task.limits)
     framework_bounded = keyworded or "*" in bounded or task.task_name in bounded
-    return Handler(actor, task.method, limits, framework_bounded, decorator[1] if decorator else None)
+    return Handler(actor, task.method, limits, framework_bounded, decorator)
 
 
 def _with_checked_target(site: MessageSite, holds, index: _Index) -> MessageSite:

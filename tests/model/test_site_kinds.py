@@ -9,7 +9,9 @@ import libcst as cst
 
 from actorlint.diagnostics import Span
 from actorlint.model.collect import collect
-from actorlint.model.facts import BlockingSite, FileFacts, HandleFact, MessageSite, TimeLimitSite, Timeout
+from actorlint.model.facts import (
+    ActorClass, BlockingSite, FileFacts, HandleFact, MessageSite, TimeLimitSite, Timeout, TimeoutAnchor,
+)
 from actorlint.serial import dumps, loads
 
 SOURCE = '''\
@@ -44,7 +46,8 @@ def test_the_collector_makes_one_type_per_kind() -> None:
 def test_each_kind_survives_the_cache() -> None:
     span = Span(1, 1, 1, 5)
     sites = (
-        MessageSite("ask", span, "m.f", 0, (1,), "cast", "pykka", HandleFact("pykka.ref", "m.A")),
+        MessageSite("ask", span, "m.f", 0, (1,), "call", "pykka", HandleFact("pykka.ref", "m.A"),
+                    Timeout.MISSING, edit=TimeoutAnchor(10, 10, "append"), requires=(ActorClass("pykka", "m.A"),)),
         BlockingSite("time.sleep", span, "m.f", 1, (1,), "time.sleep", "sleep", True),
         TimeLimitSite("actorlint_runtime.time_limited", span, None, 2, (1,), 3.0),
     )
@@ -52,3 +55,6 @@ def test_each_kind_survives_the_cache() -> None:
     again = loads(dumps(facts), FileFacts)
     assert again.sites == sites and [type(s) for s in again.sites] == [type(s) for s in sites]
     assert len({len(dataclasses.fields(type(s))) for s in sites}) == 3  # told apart by shape
+    message = again.sites[0]
+    assert type(message.edit) is TimeoutAnchor and message.edit.how == "append"
+    assert type(message.requires[0]) is ActorClass and message.requires[0].qualname == "m.A"

@@ -13,7 +13,7 @@ from actorlint.model.collect.binder import Binder
 from actorlint.model.collect.evaluator import Evaluator
 from actorlint.model.collect.placement import LineOffsets, Wanted
 from actorlint.model.collect.scopes import Assigned, ClassInfo, Scope
-from actorlint.model.facts import ClassFact, KeywordAnchor, MethodFact, TaskFact
+from actorlint.model.facts import ClassFact, KeywordAnchor, LimitKeyword, LimitSetting, MethodFact, TaskFact
 from actorlint.model.frameworks import (
     NOT_TASK_DECORATORS, TIME_LIMIT_SECONDS_DECORATOR, TIME_LIMITERS, Catalog,
 )
@@ -127,7 +127,7 @@ class TaskRecord:
             qualname=self.method.scope.qualname,
             method=self.method.fact(positions, offsets),
             decorators=tuple(self.decorators),
-            limits=tuple((keyword, value, positions.span(node)) for keyword, value, node in self.limits),
+            limits=tuple(LimitKeyword(keyword, value, positions.span(node)) for keyword, value, node in self.limits),
             task_name=self.task_name,
             keyword_anchors=tuple(_keyword_anchor(expression, last, positions, offsets)
                                   for expression, last in self.decorator_nodes),
@@ -219,9 +219,9 @@ def limit_settings(visitor: Binder, catalog: Catalog) -> Tuple[Tuple[str, str], 
     for spec in catalog.frameworks.values():
         for name, value, scope in assignments:
             if name in spec.limit_settings:
-                bounds.append((spec.name, "*"))
+                bounds.append(LimitSetting(spec.name, "*"))
             elif name in spec.annotation_settings:
-                bounds.extend((spec.name, task) for task in _annotated_tasks(value, spec.limit_keywords))
+                bounds.extend(LimitSetting(spec.name, task) for task in _annotated_tasks(value, spec.limit_keywords))
     return tuple(dict.fromkeys(bounds))
 
 

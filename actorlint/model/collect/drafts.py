@@ -10,7 +10,9 @@ import libcst as cst
 
 from actorlint.model.collect.control import Candidate
 from actorlint.model.collect.placement import LineOffsets, Wanted
-from actorlint.model.facts import AnySite, BlockingSite, HandleFact, MessageSite, TimeLimitSite
+from actorlint.model.facts import (
+    ActorClass, AnySite, BlockingSite, HandleFact, MessageSite, TimeLimitSite, TimeoutAnchor,
+)
 from actorlint.model.frameworks import framework_of_role
 from actorlint.model.libcst_internals.positions import Positions
 from actorlint.model.values import Handle
@@ -56,11 +58,11 @@ class SiteDraft:
             where = positions.span(node)
             if how == "first":  # ``f()``: insert just before the closing parenthesis
                 end = offsets.offset(where.end_line, where.end_column) - 1
-                fields["edit"] = (end, end, how)
+                fields["edit"] = TimeoutAnchor(end, end, how)
             else:
                 start = offsets.offset(where.line, where.column)
                 end = offsets.offset(where.end_line, where.end_column)
-                fields["edit"] = (end, end, how) if how == "append" else (start, end, how)
+                fields["edit"] = TimeoutAnchor(end if how == "append" else start, end, how)
         kind = fields["kind"]
         if kind in _OTHER_KINDS:
             del fields["kind"]
@@ -84,7 +86,7 @@ def _handle_fact(handle: Optional[Handle]) -> Optional[HandleFact]:
     return HandleFact(handle.role, handle.actor, handle.is_self, handle.member, handle.origin)
 
 
-def _requirement(handle: Optional[Handle]) -> Tuple[Tuple[str, str], ...]:
+def _requirement(handle: Optional[Handle]) -> Tuple[ActorClass, ...]:
     if handle is None or handle.actor is None:
         return ()
-    return ((framework_of_role(handle.role), handle.actor),)
+    return (ActorClass(framework_of_role(handle.role), handle.actor),)

@@ -15,7 +15,7 @@ from actorlint.model import blocking as blocking_table
 from actorlint.model.collect.evaluator import Evaluator
 from actorlint.model.collect.large_values import PayloadFinder
 from actorlint.model.collect.scopes import Scope, enclosing_class
-from actorlint.model.facts import Timeout
+from actorlint.model.facts import ActorClass, Timeout
 from actorlint.model.frameworks import (
     AWAITABLE, ELEMENT_ROLES, HANDLE_ANNOTATIONS, IN_PROCESS_VARIANTS, METHOD_LABELS, PROXY_SETATTR,
     TASK_MEMBERS, TIME_LIMIT_SECONDS_CALL, TIME_LIMITERS, Catalog, Member, Param, framework_of_role,
@@ -126,7 +126,7 @@ class Interpreter:
         if not known(value) and site is None:
             for (framework, member_name), member in self.catalog.class_members.items():
                 if member_name == attr and member.result:
-                    self.payloads.record(member, node, scope, framework, ((framework, name),))
+                    self.payloads.record(member, node, scope, framework, (ActorClass(framework, name),))
                     return Handle(member.result, name), None
             # ``add.delay(...)``: a member of a task, if ``add`` turns out to be one.
             for _, role in self.task_roles:
@@ -400,8 +400,8 @@ def _label(label: str, handle: Optional[Handle]) -> str:
     return label
 
 
-def _requirement(handle: Optional[Handle]) -> Tuple[Tuple[str, str], ...]:
+def _requirement(handle: Optional[Handle]) -> Tuple[ActorClass, ...]:
     """What a handle's site needs to hold: its class is an actor of the handle's framework."""
     if handle is None or handle.actor is None:
         return ()
-    return ((framework_of_role(handle.role), handle.actor),)
+    return (ActorClass(framework_of_role(handle.role), handle.actor),)

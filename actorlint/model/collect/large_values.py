@@ -14,7 +14,7 @@ from actorlint.model.collect.control import Candidate
 from actorlint.model.collect.evaluator import Evaluator
 from actorlint.model.collect.placement import LineOffsets, Wanted
 from actorlint.model.collect.scopes import Assigned, Scope, function_of, function_scope
-from actorlint.model.facts import HoistAnchor, Payload
+from actorlint.model.facts import ActorClass, HoistAnchor, Payload
 from actorlint.model.frameworks import ALL_ARGUMENTS, Catalog, Member
 from actorlint.model.libcst_internals.positions import Positions
 from actorlint.model.payloads import BOUNDED_BY_ARGUMENT, LARGE_VALUE_CALLS, STATE_CALLS
@@ -38,7 +38,7 @@ class LargeArgument(NamedTuple):
     reason: str
     size: Optional[int]
     framework: str
-    requires: Tuple[Tuple[str, str], ...]
+    requires: Tuple[ActorClass, ...]
 
 
 class PayloadFinder:
@@ -110,7 +110,7 @@ class PayloadFinder:
             return None
 
     def record(self, member: Member, node: cst.Call, scope: Scope, framework: Optional[str],
-               requires: Tuple[Tuple[str, str], ...]) -> None:
+               requires: Tuple[ActorClass, ...]) -> None:
         """Remember the large arguments of a message to a framework that copies messages."""
         spec = self.catalog.frameworks.get(framework) if framework is not None else None
         if member.payload is None or spec is None or not spec.serializes:

@@ -26,7 +26,7 @@ from actorlint.model.collect.large_values import PayloadDraft
 from actorlint.model.collect.placement import LineOffsets, Wanted
 from actorlint.model.collect.reply_flow import dependencies
 from actorlint.model.collect.scopes import function_of
-from actorlint.model.facts import FileFacts
+from actorlint.model.facts import ActorClass, FileFacts
 from actorlint.model.frameworks import BUILTIN_CATALOG, TIME_LIMITERS, Catalog, framework_of_role
 from actorlint.model.import_placement import added_import, import_block
 from actorlint.model.libcst_internals.positions import locate
@@ -57,7 +57,7 @@ def collect(
     sites: List[SiteDraft] = []
     payloads: List[PayloadDraft] = []
     class_roles = {spec.class_role for spec in specs if spec.class_role}
-    wrapped_classes: List[tuple] = []
+    wrapped_classes: List[ActorClass] = []
     for candidate in binder.candidates:
         node, scope = candidate.node, candidate.scope
         if candidate.kind == "call":
@@ -66,7 +66,7 @@ def collect(
             for argument in interpreter.payloads.found.get(id(node), ()):
                 payloads.append(PayloadDraft(argument, candidate, binder.elifs))
             if isinstance(value, Handle) and value.role in class_roles and value.actor:
-                wrapped_classes.append((framework_of_role(value.role), value.actor))
+                wrapped_classes.append(ActorClass(framework_of_role(value.role), value.actor))
         elif candidate.kind == "await":
             assert isinstance(node, cst.Await)
             fields = interpreter.await_site(node, scope)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 import libcst as cst
 
 from actorlint.model.collect.scopes import Scope, function_scope
+from actorlint.model.facts import Dependency
 from actorlint.model.libcst_internals.walk import child_nodes
 from actorlint.model.values import Handle
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["dependencies"]
 
 
-def dependencies(pending: List["SiteDraft"]) -> List[Tuple[int, int, str]]:
+def dependencies(pending: List["SiteDraft"]) -> List[Dependency]:
     """Within each function: which call's reply decides, or goes into, a later message to
     the same handle (style.md rule 13: judged once the whole function is seen)."""
     by_function: Dict[int, List[int]] = {}
@@ -26,7 +27,7 @@ def dependencies(pending: List["SiteDraft"]) -> List[Tuple[int, int, str]]:
         target = site.fields.get("target")
         if isinstance(target, Handle) and target.origin is not None and site.fields["kind"] in ("call", "cast"):
             by_function.setdefault(id(function_scope(site.candidate.scope)), []).append(index)
-    found: List[Tuple[int, int, str]] = []
+    found: List[Dependency] = []
     for indices in by_function.values():
         if len(indices) < 2:
             continue
@@ -45,9 +46,9 @@ def dependencies(pending: List["SiteDraft"]) -> List[Tuple[int, int, str]]:
                     continue
                 at, blocks = act.candidate.order, act.candidate.blocks
                 if any(derived.mentions(guard, at, blocks) for guard in act.candidate.guards):
-                    found.append((first, second, "guard"))
+                    found.append(Dependency(first, second, "guard"))
                 if any(derived.mentions(argument, at, blocks) for argument in _message_arguments(act.node)):
-                    found.append((first, second, "argument"))
+                    found.append(Dependency(first, second, "argument"))
     return found
 
 
