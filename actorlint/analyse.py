@@ -14,7 +14,7 @@ import sys
 import threading
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple, TypeVar
 
@@ -111,19 +111,19 @@ def _read(job: FileJob) -> Tuple[FileFacts, Optional[str]]:
         data = job.source if job.source is not None else read_source_bytes(job.path)
     except (OSError, ValueError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        empty.errors = (error_diagnostic(job.display_path, f"Cannot read file: {reason}"),)
+        empty = replace(empty, errors=(error_diagnostic(job.display_path, f"Cannot read file: {reason}"),))
         return empty, None
     try:
         source = decode_source(data)
     except (SyntaxError, LookupError, ValueError) as error:  # ValueError: UnicodeError too
-        empty.errors = (error_diagnostic(job.display_path, *describe_decode_error(data, error)),)
+        empty = replace(empty, errors=(error_diagnostic(job.display_path, *describe_decode_error(data, error)),))
         return empty, None
     if suppressions.skip_file(source):
-        empty.skipped = True
+        empty = replace(empty, skipped=True)
         return empty, None
     if "\0" in source:
         where = line_and_column(source, source.index("\0"))
-        empty.errors = (error_diagnostic(job.display_path, "Cannot parse file: it contains a NUL byte", *where),)
+        empty = replace(empty, errors=(error_diagnostic(job.display_path, "Cannot parse file: it contains a NUL byte", *where),))
         return empty, None
     return empty, source
 
@@ -145,15 +145,13 @@ def check_syntax(job: FileJob, max_file_tokens: int = DEFAULT_MAX_FILE_TOKENS) -
 
     problem = pre_parse_problem(source, max_file_tokens, parse)
     if problem is not None:
-        empty.errors = (error_diagnostic(job.display_path, *problem),)
+        empty = replace(empty, errors=(error_diagnostic(job.display_path, *problem),))
         return empty
     try:
         parse()
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    empty.parsed = False
-    empty.suppressions = suppressions.Suppressions.from_source(source)
-    return empty
+    return replace(empty, parsed=False, suppressions=suppressions.Suppressions.from_source(source))
 
 
 def analyse(job: FileJob, blocking: Optional[Mapping] = None, catalog: Optional[object] = None,
@@ -170,7 +168,7 @@ def analyse(job: FileJob, blocking: Optional[Mapping] = None, catalog: Optional[
 
     problem = pre_parse_problem(source, max_file_tokens, lambda: cpython_parse(source))
     if problem is not None:
-        empty.errors = (error_diagnostic(job.display_path, *problem),)
+        empty = replace(empty, errors=(error_diagnostic(job.display_path, *problem),))
         return empty
 
     with gc_paused():
@@ -216,10 +214,10 @@ def _parse_and_collect(job: FileJob, empty: FileFacts, source: str,
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
         message, line, column = describe_syntax_error(source, error)
-        empty.errors = (error_diagnostic(job.display_path, f"SyntaxError: {message}", line, column),)
+        empty = replace(empty, errors=(error_diagnostic(job.display_path, f"SyntaxError: {message}", line, column),))
         return empty
     except RecursionError:
-        empty.errors = (error_diagnostic(job.display_path, "Cannot parse file: it is nested too deeply"),)
+        empty = replace(empty, errors=(error_diagnostic(job.display_path, "Cannot parse file: it is nested too deeply"),))
         return empty
     options = {"catalog": catalog} if catalog is not None else {}
 
@@ -238,8 +236,7 @@ def _parse_and_collect(job: FileJob, empty: FileFacts, source: str,
         try:
             facts = _on_deep_stack(collect_facts)
         except RecursionError:
-            empty.errors = (error_diagnostic(job.display_path, "Cannot analyse file: it is nested too deeply"),)
+            empty = replace(empty, errors=(error_diagnostic(job.display_path, "Cannot analyse file: it is nested too deeply"),))
             return empty
     # Any file: a project rule (a plugin's) may report in one without actor code.
-    facts.suppressions = suppressions.Suppressions.from_source(source)
-    return facts
+    return replace(facts, suppressions=suppressions.Suppressions.from_source(source))

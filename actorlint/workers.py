@@ -55,9 +55,7 @@ def analyse_safely(job: FileJob, knowledge: Knowledge) -> FileFacts:
     try:
         return analyse(job, knowledge.blocking, knowledge.catalog, knowledge.max_file_tokens)
     except Exception:  # a collector bug: report it with the file, go on with the rest
-        facts = FileFacts(path=job.display_path, module=job.module)
-        facts.internal_error = traceback.format_exc()
-        return facts
+        return FileFacts(path=job.display_path, module=job.module, internal_error=traceback.format_exc())
 
 
 # --- in the worker processes ----------------------------------------------------------
@@ -94,10 +92,9 @@ def _run_chunk(task: str, chunk: Sequence[Tuple[int, FileJob]]) -> List[Optional
 
 
 def _died(job: FileJob) -> FileFacts:
-    facts = FileFacts(path=job.display_path, module=job.module)
-    facts.errors = (error_diagnostic(job.display_path, f"Cannot analyse file: the {_DIED}"),)
-    facts.internal_error = f"The {_DIED}."
-    return facts
+    return FileFacts(path=job.display_path, module=job.module,
+                     errors=(error_diagnostic(job.display_path, f"Cannot analyse file: the {_DIED}"),),
+                     internal_error=f"The {_DIED}.")
 
 
 class Runner:

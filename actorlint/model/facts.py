@@ -307,7 +307,7 @@ class TaskFact:
     keyword_anchors: Tuple[KeywordAnchor, ...] = ()
 
 
-@dataclass
+@dataclass(frozen=True)
 class FileFacts:
     """Everything one file contributes: its classes, sites, and module-level imports."""
 
