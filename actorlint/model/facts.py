@@ -361,6 +361,8 @@ class Actor:
     span: Span
     # A task-queue worker (Celery, Dramatiq): not a serialization point, so no ACT101.
     task_queue: bool = False
+    # What its framework's users call it, in messages ("task" for Celery).
+    noun: str = "actor"
 
 
 @dataclass(frozen=True)

@@ -518,9 +518,3 @@ BUILTIN_CATALOG = Catalog(
         "dramatiq.pipeline", "dramatiq.group",
     }),
 )
-
-
-def actor_noun(framework: str) -> str:
-    """What a framework's users call its actors ("task" for Celery; "actor" otherwise)."""
-    spec = FRAMEWORKS.get(framework)
-    return spec.noun if spec is not None else "actor"

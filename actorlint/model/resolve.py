@@ -137,7 +137,7 @@ def resolve(files: Iterable[FileFacts], catalog: Catalog = BUILTIN_CATALOG) -> P
         if framework is None:
             continue
         spec = catalog.frameworks[framework]
-        actor = Actor(qualname, framework, facts.path, cls.span, spec.task_queue)
+        actor = Actor(qualname, framework, facts.path, cls.span, spec.task_queue, spec.noun)
         actors[qualname] = actor
         for method in cls.methods:
             if method.is_static or method.name.startswith("__"):
@@ -153,7 +153,7 @@ def resolve(files: Iterable[FileFacts], catalog: Catalog = BUILTIN_CATALOG) -> P
             continue
         framework = decorator[0]
         spec = catalog.frameworks[framework]
-        actor = Actor(qualname, framework, facts.path, task.method.span, spec.task_queue)
+        actor = Actor(qualname, framework, facts.path, task.method.span, spec.task_queue, spec.noun)
         actors[qualname] = actor
         handlers[qualname] = _task_handler(actor, task, spec, bounded.get(framework, set()), decorator[1])
 

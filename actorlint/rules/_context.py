@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterator, Optional, Tuple
 
 from actorlint.model.facts import CALL, Actor, AnySite, BlockingSite, Handler, HandleFact, MessageSite, ProjectFacts
-from actorlint.model.frameworks import actor_noun, framework_of_role
+from actorlint.model.frameworks import framework_of_role
 
 __all__ = [
     "actor_phrase", "blocks_handler", "capitalized", "handler_phrase", "handler_sites", "is_self_call",
@@ -58,16 +58,18 @@ def capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def target_phrase(target: Optional[HandleFact]) -> str:
-    """How a message names the actor a call waits for."""
+def target_phrase(target: Optional[HandleFact], project: ProjectFacts) -> str:
+    """How a message names the actor a call waits for (the noun from the run's catalog)."""
     if target is not None and target.actor is not None:
-        return f"{actor_noun(framework_of_role(target.role))} `{short_name(target.actor)}`"
+        spec = project.frameworks.get(framework_of_role(target.role))
+        noun = spec.noun if spec is not None else "actor"
+        return f"{noun} `{short_name(target.actor)}`"
     return "an actor"
 
 
 def actor_phrase(actor: Actor) -> str:
     """``actor `Crawler```, or ``task `send_mail``` for a Celery task."""
-    return f"{actor_noun(actor.framework)} `{short_name(actor.qualname)}`"
+    return f"{actor.noun} `{short_name(actor.qualname)}`"
 
 
 def handler_phrase(handler: Handler) -> str:

@@ -162,7 +162,7 @@ class SyncCallInHandler(FileRule):
                 continue
             yield self.diagnostic(
                 facts.path, site.span,
-                f"{capitalized(handler_phrase(handler))} waits for {target_phrase(site.target)} "
+                f"{capitalized(handler_phrase(handler))} waits for {target_phrase(site.target, project)} "
                 f"with `{site.label}`",
                 statement_lines=site.statement_lines,
             )

@@ -119,7 +119,7 @@ class CheckThenAct(FileRule):
         for check, act in _pairs(facts, project, "guard"):
             yield self.diagnostic(
                 facts.path, check.span,
-                f"The reply of `{check.label}` from {target_phrase(check.target)} decides the "
+                f"The reply of `{check.label}` from {target_phrase(check.target, project)} decides the "
                 f"`{act.label}` on line {act.span.line}, but other messages can reach the actor "
                 "in between",
                 statement_lines=check.statement_lines,
@@ -190,7 +190,7 @@ class ReadModifyWrite(FileRule):
         for read, write in _pairs(facts, project, "argument"):
             yield self.diagnostic(
                 facts.path, read.span,
-                f"The reply of `{read.label}` from {target_phrase(read.target)} goes back to "
+                f"The reply of `{read.label}` from {target_phrase(read.target, project)} goes back to "
                 f"the same actor in `{write.label}` on line {write.span.line}; updates made in "
                 "between are lost",
                 statement_lines=read.statement_lines,
