@@ -121,6 +121,7 @@ class Binder(ControlContext):
         base = self._import_base(node)
         if isinstance(node.names, cst.ImportStar):
             self.scope.star_import = True
+            self.scope.star_modules.append(base)
             return False
         for alias in node.names:
             name = dotted(alias.name)

@@ -5,7 +5,7 @@ asked of the interpreter (``Semantics``), which knows the frameworks."""
 from __future__ import annotations
 
 import builtins
-from typing import Dict, List, Optional, Protocol, Set
+from typing import Dict, FrozenSet, List, Optional, Protocol, Set
 
 import libcst as cst
 
@@ -54,6 +54,10 @@ class Semantics(Protocol):
 
     def annotation(self, generic: Value, element: Value) -> Value:
         """The handle that an annotation ``generic[element]`` declares."""
+
+    def exports(self, module: str) -> Optional[FrozenSet[str]]:
+        """The names ``from module import *`` binds that the catalog or the blocking
+        table knows; None for a module nothing is known about."""
 
 
 class Evaluator:
@@ -134,8 +138,21 @@ class Evaluator:
         if bindings is not None:
             return self.agree(bindings)
         if self.module_scope.star_import:
-            return UNKNOWN
+            return self._star_imported(name)
         return Qual(f"builtins.{name}") if name in _BUILTIN_NAMES else UNKNOWN
+
+    def _star_imported(self, name: str) -> Value:
+        """A name no statement binds, in a module with star imports: the last star import
+        known to export it, unless a later one from a module nothing is known about may
+        bind it too (then it is unknown)."""
+        assert self.semantics is not None
+        for module in reversed(self.module_scope.star_modules):
+            exported = self.semantics.exports(module) if module else None
+            if exported is None:
+                return UNKNOWN
+            if name in exported:
+                return Qual(f"{module}.{name}")
+        return UNKNOWN
 
     def bindings_of(self, name: str, scope: Scope) -> Optional[List[Binding]]:
         """Every binding of ``name`` as seen from ``scope`` (LEGB, class bodies skipped)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from typing import Dict, Mapping, Optional, Tuple
+from typing import Dict, FrozenSet, Mapping, Optional, Tuple
 
 import libcst as cst
 
@@ -47,6 +47,7 @@ class Interpreter:
         self.named_roles = catalog.named_roles
         self.payloads = PayloadFinder(evaluator, catalog)
         self._calls: Dict[int, Interpreted] = {}
+        self._exports: Optional[Dict[str, FrozenSet[str]]] = None
         evaluator.semantics = self
 
     # -- what the evaluator asks -------------------------------------------------------
@@ -74,6 +75,11 @@ class Interpreter:
     def element(self, handle: Handle) -> Value:
         role = ELEMENT_ROLES.get(handle.role)
         return Handle(role, handle.actor) if role is not None else UNKNOWN
+
+    def exports(self, module: str) -> Optional[FrozenSet[str]]:
+        if self._exports is None:
+            self._exports = _known_exports(self.catalog, self.blocking)
+        return self._exports.get(module)
 
     def annotation(self, generic: Value, element: Value) -> Value:
         role = HANDLE_ANNOTATIONS.get(generic.name) if isinstance(generic, Qual) else None
@@ -383,6 +389,23 @@ class Interpreter:
                 "gate": value,
             }
         return None
+
+
+def _known_exports(catalog: Catalog, blocking: Mapping[str, blocking_table.BlockingCall]) -> Dict[str, FrozenSet[str]]:
+    """Per module, the names of it that the catalog and the blocking table know: what
+    ``from module import *`` is known to bind (``from thespian.actors import *`` binds
+    ``Actor`` and ``ActorSystem``)."""
+    qualnames = set(catalog.functions) | set(HANDLE_ANNOTATIONS) | set(TIME_LIMITERS) | set(blocking)
+    qualnames.update(decorator for decorator, _ in TASK_MEMBERS)
+    for spec in catalog.frameworks.values():
+        qualnames.update(spec.actor_bases + spec.actor_decorators + spec.task_decorators)
+    found: Dict[str, set] = {}
+    for qualname in qualnames:
+        parts = qualname.split(".")
+        for depth in range(1, len(parts)):  # ``pykka.ActorRegistry.get_by_class``: pykka binds ActorRegistry
+            if not parts[depth].startswith("_"):
+                found.setdefault(".".join(parts[:depth]), set()).add(parts[depth])
+    return {module: frozenset(names) for module, names in found.items()}
 
 
 def _derived(role: str, handle: Optional[Handle]) -> Handle:

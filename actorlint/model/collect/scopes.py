@@ -53,7 +53,7 @@ class Scope:
 
     __slots__ = (
         "kind", "qualname", "parent", "bindings", "globals", "nonlocals", "cls",
-        "self_name", "is_async", "star_import", "assignments", "returns",
+        "self_name", "is_async", "star_import", "star_modules", "assignments", "returns",
     )
 
     def __init__(self, kind: str, qualname: str, parent: Optional["Scope"]) -> None:
@@ -67,6 +67,9 @@ class Scope:
         self.self_name: Optional[str] = None
         self.is_async = False
         self.star_import = False
+        # The modules of ``from M import *`` in this scope, in source order (None: a
+        # relative import that cannot be placed).
+        self.star_modules: List[Optional[str]] = []
         self.assignments: List[Assignment] = []
         # What ``return`` statements give back.
         self.returns: List[Binding] = []
