@@ -42,6 +42,8 @@ class Binder(ControlContext):
         self.decorated: Dict[str, Tuple[List[cst.BaseExpression], Scope]] = {}
         # Decorated functions outside classes (possible tasks): (def, its scope, outer scope).
         self.decorated_functions: List[Tuple[cst.FunctionDef, Scope, Scope]] = []
+        # Inside ``except ImportError:`` (a fallback for an optional import).
+        self.import_fallback = False
 
     # -- scopes ------------------------------------------------------------------------
     def _push(self, kind: str, name: str) -> Scope:
@@ -77,7 +79,8 @@ class Binder(ControlContext):
     def _bind_target(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
         """Bind an assignment target to ``value`` (None: an unknown value)."""
         if isinstance(target, cst.Name):
-            self._bind(target.value, self._assigned(value))
+            if not self._is_import_placeholder(target.value):
+                self._bind(target.value, self._assigned(value))
             self._record_assignment(target.value, value)
         elif isinstance(target, (cst.Tuple, cst.List)):
             elements = [e.value for e in target.elements]
@@ -93,6 +96,27 @@ class Binder(ControlContext):
             cls = self._method_class()
             if cls is not None and target.value.value == self.scope.self_name:
                 cls.attr_bindings.setdefault(target.attr.value, []).append(self._assigned(value))
+
+    def _is_import_placeholder(self, name: str) -> bool:
+        """``ray = None`` in ``except ImportError:`` after ``import ray``: a placeholder for
+        a missing optional module, which does not make the name unknown where the module
+        is there (the only place where the code uses it as one)."""
+        if not self.import_fallback:
+            return False
+        bindings = self.scope.bindings.get(name)
+        return bool(bindings) and all(isinstance(b, Qual) for b in bindings)
+
+    def visit_Try(self, node: cst.Try) -> bool:
+        self.walk(node.body)
+        for handler in node.handlers:
+            fallback = _catches_import_error(handler)
+            saved, self.import_fallback = self.import_fallback, self.import_fallback or fallback
+            self.walk(handler)
+            self.import_fallback = saved
+        for part in (node.orelse, node.finalbody):
+            if part is not None:
+                self.walk(part)
+        return False
 
     def _method_class(self) -> Optional[ClassInfo]:
         return self.scope.cls if self.scope.kind == "function" else None
@@ -327,6 +351,19 @@ class Binder(ControlContext):
     def visit_MatchAs(self, node: cst.MatchAs) -> None:
         if node.name is not None:
             self._bind_target(node.name, None)
+
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def _catches_import_error(handler: cst.ExceptHandler) -> bool:
+    """Whether an ``except`` clause catches only import errors."""
+    caught = handler.type
+    if isinstance(caught, cst.Tuple):
+        names = [element.value for element in caught.elements]
+    else:
+        names = [caught] if caught is not None else []
+    return bool(names) and all(isinstance(n, cst.Name) and n.value in _IMPORT_ERRORS for n in names)
 
 
 def _target_names(target: cst.BaseExpression) -> List[str]:
