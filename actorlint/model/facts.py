@@ -379,6 +379,14 @@ class Handler:
     # For a task function: which of its decorators made it one (an index into
     # ``TaskFact.decorators``); None for a method of an actor class.
     task_decorator: Optional[int] = None
+    # The file defining the method when it is not the actor's (a method inherited from a
+    # plain base class in another module).
+    path: str = ""
+
+    @property
+    def where(self) -> str:
+        """The file that defines the handler's method."""
+        return self.path or self.actor.path
 
 
 @dataclass

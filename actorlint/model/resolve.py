@@ -8,7 +8,7 @@ files were split across worker processes.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Dict, Iterable, Optional, Set, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from actorlint.model.facts import (
     Actor, AnySite, ClassFact, FileFacts, Handler, HandleFact, HandlerLimit, MessageSite, ProjectFacts, TaskFact,
@@ -45,6 +45,20 @@ class _Index:
         for facts in files:
             for framework, name in facts.wrapped_classes:
                 self.wrapped.setdefault(self.canonical(name), framework)
+
+    def plain_bases(self, cls: ClassFact) -> Iterator[Tuple[ClassFact, FileFacts]]:
+        """The classes of the tree ``cls`` inherits from that are not actors themselves,
+        nearest first (depth first, each once)."""
+        seen: Set[str] = set()
+        stack = [self.canonical(base) for base in reversed(cls.bases)]
+        while stack:
+            qualname = stack.pop()
+            entry = self.classes.get(qualname)
+            if qualname in seen or entry is None or self.framework(qualname) is not None:
+                continue
+            seen.add(qualname)
+            yield entry
+            stack.extend(self.canonical(base) for base in reversed(entry[0].bases))
 
     def canonical(self, qualname: str) -> str:
         """Follow re-exports (``from .base import Actor`` in ``pkg/__init__.py``)."""
@@ -146,6 +160,7 @@ def resolve(files: Iterable[FileFacts], catalog: Catalog = BUILTIN_CATALOG) -> P
                 # ``class Report(Task): time_limit = 60`` bounds ``run``.
                 bounded = any(attr in spec.limit_keywords for attr in cls.limit_attributes)
                 handlers[method.qualname] = Handler(actor, method, framework_bounded=bounded)
+    _add_inherited_handlers(index, actors, handlers)
     bounded = _bounded_tasks(files)
     for qualname, (task, facts) in index.tasks.items():
         decorator = index.task_decorator(task)
@@ -176,6 +191,31 @@ def resolve(files: Iterable[FileFacts], catalog: Catalog = BUILTIN_CATALOG) -> P
     }
     return ProjectFacts(files=files, actors=actors, handlers=handlers, sites=sites, payloads=payloads,
                         frameworks=dict(catalog.frameworks))
+
+
+def _add_inherited_handlers(index: _Index, actors: Dict[str, Actor], handlers: Dict[str, Handler]) -> None:
+    """Handlers an actor class inherits from plain base classes in the tree (``@ray.remote
+    class Sub(Base)``, mixins): the base's methods its framework takes as handlers, unless
+    the class overrides them. A base method inherited by several actors stays unclaimed:
+    which actor runs it is not one answer."""
+    claims: Dict[str, List[Handler]] = {}
+    for qualname, actor in actors.items():
+        cls, _ = index.classes[qualname]
+        spec = index.catalog.frameworks[actor.framework]
+        seen = {method.name for method in cls.methods}
+        for base, base_facts in index.plain_bases(cls):
+            bounded = any(attr in spec.limit_keywords for attr in cls.limit_attributes + base.limit_attributes)
+            for method in base.methods:
+                if method.name in seen or method.is_static or method.name.startswith("__") \
+                        or not spec.is_handler_name(method.name):
+                    continue
+                seen.add(method.name)
+                path = base_facts.path if base_facts.path != actor.path else ""
+                handler = Handler(actor, method, framework_bounded=bounded, path=path)
+                claims.setdefault(method.qualname, []).append(handler)
+    for method_qualname, claimed in claims.items():
+        if len(claimed) == 1 and method_qualname not in handlers:
+            handlers[method_qualname] = claimed[0]
 
 
 def _bounded_tasks(files: Tuple[FileFacts, ...]) -> Dict[str, Set[str]]:

@@ -245,7 +245,7 @@ class HandlerWithoutTimeLimit(FileRule):
         require_all = self.settings.require_time_limits == "all"
         for handler in project.handlers.values():
             method = handler.method
-            if handler.actor.path != facts.path or method.time_limited or method.qualname in bounded \
+            if handler.where != facts.path or method.time_limited or method.qualname in bounded \
                     or handler.framework_bounded:
                 continue
             sites = work.get(method.qualname)
@@ -403,11 +403,11 @@ def _limits(project: ProjectFacts) -> Iterator[Tuple[Handler, float, Span, str, 
     for handler in project.handlers.values():
         method = handler.method
         if method.time_limit is not None and method.time_limit_span is not None:
-            yield (handler, method.time_limit, method.time_limit_span, handler.actor.path,
+            yield (handler, method.time_limit, method.time_limit_span, handler.where,
                    f"time_limited(seconds={method.time_limit:g})")
         if handler.limits:  # the earliest framework limit ends the handler (soft before hard)
             seconds, span, how = min(handler.limits, key=lambda limit: limit[0])
-            yield handler, seconds, span, handler.actor.path, how
+            yield handler, seconds, span, handler.where, how
     for path, sites in project.sites.items():
         for site in sites:
             if isinstance(site, TimeLimitSite) and site.timeout_value is not None and site.function:
