@@ -28,6 +28,8 @@ __all__ = ["Interpreter"]
 
 _INFINITE_QUALS = frozenset({"math.inf", "numpy.inf", "float.inf"})
 _BUILTINS = "builtins."
+# Functions that return one of their arguments unchanged, for the type checker only.
+_CASTS = {"typing.cast": Param("val", 1), "typing_extensions.cast": Param("val", 1)}
 
 Interpreted = Tuple[Value, Optional[dict]]
 
@@ -185,6 +187,9 @@ class Interpreter:
         return UNKNOWN, None
 
     def _call_qual(self, qualname: str, node: cst.Call, scope: Scope) -> Interpreted:
+        if qualname in _CASTS:
+            value = self._literal(node, _CASTS[qualname], scope)  # ``cast("FooProxy", proxy)``
+            return value, None
         if qualname == "builtins.float" and len(node.args) == 1:
             argument = self.values.value_of(node.args[0].value, scope)
             if isinstance(argument, Const) and isinstance(argument.value, str):
