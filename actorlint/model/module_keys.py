@@ -41,18 +41,18 @@ def import_root(facts: FileFacts) -> str:
 def separate_shared_modules(files: Iterable[FileFacts]) -> Tuple[FileFacts, ...]:
     """The files, with top-level module names defined in several roots made unique."""
     files = tuple(files)
+    file_roots = [import_root(facts) for facts in files]
     roots: Dict[str, Set[str]] = {}
-    for facts in files:
+    for facts, root in zip(files, file_roots):
         if facts.parsed:
-            roots.setdefault(_top(facts.module), set()).add(import_root(facts))
+            roots.setdefault(_top(facts.module), set()).add(root)
     shared = {top: sorted(found) for top, found in roots.items() if len(found) > 1}
     if not shared:
         return files
     keys = {(top, root): f"{top}{KEY_MARK}{number}" for top, found in shared.items()
             for number, root in enumerate(found, 1)}
     result: List[FileFacts] = []
-    for facts in files:
-        root = import_root(facts)
+    for facts, root in zip(files, file_roots):
         renames = {top: keys[top, root] for top in shared if (top, root) in keys}
         result.append(_renamed(facts, renames) if renames else facts)
     return tuple(result)

@@ -37,6 +37,7 @@ from actorlint.config import Settings
 from actorlint.diagnostics import Diagnostic
 from actorlint.discovery import DiscoveryError, discover
 from actorlint.engine import RunResult, check_files, fix_files, jobs_for_paths
+from tests.cli_helpers import write_tree
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,13 +56,7 @@ GOOD_ACT101 = (8, 9)
 
 
 def write(root: Path, files: Dict[str, Union[str, bytes]]) -> None:
-    for name, content in files.items():
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
+    write_tree(root, files, pyproject=None)
 
 
 def check_tree(root: Path, *, workers: int = 1, use_cache: bool = False,

@@ -17,7 +17,7 @@ from actorlint.model.frameworks import framework_of_role
 from actorlint.model.libcst_internals.positions import Positions
 from actorlint.model.values import Handle
 
-__all__ = ["SiteDraft"]
+__all__ = ["SiteDraft", "requirement"]
 
 
 class SiteDraft:
@@ -72,7 +72,7 @@ class SiteDraft:
             span=span,
             statement_lines=statement_lines,
             target=_handle_fact(target),
-            requires=_requirement(gate),
+            requires=requirement(gate),
             **fields,
         )
 
@@ -86,7 +86,8 @@ def _handle_fact(handle: Optional[Handle]) -> Optional[HandleFact]:
     return HandleFact(handle.role, handle.actor, handle.is_self, handle.member, handle.origin)
 
 
-def _requirement(handle: Optional[Handle]) -> Tuple[ActorClass, ...]:
+def requirement(handle: Optional[Handle]) -> Tuple[ActorClass, ...]:
+    """What a handle's site needs to hold: its class is an actor of the handle's framework."""
     if handle is None or handle.actor is None:
         return ()
     return (ActorClass(framework_of_role(handle.role), handle.actor),)

@@ -12,6 +12,7 @@ from typing import Dict, FrozenSet, Mapping, Optional, Tuple
 import libcst as cst
 
 from actorlint.model import blocking as blocking_table
+from actorlint.model.collect.drafts import requirement
 from actorlint.model.collect.evaluator import Evaluator
 from actorlint.model.collect.large_values import PayloadFinder
 from actorlint.model.collect.scopes import Scope, enclosing_class
@@ -241,7 +242,7 @@ class Interpreter:
         result = self._result(member, node, scope, handle)
         if member.payload is not None and not (handle is not None and handle.member in IN_PROCESS_VARIANTS):
             framework = framework_of_role(handle.role) if handle is not None else member.framework
-            self.payloads.record(member, node, scope, framework, _requirement(handle))
+            self.payloads.record(member, node, scope, framework, requirement(handle))
         kind = member.site if waits else None
         if kind is None and member.implicit_cast and id(node) in self.binder.dropped:
             kind = "cast"
@@ -426,10 +427,3 @@ def _label(label: str, handle: Optional[Handle]) -> str:
     if template is not None and handle is not None and handle.member:
         return template.format(handle.member)
     return label
-
-
-def _requirement(handle: Optional[Handle]) -> Tuple[ActorClass, ...]:
-    """What a handle's site needs to hold: its class is an actor of the handle's framework."""
-    if handle is None or handle.actor is None:
-        return ()
-    return (ActorClass(framework_of_role(handle.role), handle.actor),)
