@@ -93,7 +93,8 @@ def collect_facts(jobs: Sequence[FileJob], settings: Settings, *, workers: int,
         if not prefilter:
             analyse_all(remaining)
         elif remaining:
-            rest, digest = _analyse_in_rounds(remaining, texts, results, settings, analyse_all, syntax_only)
+            modules = {i: jobs[i].module for i in remaining}
+            rest, digest = _analyse_in_rounds(remaining, texts, modules, results, settings, analyse_all, syntax_only)
             for index in rest:
                 if index in syntax_only:
                     results[index] = syntax_only[index]
@@ -110,7 +111,8 @@ def collect_facts(jobs: Sequence[FileJob], settings: Settings, *, workers: int,
     return [results[i] for i in range(len(jobs))]
 
 
-def _analyse_in_rounds(remaining: List[int], texts: Dict[int, bytes], results: Dict[int, FileFacts],
+def _analyse_in_rounds(remaining: List[int], texts: Dict[int, bytes], modules: Dict[int, str],
+                       results: Dict[int, FileFacts],
                        settings: Settings, analyse_all: Callable[[Sequence[int]], None],
                        syntax_only: Dict[int, FileFacts]) -> Tuple[List[int], str]:
     """Analyse the files the prefilter picks, round after round; return the others, and
@@ -132,7 +134,7 @@ def _analyse_in_rounds(remaining: List[int], texts: Dict[int, bytes], results: D
     looked_for: Set[Tuple[str, str]] = set()
     pairs = initial  # the pairs of the facts known so far
     while True:
-        picked = sorted(i for i in candidates if i not in texts or matcher.search(texts[i]))
+        picked = sorted(i for i in candidates if i not in texts or matcher.search(texts[i], modules[i]))
         candidates.difference_update(picked)
         if picked:
             analyse_all(picked)

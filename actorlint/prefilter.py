@@ -4,7 +4,11 @@ Round one picks the files that name a framework (``pykka``, ``celery``, a declar
 framework's modules ...) as a whole word. Every later round picks the files that name
 something an earlier round found together with the module it lives in: an actor class or
 task, a framework value other files may import (``app = Celery()`` in ``shop/celery.py``),
-or a re-exported framework base. The rounds stop when nothing new is picked.
+or a re-exported framework base. Inference across the program adds two kinds of pick:
+a file defining a function or class that an analysed file passes a handle to (or takes
+a value from), and, in a package using a framework with a contract (Mopidy), a file
+spelling a parameter the contract fills (``core``). The rounds stop when nothing new is
+picked.
 
 A file that is never picked cannot hold anything the rules judge: no actor, handler or
 message can be written without naming a framework or an actor. Such a file is only
@@ -16,11 +20,12 @@ checks that the diagnostics are the same with the prefilter on and off.
 from __future__ import annotations
 
 import re
-from typing import Dict, FrozenSet, Iterable, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Set, Tuple
 
 from actorlint.model.facts import ProjectFacts
 from actorlint.model.frameworks import Catalog
 from actorlint.model.module_keys import as_written
+from actorlint.model.values import Symbol, read_assumption
 
 __all__ = ["FileWords", "PairMatcher", "WordMatcher", "framework_words", "names_found", "word_pattern"]
 
@@ -63,7 +68,51 @@ def names_found(project: ProjectFacts, catalog: Catalog) -> Set[Tuple[str, str]]
         for name, target in facts.imports.items():
             if target in entry_points or target in relevant:
                 pairs.add((name, module))  # ``from shop import app`` after a re-export
-    return {(name, module) for name, module in pairs if name.isidentifier() and module.isidentifier()}
+    found = {(name, module) for name, module in pairs if name.isidentifier() and module.isidentifier()}
+    return found | _flow_pairs(project, catalog)
+
+
+# Pairs whose second part is not a module word: ``(name, DEFINES)`` picks a file defining
+# ``name`` (``def name`` / ``class name``); ``(param, IN_PACKAGE + top)`` picks a file of
+# package ``top`` that spells ``param``.
+DEFINES = "<defines>"
+IN_PACKAGE = "<package>"
+
+
+def _flow_pairs(project: ProjectFacts, catalog: Catalog) -> Set[Tuple[str, str]]:
+    """What inference across the program needs parsed too: the functions and classes that
+    analysed files pass handles (or symbols) to, or take values from, and, in a package
+    using a framework with a contract, the files spelling a parameter it injects."""
+    defined = {facts.module for facts in project.files if facts.parsed}
+    pairs: Set[Tuple[str, str]] = set()
+
+    def want(qualname: str) -> None:
+        owner = qualname
+        while "." in owner:
+            owner = owner.rpartition(".")[0]
+            if owner in defined:
+                return  # defined in an analysed file
+        name = as_written(qualname).rpartition(".")[2]
+        if name.isidentifier():
+            pairs.add((name, DEFINES))
+
+    for facts in project.files:
+        for call in facts.flows.calls:
+            if call.how != "super" and (any(call.positional) or any(s for _, s in call.keywords)):
+                want(call.callee)
+        for site in facts.sites:
+            target = getattr(site, "target", None)
+            assumption = read_assumption(target.actor) if target is not None else None
+            if assumption is not None and assumption[1].kind == Symbol.RETURNED:
+                want(assumption[1].owner)
+    for spec in catalog.frameworks.values():
+        if not spec.injects:
+            continue
+        for facts in project.files:
+            if any(name == m or name.startswith(m + ".") for name in facts.flows.imported for m in spec.modules):
+                package = as_written(facts.module).partition(".")[0]
+                pairs.update((param, IN_PACKAGE + package) for param, _, _ in spec.injects)
+    return pairs
 
 
 class WordMatcher:
@@ -74,7 +123,7 @@ class WordMatcher:
         self._words = [word.encode("utf-8") for word in unique]
         self._pattern = word_pattern(unique)
 
-    def search(self, data: bytes) -> bool:
+    def search(self, data: bytes, module: str = "") -> bool:
         # A substring test is far cheaper than the pattern, and most files fail it.
         return any(word in data for word in self._words) and self._pattern.search(data) is not None
 
@@ -104,8 +153,16 @@ class PairMatcher:
     def __init__(self, pairs: Iterable[Tuple[str, str]], file_words: FileWords) -> None:
         self._file_words = file_words
         self._names_by_module: Dict[bytes, Set[bytes]] = {}
+        defined: List[str] = []
+        self._package_words: Dict[str, Set[bytes]] = {}
         for name, module in pairs:
-            self._names_by_module.setdefault(module.encode("utf-8"), set()).add(name.encode("utf-8"))
+            if module == DEFINES:
+                defined.append(name)
+            elif module.startswith(IN_PACKAGE):
+                self._package_words.setdefault(module[len(IN_PACKAGE):], set()).add(name.encode("utf-8"))
+            else:
+                self._names_by_module.setdefault(module.encode("utf-8"), set()).add(name.encode("utf-8"))
+        self._definitions = _definition_pattern(defined) if defined else None
         self._other_modules = [m for m in self._names_by_module if not _WORD.fullmatch(m)]
         self._patterns: Dict[bytes, "re.Pattern[bytes]"] = {}
 
@@ -117,7 +174,13 @@ class PairMatcher:
             pattern = self._patterns[word] = word_pattern([word.decode("utf-8")])
         return pattern.search(data) is not None
 
-    def search(self, data: bytes) -> bool:
+    def search(self, data: bytes, module: str = "") -> bool:
+        """Whether the file holding ``data`` (module ``module``) is picked."""
+        if self._definitions is not None and self._definitions.search(data) is not None:
+            return True
+        in_package = self._package_words.get(as_written(module).partition(".")[0])
+        if in_package and not in_package.isdisjoint(self._file_words.of(data)):
+            return True
         if not self._names_by_module:
             return False
         words = self._file_words.of(data)
@@ -132,6 +195,13 @@ def _entry_points(catalog: Catalog) -> Set[str]:
     for spec in catalog.frameworks.values():
         found.update(spec.actor_bases + spec.actor_decorators + spec.task_decorators)
     return found
+
+
+def _definition_pattern(names: Iterable[str]) -> "re.Pattern[bytes]":
+    """A pattern matching ``def name`` or ``class name`` for any of ``names``."""
+    ordered = sorted(set(names), key=lambda w: (-len(w), w))
+    alternatives = b"|".join(re.escape(name.encode("utf-8")) for name in ordered)
+    return re.compile(rb"(?<![\w])(?:def|class)[ \t]+(?:" + alternatives + rb")(?![\w])")
 
 
 # A whole word as the patterns below see one: a run of ASCII word bytes.

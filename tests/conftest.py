@@ -10,6 +10,9 @@ from click.testing import CliRunner, Result
 
 from actorlint.cli import cli
 
+# Fixture projects hold test modules of their own (linted, never run).
+collect_ignore_glob = ["fixtures/*"]
+
 
 @pytest.fixture
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

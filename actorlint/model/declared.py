@@ -64,6 +64,9 @@ class FrameworkDeclaration(NamedTuple):
     timeout_unit: str = "seconds"
     serializes: bool = False
     task_queue: bool = False
+    modules: Tuple[str, ...] = ()
+    # (parameter, handle role, actor class) the framework passes to project code.
+    injects: Tuple[Tuple[str, str, str], ...] = ()
 
 
 class DeclarationError(Exception):
@@ -106,7 +109,22 @@ DECLARATION_KEYS: Mapping[str, Tuple[str, Any, str]] = {
     "task-queue": (
         "boolean", False, "Actors are task-queue workers, not serialization points: ACT101 does not apply.",
     ),
+    "modules": (
+        "list of names", [], "The framework's own modules (qualified names): `injects` applies in packages importing one.",
+    ),
+    "injects": (
+        "table", {},
+        "Handles the framework passes to project code it calls itself (a plugin's constructor, a registered "
+        "factory), by parameter name: `{ core = { actor = \"myapp.core.Core\", handle = \"pykka.proxy\" } }`. "
+        "`handle` is the kind of handle (`pykka.ref`, `pykka.proxy`, `ray.handle`, `thespian.address`, or "
+        "`<framework>.actor` for a declared one; by default this framework's own). Such a parameter, in a "
+        "package (top-level) importing one of `modules`, holds that handle unless a call in the project passes "
+        "something else.",
+    ),
 }
+
+# Handle kinds a contract can inject, besides a declared framework's ``<name>.actor``.
+_INJECTABLE = ("pykka.ref", "pykka.proxy", "ray.handle", "thespian.address")
 
 
 def _dotted(value: str) -> bool:
@@ -158,6 +176,30 @@ def _timeout_param(raw: Any) -> TimeoutParam:
     return TimeoutParam(name, position)
 
 
+def _injects(raw: Any, framework: str) -> Tuple[Tuple[str, str, str], ...]:
+    key = ".injects"
+    example = '{ core = { actor = "myapp.core.Core", handle = "pykka.proxy" } }'
+    if not isinstance(raw, dict):
+        raise DeclarationError(f"expected a table such as {example}, got {raw!r}", key)
+    found = []
+    for param, spec in raw.items():
+        where = f"{key}.{param}"
+        if not param.isidentifier() or keyword.iskeyword(param):
+            raise DeclarationError("expected a parameter name", where)
+        if not isinstance(spec, dict) or not isinstance(spec.get("actor"), str) or not _dotted(spec["actor"]):
+            raise DeclarationError(f"expected a table such as {example}, got {spec!r}", where)
+        unknown = sorted(set(spec) - {"actor", "handle"})
+        if unknown:
+            raise DeclarationError(f'unknown key "{unknown[0]}"; expected "actor" and "handle"', where)
+        handle = spec.get("handle", f"{framework}.actor")
+        if not isinstance(handle, str) or not (handle in _INJECTABLE or (
+                handle.endswith(".actor") and _NAME.match(handle[:-len(".actor")]))):
+            choices = ", ".join(_INJECTABLE)
+            raise DeclarationError(f"handle: expected one of {choices} or <framework>.actor, got {handle!r}", where)
+        found.append((param, handle, spec["actor"]))
+    return tuple(found)
+
+
 def _declaration(name: str, table: Any, builtin: Tuple[str, ...]) -> FrameworkDeclaration:
     if not _NAME.match(name):
         raise DeclarationError(
@@ -176,6 +218,13 @@ def _declaration(name: str, table: Any, builtin: Tuple[str, ...]) -> FrameworkDe
         field = key.replace("-", "_")
         if key in ("actor-bases", "actor-decorators", "calls", "casts"):
             values[field] = _names(raw, key)
+        elif key == "modules":
+            if not isinstance(raw, list) or not all(isinstance(v, str) and all(
+                    p.isidentifier() for p in v.split(".")) for v in raw):
+                raise DeclarationError(f"expected a list of module names, got {raw!r}", f".{key}")
+            values[field] = tuple(raw)
+        elif key == "injects":
+            values[field] = _injects(raw, name)
         elif key == "handlers":
             values[field] = _patterns(raw, key)
         elif key == "timeout-param":
@@ -187,8 +236,12 @@ def _declaration(name: str, table: Any, builtin: Tuple[str, ...]) -> FrameworkDe
         else:
             values[field] = _flag(raw, key)
     declaration = FrameworkDeclaration(name, **values)
+    if declaration.injects and not declaration.modules:
+        raise DeclarationError("injects needs modules: the framework's modules whose importers it applies to")
+    if declaration.injects and not declaration.actor_bases and not declaration.actor_decorators:
+        return declaration  # a contract only, over actors of other frameworks
     if not declaration.actor_bases and not declaration.actor_decorators:
-        raise DeclarationError("declares no actors: give actor-bases or actor-decorators (or both)")
+        raise DeclarationError("declares no actors: give actor-bases or actor-decorators (or both), or injects")
     if not declaration.handlers and not declaration.public_methods_are_handlers \
             and not declaration.actor_decorators:
         raise DeclarationError("declares no handlers: give handlers or public-methods-are-handlers = true")
@@ -224,6 +277,8 @@ def compile_declaration(declaration: FrameworkDeclaration) -> Catalog:
         task_decorators=declaration.actor_decorators,
         unit=_UNITS[declaration.timeout_unit],
         instance_role=instance_role,
+        injects=declaration.injects,
+        modules=declaration.modules,
     )
     timeout = Param(*declaration.timeout_param) if declaration.timeout_param else None
     payload = ALL_ARGUMENTS if declaration.serializes else None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Dict, FrozenSet, NamedTuple, Optional, Tuple, Union
 
 from actorlint.diagnostics import Diagnostic, Span
+from actorlint.model.flows import Flows
 from actorlint.model.frameworks import Framework
 from actorlint.suppressions import Suppressions
 
@@ -168,6 +169,10 @@ class MessageSite(Site):
     # lifecycle message (stopping the actor): see Member.
     untargeted: bool = False
     lifecycle: bool = False
+    # A site made under an assumption about a symbol (collect/assumptions.py) that, when
+    # the assumption holds, stands in for the plain site of this id (same call, its actor
+    # now known); -1 for none.
+    replaces: int = -1
 
 
 @dataclass(frozen=True)
@@ -349,6 +354,8 @@ class FileFacts:
     suppressions: Optional[Suppressions] = None
     # A collector bug met on this file (a traceback), reported as an internal error.
     internal_error: Optional[str] = None
+    # How values flow between this file and others, for inference across the program.
+    flows: Flows = Flows()
 
 
 @dataclass(frozen=True)

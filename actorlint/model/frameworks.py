@@ -118,6 +118,11 @@ class Framework:
     # A function that stores a value once and returns a reference to send instead of
     # the value (``ray.put``): the ACT402 fix hoists a repeated payload into it.
     object_store: Optional[str] = None
+    # A contract: handles the framework itself passes to project code it calls (a plugin's
+    # constructor, a registered factory), as (parameter name, role, actor class), in
+    # files that import one of ``modules`` (see model/inference.py).
+    injects: Tuple[Tuple[str, str, str], ...] = ()
+    modules: Tuple[str, ...] = ()
 
     def is_handler_name(self, method: str) -> bool:
         """Whether a method of this framework's actor class with this name handles messages."""
@@ -172,6 +177,19 @@ FRAMEWORKS: Mapping[str, Framework] = {
             "CELERY_TASK_TIME_LIMIT", "CELERY_TASK_SOFT_TIME_LIMIT",
         ),
         annotation_settings=("task_annotations", "CELERY_TASK_ANNOTATIONS"),
+    ),
+    # Mopidy runs extensions on Pykka: it starts their frontends with the Core actor's
+    # proxy (``core``), their backends with the Audio actor's (``audio``), and calls their
+    # web app factories with ``core``.
+    "mopidy": Framework(
+        name="mopidy",
+        display_name="Mopidy",
+        serializes=False,
+        injects=(
+            ("core", "pykka.proxy", "mopidy.core.Core"),
+            ("audio", "pykka.proxy", "mopidy.audio.Audio"),
+        ),
+        modules=("mopidy",),
     ),
     "dramatiq": Framework(
         name="dramatiq",
@@ -231,6 +249,9 @@ class Member:
     # The framework a member belongs to where no handle says it (a module function such
     # as ``ray.get``, a member of a decorated task function).
     framework: Optional[str] = None
+    # Creates an actor of its class, passing the call's arguments to ``__init__``
+    # (``Worker.start(core)``, ``Worker.remote(core)``).
+    constructs: bool = False
 
 
 _TIMEOUT_KW = Param("timeout")
@@ -276,9 +297,9 @@ MEMBERS: Mapping[Tuple[str, str], Member] = {
     ("pykka.proxy_member", "*"): Member(result="pykka.proxy_member", attribute=True),
     ("pykka.future", "get"): Member(site="call", label="get", timeout=_TIMEOUT_KW),
     ("pykka.future", "join"): Member(result="pykka.future"),
-    ("ray.class", "remote"): Member(result="ray.handle", payload=ALL_ARGUMENTS),
+    ("ray.class", "remote"): Member(result="ray.handle", payload=ALL_ARGUMENTS, constructs=True),
     ("ray.class", "options"): Member(result="ray.class_options"),
-    ("ray.class_options", "remote"): Member(result="ray.handle", payload=ALL_ARGUMENTS),
+    ("ray.class_options", "remote"): Member(result="ray.handle", payload=ALL_ARGUMENTS, constructs=True),
     ("ray.handle", "*"): Member(result="ray.method", attribute=True),
     ("ray.method", "remote"): Member(
         result="ray.objectref", implicit_cast=True, label="remote", payload=ALL_ARGUMENTS,
@@ -408,8 +429,8 @@ HANDLE_ANNOTATIONS: Mapping[str, str] = {
 
 # Members of an actor class itself, by framework: ``Worker.start()``, ``Counter.remote()``.
 CLASS_MEMBERS: Mapping[Tuple[str, str], Member] = {
-    ("pykka", "start"): Member(result="pykka.ref"),
-    ("ray", "remote"): Member(result="ray.handle", payload=ALL_ARGUMENTS),
+    ("pykka", "start"): Member(result="pykka.ref", constructs=True),
+    ("ray", "remote"): Member(result="ray.handle", payload=ALL_ARGUMENTS, constructs=True),
     ("ray", "options"): Member(result="ray.class_options"),
 }
 

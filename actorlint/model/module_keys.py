@@ -20,6 +20,8 @@ from dataclasses import replace
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from actorlint.model.facts import ActorClass, AnySite, ClassFact, FileFacts, MessageSite, MethodFact, Payload, TaskFact
+from actorlint.model.flows import Flows, Source
+from actorlint.model.values import Symbol, assumed_actor, read_assumption
 
 __all__ = ["KEY_MARK", "as_written", "import_root", "separate_shared_modules"]
 
@@ -77,6 +79,10 @@ class _Renamer:
     def name(self, qualname: Optional[str]) -> Optional[str]:
         if not qualname:
             return qualname
+        assumption = read_assumption(qualname)
+        if assumption is not None:
+            role, symbol = assumption
+            return assumed_actor(role, self.symbol(symbol))
         top, dot, rest = qualname.partition(".")
         key = self.renames.get(top)
         return qualname if key is None else key + dot + rest
@@ -108,6 +114,33 @@ class _Renamer:
         return replace(site, function=self.name(site.function), target=target,
                        requires=self.requires(site.requires))
 
+    def symbol(self, symbol: Symbol) -> Symbol:
+        return Symbol(symbol.kind, self.name(symbol.owner) or "", symbol.name)
+
+    def source(self, source: Optional[Source]) -> Optional[Source]:
+        if source is None:
+            return None
+        return Source(source.role, self.name(source.actor),
+                      self.symbol(source.symbol) if source.symbol is not None else None)
+
+    def flows(self, flows: Flows) -> Flows:
+        return Flows(
+            calls=tuple(call._replace(
+                callee=self.name(call.callee),
+                positional=tuple(self.source(s) for s in call.positional),
+                keywords=tuple((k, self.source(s)) for k, s in call.keywords),
+            ) for call in flows.calls),
+            signatures=tuple(s._replace(qualname=self.name(s.qualname)) for s in flows.signatures),
+            returns=tuple((self.name(q), self.source(s)) for q, s in flows.returns),
+            classes=tuple(c._replace(
+                qualname=self.name(c.qualname), bases=self.names(c.bases),
+                attributes=tuple((a, self.source(s)) for a, s in c.attributes),
+            ) for c in flows.classes),
+            escapes=frozenset(self.names(tuple(flows.escapes))),
+            dynamic_methods=flows.dynamic_methods,
+            imported=frozenset(self.names(tuple(flows.imported))),
+        )
+
     def payload(self, payload: Payload) -> Payload:
         return replace(payload, function=self.name(payload.function), requires=self.requires(payload.requires))
 
@@ -123,5 +156,6 @@ def _renamed(facts: FileFacts, renames: Dict[str, str]) -> FileFacts:
         imports={name: rename.name(target) for name, target in facts.imports.items()},
         wrapped_classes=rename.requires(facts.wrapped_classes),
         tasks=tuple(rename.task(t) for t in facts.tasks),
+        flows=rename.flows(facts.flows),
     )
 

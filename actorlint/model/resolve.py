@@ -13,7 +13,8 @@ from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 from actorlint.model.facts import (
     Actor, AnySite, ClassFact, FileFacts, Handler, HandleFact, HandlerLimit, MessageSite, ProjectFacts, TaskFact,
 )
-from actorlint.model.frameworks import BUILTIN_CATALOG, Catalog, Framework
+from actorlint.model.assumptions import Assumptions
+from actorlint.model.frameworks import BUILTIN_CATALOG, Catalog, Framework, framework_of_role
 from actorlint.model.module_keys import separate_shared_modules
 
 __all__ = ["resolve"]
@@ -45,6 +46,11 @@ class _Index:
         for facts in files:
             for framework, name in facts.wrapped_classes:
                 self.wrapped.setdefault(self.canonical(name), framework)
+        # Actors outside the tree that a framework contract passes handles of.
+        self.external: Dict[str, str] = {
+            actor: framework_of_role(role)
+            for spec in catalog.frameworks.values() for _, role, actor in spec.injects
+        }
 
     def plain_bases(self, cls: ClassFact) -> Iterator[Tuple[ClassFact, FileFacts]]:
         """The classes of the tree ``cls`` inherits from that are not actors themselves,
@@ -86,7 +92,7 @@ class _Index:
             return self._task_framework(task[0])
         entry = self.classes.get(qualname)
         if entry is None:
-            return None
+            return self.external.get(qualname)
         cls, _ = entry
         frameworks = self.catalog.frameworks.values()
         if qualname in self.wrapped:
@@ -176,19 +182,24 @@ def resolve(files: Iterable[FileFacts], catalog: Catalog = BUILTIN_CATALOG) -> P
         framework, qualname = requirement
         return index.framework(qualname) == framework
 
+    assumptions = Assumptions(files, index.canonical, catalog)
     sites: Dict[str, Tuple[AnySite, ...]] = {}
     for facts in files:
         kept = []
         for site in facts.sites:
             if not isinstance(site, MessageSite):
                 kept.append(site)
-            elif all(holds(r) for r in site.requires):
-                kept.append(_with_checked_target(site, holds, index))
-        sites[facts.path] = tuple(kept)
-    payloads = {
-        facts.path: tuple(p for p in facts.payloads if all(holds(r) for r in p.requires))
-        for facts in files
-    }
+                continue
+            settled = assumptions.settle_site(site)
+            if settled is not None and all(holds(r) for r in settled.requires):
+                kept.append(_with_checked_target(settled, holds, index))
+        replaced = {site.replaces for site in kept if isinstance(site, MessageSite) and site.replaces >= 0}
+        sites[facts.path] = tuple(site for site in kept if site.id not in replaced)
+    payloads = {}
+    for facts in files:
+        settled_payloads = (assumptions.settle_payload(p) for p in facts.payloads)
+        payloads[facts.path] = tuple(p for p in settled_payloads
+                                     if p is not None and all(holds(r) for r in p.requires))
     return ProjectFacts(files=files, actors=actors, handlers=handlers, sites=sites, payloads=payloads,
                         frameworks=dict(catalog.frameworks))
 

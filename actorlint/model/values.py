@@ -9,9 +9,12 @@ a known type (``Instance``), or is a method's ``self`` (``SelfRef``). Anything e
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Optional, Tuple, Union
 
-__all__ = ["Const", "Handle", "Instance", "Qual", "SelfRef", "Symbol", "UNKNOWN", "Value", "known"]
+__all__ = [
+    "Const", "Handle", "Instance", "Qual", "SelfRef", "Symbol", "UNKNOWN", "Value", "assumed_actor", "known",
+    "read_assumption",
+]
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,27 @@ class Symbol:
     PARAMETER = "parameter"
     RETURNED = "returned"
     ATTRIBUTE = "attribute"
+
+
+# An actor name standing for "the actor of the handle symbol S turns out to be, if it is
+# a handle of role R": what the collector's assumption passes give a symbol (collect/
+# assumptions.py), written into the facts as a string so that they stay plain data.
+_ASSUMED = "?"
+
+
+def assumed_actor(role: str, symbol: Symbol) -> str:
+    """The placeholder actor of a handle of ``role`` assumed for ``symbol``."""
+    return _ASSUMED.join(("", role, symbol.kind, symbol.owner, symbol.name))
+
+
+def read_assumption(actor: Optional[str]) -> Optional[Tuple[str, Symbol]]:
+    """The role and symbol an ``assumed_actor`` placeholder stands for; None for a real actor."""
+    if not actor or not actor.startswith(_ASSUMED):
+        return None
+    parts = actor.split(_ASSUMED)
+    if len(parts) != 5:
+        return None
+    return parts[1], Symbol(parts[2], parts[3], parts[4])
 
 
 UNKNOWN = None

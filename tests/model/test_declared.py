@@ -144,6 +144,16 @@ serializes = true
     ('[tool.actorlint.frameworks.My-Bus]\nactor-bases = ["a.B"]\nhandlers = ["x"]\n',
      "frameworks.My-Bus: expected a framework name of lower-case letters"),
     ('frameworks = ["bus"]\n', "frameworks: expected a table of framework tables"),
+    ('[tool.actorlint.frameworks.plugins]\ninjects = { bus = { actor = "myapp.bus.Bus", handle = "bus.actor" } }\n',
+     "frameworks.plugins: injects needs modules"),
+    ('[tool.actorlint.frameworks.plugins]\nmodules = ["myapp"]\ninjects = { bus = "myapp.bus.Bus" }\n',
+     "frameworks.plugins.injects.bus: expected a table such as"),
+    ('[tool.actorlint.frameworks.plugins]\nmodules = ["myapp"]\n'
+     'injects = { bus = { actor = "myapp.bus.Bus", handle = "future" } }\n',
+     "frameworks.plugins.injects.bus: handle: expected one of pykka.ref, pykka.proxy"),
+    ('[tool.actorlint.frameworks.plugins]\nmodules = ["my app"]\n'
+     'injects = { bus = { actor = "myapp.bus.Bus" } }\n',
+     "frameworks.plugins.modules: expected a list of module names"),
 ])
 def test_bad_declarations_name_the_key(tmp_path: Path, body: str, message: str) -> None:
     with pytest.raises(ConfigError) as error:
@@ -192,3 +202,18 @@ def test_two_declared_frameworks_are_both_recognised_in_either_order() -> None:
     assert len(expected) == 2
     for frameworks in (settings.frameworks, tuple(reversed(settings.frameworks))):
         assert lint(files, folder, replaced(settings, frameworks=frameworks)) == expected
+
+
+def test_a_contract_alone_is_a_framework_declaration(tmp_path: Path) -> None:
+    """``injects`` with ``modules`` and no actors of its own: a contract over actors of
+    other frameworks, as the built-in Mopidy one is (docs/frameworks.md)."""
+    settings = _settings(tmp_path, """
+[tool.actorlint.frameworks.plugins]
+modules = ["myapp.plugins"]
+injects = { bus = { actor = "myapp.bus.Bus", handle = "pykka.proxy" }, store = { actor = "myapp.store.Store" } }
+""")
+    framework = catalog_for(settings.frameworks).frameworks["plugins"]
+    assert framework.modules == ("myapp.plugins",)
+    assert framework.injects == (
+        ("bus", "pykka.proxy", "myapp.bus.Bus"), ("store", "plugins.actor", "myapp.store.Store"),
+    )

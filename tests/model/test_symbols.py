@@ -14,7 +14,8 @@ from actorlint.model.collect.binder import Binder
 from actorlint.model.collect.evaluator import Evaluator
 from actorlint.model.collect.interpreter import Interpreter
 from actorlint.model.frameworks import BUILTIN_CATALOG
-from actorlint.model.values import Handle, Symbol, Value, known
+from actorlint.model.resolve import resolve
+from actorlint.model.values import Handle, Symbol, Value, known, read_assumption
 
 FRONTEND = textwrap.dedent('''
     import pykka
@@ -70,7 +71,7 @@ def test_what_the_file_decides_is_not_symbolic() -> None:
     assert values["extra"] is None and values["options"] is None
 
 
-def test_symbols_read_as_unknown_and_make_no_facts() -> None:
+def test_symbols_read_as_unknown_and_make_only_conditional_facts() -> None:
     assert not known(Symbol(Symbol.PARAMETER, "f", "x")) and not known(None)
     assert known(Handle("pykka.ref"))
     source = FRONTEND + textwrap.dedent('''
@@ -78,4 +79,10 @@ def test_symbols_read_as_unknown_and_make_no_facts() -> None:
             return core.ask("ping")  # a message, once inference knows what core is
     ''')
     facts = collect(cst.parse_module(source), "pkg/frontend.py", "pkg.frontend")
-    assert [site.label for site in facts.sites] == []
+    # The plain pass makes no site of it; the assumption passes make one per role that
+    # has an ``ask``, each standing for the actor the parameter turns out to hold.
+    symbol = Symbol(Symbol.PARAMETER, "pkg.frontend.ping", "core")
+    assumed = {read_assumption(site.target.actor) for site in facts.sites if site.label == "ask"}
+    assert assumed == {("pykka.ref", symbol)}
+    # Nothing in the tree calls ``ping``: resolution keeps none of them.
+    assert not [site for site in resolve([facts]).sites["pkg/frontend.py"] if site.label == "ask"]

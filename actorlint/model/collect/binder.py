@@ -205,6 +205,7 @@ class Binder(ControlContext):
             )
         scope = self._push("function", node.name.value)
         scope.is_async = node.asynchronous is not None
+        scope.params = node.params
         self.functions[scope.qualname] = scope
         if node.decorators and outer.kind != "class":
             self.decorated_functions.append((node, scope, outer))

@@ -5,7 +5,7 @@ asked of the interpreter (``Semantics``), which knows the frameworks."""
 from __future__ import annotations
 
 import builtins
-from typing import Dict, FrozenSet, List, Optional, Protocol, Set
+from typing import Callable, Dict, FrozenSet, List, Optional, Protocol, Set
 
 import libcst as cst
 
@@ -71,17 +71,57 @@ class Evaluator:
         self._in_progress: Set[int] = set()
         self._class_by_name = {info.qualname: info for info in binder.classes}
         self._parsed: List[cst.BaseExpression] = []
+        # Symbols some evaluation needed the value of (a member, a call, a message target)
+        # and could not use; ``touched``: whether the evaluation under way met one,
+        # directly or through a memoised value (``_tainted`` node ids).
+        self.consulted: Set[Symbol] = set()
+        self.touched = False
+        self._tainted: Set[int] = set()
+        # An assumption pass (collect/assumptions.py): the value each consulted symbol is
+        # assumed to have.
+        self.assumed: Dict[Symbol, Value] = {}
+
+    def consult(self, value: Value) -> None:
+        """Note that an evaluation needed ``value``: a symbol there is worth solving."""
+        if isinstance(value, Symbol):
+            self.consulted.add(value)
+            self.touched = True
+
+    def solved(self, value: Value) -> Value:
+        """``value``, or what the assumption pass assumes for it when it is a symbol."""
+        if isinstance(value, Symbol) and self.assumed:
+            return self.assumed.get(value, value)
+        return value
+
+    def tracked(self, key: int, compute: Callable[[], Value]) -> Value:
+        """Run ``compute`` for node ``key``, noting whether it (or anything it evaluated)
+        met a consulted symbol; a later use of the node's memoised value is touched too."""
+        outer, self.touched = self.touched, False
+        try:
+            value = compute()
+        finally:
+            touched = self.touched
+            if touched:
+                self._tainted.add(key)
+            self.touched = outer or touched
+        return value
+
+    def touch_if_tainted(self, key: int) -> None:
+        """A memoised value is used again: carry its taint to the evaluation under way."""
+        if key in self._tainted:
+            self.touched = True
 
     def value_of(self, node: cst.BaseExpression, scope: Scope) -> Value:
         """The value of an expression standing in ``scope``."""
         key = id(node)
         if key in self._values:
+            self.touch_if_tainted(key)
             return self._values[key]
         if key in self._in_progress or len(self._in_progress) > _MAX_EVALUATION_DEPTH:
             return UNKNOWN
         self._in_progress.add(key)
         try:
-            value = self._compute(node, scope)
+            value = self.tracked(key, lambda: self._compute(node, scope))
         finally:
             self._in_progress.discard(key)
         self._values[key] = value
@@ -109,6 +149,7 @@ class Evaluator:
             base = self.value_of(node.value, scope)
             if isinstance(base, Handle):
                 return self.semantics.element(base)
+            self.consult(base)
         return UNKNOWN
 
     def annotated(self, annotation: cst.BaseExpression, scope: Scope) -> Value:
@@ -180,7 +221,7 @@ class Evaluator:
             elif isinstance(binding, Annotated):
                 value = self.annotated(binding.annotation, binding.scope)
             else:
-                value = binding
+                value = self.solved(binding)
             if value is UNKNOWN or (index and value != result):
                 return UNKNOWN
             result = value
@@ -201,7 +242,8 @@ class Evaluator:
                 return self.semantics.named(self.agree(bindings), f"self.{attr}")
             value = self.semantics.self_attribute(base.cls, attr)
             # Set by a base class or from outside: for inference across the program.
-            return value if known(value) else Symbol(Symbol.ATTRIBUTE, base.cls, attr)
+            return value if known(value) else self.solved(Symbol(Symbol.ATTRIBUTE, base.cls, attr))
+        self.consult(base)
         return UNKNOWN
 
     def own_attribute(self, cls: str, attr: str) -> Optional[List[Binding]]:

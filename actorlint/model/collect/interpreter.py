@@ -14,6 +14,7 @@ import libcst as cst
 from actorlint.model import blocking as blocking_table
 from actorlint.model.collect.drafts import requirement
 from actorlint.model.collect.evaluator import Evaluator
+from actorlint.model.collect.flow_recorder import FlowRecorder
 from actorlint.model.collect.large_values import PayloadFinder
 from actorlint.model.collect.scopes import Scope, enclosing_class
 from actorlint.model.facts import ActorClass, Timeout
@@ -51,6 +52,9 @@ class Interpreter:
         self.payloads = PayloadFinder(evaluator, catalog)
         self._calls: Dict[int, Interpreted] = {}
         self._exports: Optional[Dict[str, FrozenSet[str]]] = None
+        # Where the plain pass records flows for inference across the program (the
+        # assumption passes record none).
+        self.flows: Optional[FlowRecorder] = None
         evaluator.semantics = self
 
     # -- what the evaluator asks -------------------------------------------------------
@@ -96,14 +100,20 @@ class Interpreter:
         key = id(node)
         cached = self._calls.get(key)
         if cached is None:
-            cached = self._interpret_call(node, scope)
+            found: list = []
+            self.values.tracked(key, lambda: found.append(self._interpret_call(node, scope)))
+            cached = found[0]
             self._calls[key] = cached
+        else:
+            self.values.touch_if_tainted(key)
         return cached
 
     def _interpret_call(self, node: cst.Call, scope: Scope) -> Interpreted:
         func = node.func
         if not isinstance(func, cst.Attribute):
             return self._call_value(self.values.value_of(func, scope), node, scope)
+        if self.flows is not None and self.flows.super_call(node, scope):
+            return UNKNOWN, None
         base = self.values.value_of(func.value, scope)
         attr = func.attr.value
         if isinstance(base, Handle):
@@ -119,11 +129,20 @@ class Interpreter:
                     if name == attr and not member.attribute:
                         handle = Handle(self_role(framework), base.cls, True)
                         return self._apply(member, node, scope, handle)
-            return self._call_value(self.values.attribute(base, attr), node, scope)
+            method = self.values.attribute(base, attr)
+            if self.flows is not None:
+                if isinstance(method, Qual):
+                    self.flows.call(method.name, node, scope, "bound")
+                elif not isinstance(method, Handle):
+                    self.flows.dynamic_method(attr)
+            return self._call_value(method, node, scope)
         if isinstance(base, Qual):
             return self._call_member_of_name(base.name, attr, node, scope)
         if isinstance(base, Instance):
             return self._call_qual(f"{base.type}.{attr}", node, scope)
+        self.values.consult(base)
+        if self.flows is not None:
+            self.flows.dynamic_method(attr)
         return UNKNOWN, None
 
     def _call_member_of_name(self, name: str, attr: str, node: cst.Call, scope: Scope) -> Interpreted:
@@ -136,6 +155,10 @@ class Interpreter:
             for (framework, member_name), member in self.catalog.class_members.items():
                 if member_name == attr and member.result:
                     self.payloads.record(member, node, scope, framework, (ActorClass(framework, name),))
+                    if self.flows is not None:
+                        self.flows.framework_calls.add(id(node))
+                        if member.constructs:
+                            self.flows.call(name, node, scope)
                     return Handle(member.result, name), None
             # ``add.delay(...)``: a member of a task, if ``add`` turns out to be one.
             for _, role in self.task_roles:
@@ -185,6 +208,7 @@ class Interpreter:
             member = self.catalog.called_roles.get(callee.role)
             if member is not None:
                 return self._apply(member, node, scope, callee)
+        self.values.consult(callee)
         return UNKNOWN, None
 
     def _call_qual(self, qualname: str, node: cst.Call, scope: Scope) -> Interpreted:
@@ -208,6 +232,8 @@ class Interpreter:
         type_name = blocking_table.instance_type(qualname)
         if type_name:
             return Instance(type_name), site
+        if self.flows is not None and site is None:
+            self.flows.call(qualname, node, scope)
         value = self.values.returned(qualname)
         if known(value) or site is not None:
             return value, site
@@ -217,7 +243,7 @@ class Interpreter:
         if qualname.startswith(_BUILTINS) or qualname in self.binder.functions:
             return UNKNOWN, None
         # A function of another module (or a class): for inference across the program.
-        return Symbol(Symbol.RETURNED, qualname), None
+        return self.values.solved(Symbol(Symbol.RETURNED, qualname)), None
 
     def _literal(self, node: cst.Call, param: Param, scope: Scope) -> Value:
         argument = find_arg(node, param)
@@ -225,6 +251,10 @@ class Interpreter:
 
     def _apply(self, member: Member, node: cst.Call, scope: Scope, handle: Optional[Handle]) -> Interpreted:
         """Apply a framework member to a call: its result and its site."""
+        if self.flows is not None:
+            self.flows.framework_calls.add(id(node))
+            if member.constructs and handle is not None and handle.actor:
+                self.flows.call(handle.actor, node, scope)
         waits = True
         if member.waits_if is not None:
             param, literal = member.waits_if
@@ -251,6 +281,7 @@ class Interpreter:
         target = handle
         if member.target_arg is not None:
             value = self._literal(node, member.target_arg, scope)
+            self.values.consult(value)
             target = value if isinstance(value, Handle) and value.role in self.catalog.target_roles else None
         framework = framework_of_role(handle.role) if handle is not None else member.framework
         site = {
@@ -381,6 +412,7 @@ class Interpreter:
                 "awaited": True,
                 "gate": value,
             }
+        self.values.consult(value)
         return None
 
     def setattr_site(self, node: cst.Attribute, scope: Scope) -> Optional[dict]:
@@ -394,6 +426,7 @@ class Interpreter:
                 "timeout": Timeout.MISSING,
                 "gate": value,
             }
+        self.values.consult(value)
         return None
 
 

@@ -12,25 +12,24 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Mapping, Optional
+from typing import Dict, Mapping, Optional
 
 import libcst as cst
 
 from actorlint.model import blocking as blocking_table
+from actorlint.model.collect.assumptions import interpret, interpret_assuming
 from actorlint.model.collect.binder import Binder
 from actorlint.model.collect.definitions import ClassRecord, TaskRecord, limit_settings, module_instances
-from actorlint.model.collect.drafts import SiteDraft
 from actorlint.model.collect.evaluator import Evaluator
+from actorlint.model.collect.flow_recorder import FlowRecorder
 from actorlint.model.collect.interpreter import Interpreter
-from actorlint.model.collect.large_values import PayloadDraft
 from actorlint.model.collect.placement import LineOffsets, Wanted
 from actorlint.model.collect.reply_flow import dependencies
-from actorlint.model.collect.scopes import function_of
-from actorlint.model.facts import ActorClass, FileFacts
-from actorlint.model.frameworks import BUILTIN_CATALOG, TIME_LIMITERS, Catalog, framework_of_role
+from actorlint.model.facts import FileFacts
+from actorlint.model.frameworks import BUILTIN_CATALOG, TIME_LIMITERS, Catalog
 from actorlint.model.import_placement import added_import, import_block
 from actorlint.model.libcst_internals.positions import locate
-from actorlint.model.values import Handle, Qual
+from actorlint.model.values import Qual
 
 __all__ = ["collect"]
 
@@ -52,30 +51,16 @@ def collect(
     binder = Binder(module_name, is_package, setting_names)
     binder.walk(module)
     evaluator = Evaluator(binder)
-    interpreter = Interpreter(evaluator, catalog, blocking if blocking is not None else blocking_table.BLOCKING_CALLS)
+    blocking_calls = blocking if blocking is not None else blocking_table.BLOCKING_CALLS
+    interpreter = Interpreter(evaluator, catalog, blocking_calls)
+    interpreter.flows = FlowRecorder(evaluator)
 
-    sites: List[SiteDraft] = []
-    payloads: List[PayloadDraft] = []
-    class_roles = {spec.class_role for spec in specs if spec.class_role}
-    wrapped_classes: List[ActorClass] = []
-    for candidate in binder.candidates:
-        node, scope = candidate.node, candidate.scope
-        if candidate.kind == "call":
-            assert isinstance(node, cst.Call)
-            value, fields = interpreter.interpret_call(node, scope)
-            for argument in interpreter.payloads.found.get(id(node), ()):
-                payloads.append(PayloadDraft(argument, candidate, binder.elifs))
-            if isinstance(value, Handle) and value.role in class_roles and value.actor:
-                wrapped_classes.append(ActorClass(framework_of_role(value.role), value.actor))
-        elif candidate.kind == "await":
-            assert isinstance(node, cst.Await)
-            fields = interpreter.await_site(node, scope)
-        else:
-            assert isinstance(node, cst.Attribute)
-            fields = interpreter.setattr_site(node, scope)
-        if fields is not None:
-            fields["function"] = function_of(scope)
-            sites.append(SiteDraft(fields, candidate))
+    class_roles = frozenset(spec.class_role for spec in specs if spec.class_role)
+    plain = interpret(interpreter, binder, binder.candidates, class_roles)
+    assumed = interpret_assuming(binder, plain, evaluator.consulted, catalog, blocking_calls, class_roles)
+    sites = plain.sites + assumed.sites
+    payloads = plain.payloads + assumed.payloads
+    wrapped_classes = plain.wrapped
     classes = [record for record in (ClassRecord(info, evaluator) for info in binder.classes)
                if record.may_be_actor()]
     tasks = [record for record in (
@@ -110,6 +95,7 @@ def collect(
         time_limited_name=_name_for(imports, TIME_LIMITERS),
         module_names=module_names,
         runtime_import=added_import(block, positions, offsets),
+        flows=interpreter.flows.flows(),
     )
 
 

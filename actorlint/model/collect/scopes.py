@@ -53,7 +53,7 @@ class Scope:
 
     __slots__ = (
         "kind", "qualname", "parent", "bindings", "globals", "nonlocals", "cls",
-        "self_name", "is_async", "star_import", "star_modules", "assignments", "returns",
+        "self_name", "is_async", "star_import", "star_modules", "assignments", "returns", "params",
     )
 
     def __init__(self, kind: str, qualname: str, parent: Optional["Scope"]) -> None:
@@ -73,6 +73,8 @@ class Scope:
         self.assignments: List[Assignment] = []
         # What ``return`` statements give back.
         self.returns: List[Binding] = []
+        # A function's parameters.
+        self.params: Optional[cst.Parameters] = None
 
 
 class ClassInfo:
