@@ -87,7 +87,7 @@ def check(
 ) -> None:
     """Check PATHS (files or folders; default `.`; `-` reads standard input)."""
     from actorlint.config import ConfigError, find_config_file, load_settings
-    from actorlint.discovery import DiscoveryError, discover, discover_with_context
+    from actorlint.discovery import DiscoveryError, discover, discover_with_context, project_context, project_root
     from actorlint.engine import FileJob, check_files, display_path, fix_files, jobs_for_paths
     from actorlint.fixing import unified_diff
     from actorlint.analyse import module_name_for
@@ -123,11 +123,22 @@ def check(
             module, is_package = module_name_for(Path(name)) if stdin_filename else ("stdin", False)
             shown = display_path(Path(name), cwd) if stdin_filename else "-"
             file_jobs.append(FileJob(name, shown, module, is_package, source=_read_stdin(), is_stdin=True))
+            if stdin_filename:
+                # The rest of the project as context; the text on stdin stands for the file.
+                root = project_root(config_file, Path(os.path.abspath(stdin_filename)).parent)
+                if root is not None:
+                    file_jobs += jobs_for_paths([], cwd, project_context(root, [Path(name)], settings, cwd))
     else:
         try:
             files, context = discover_with_context(paths, settings, force_exclude=force_exclude)
         except DiscoveryError as error:
             raise _fail(str(error))
+        root = project_root(config_file, _common_folder(paths, cwd))
+        if root is not None:
+            # Checking part of a project (pre-commit's staged files, a path) reads the
+            # rest as context, so that those files get what a whole-tree run gives them.
+            asked = [Path(p) for p in paths] + files + context
+            context = context + project_context(root, asked, settings, cwd)
         file_jobs = jobs_for_paths(files, cwd, context)
 
     workers = jobs or os.cpu_count() or 1

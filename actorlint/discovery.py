@@ -19,7 +19,7 @@ from typing import Dict, Iterable, List, Optional, Pattern, Sequence, Set, Tuple
 from actorlint.config import Settings
 from actorlint.gitignore import GitignoreMatcher, compile_glob
 
-__all__ = ["DiscoveryError", "PYTHON_SUFFIXES", "discover", "discover_with_context"]
+__all__ = ["DiscoveryError", "PYTHON_SUFFIXES", "discover", "discover_with_context", "project_context", "project_root"]
 
 #: File name endings that a folder walk picks up.
 PYTHON_SUFFIXES: Tuple[str, ...] = (".py", ".pyi")
@@ -244,3 +244,37 @@ def discover_with_context(paths: Sequence[str], settings: Settings, *,
     reported = sorted(path for path, level in files.values() if level == KEPT)
     context = sorted(path for path, level in files.values() if level == UNREPORTED)
     return reported, context
+
+
+_VCS_MARKERS = (".git", ".hg", ".svn")
+
+
+def project_root(config_file: Optional[Path], start: Path) -> Optional[Path]:
+    """The folder of the project the checked files belong to: the config file's folder,
+    else the nearest version-control root above ``start``; None when neither exists (then
+    only the files asked for are read)."""
+    if config_file is not None:
+        return Path(os.path.abspath(config_file)).parent
+    folder = Path(os.path.abspath(start))
+    for candidate in (folder, *folder.parents):
+        if any(os.path.exists(os.path.join(candidate, marker)) for marker in _VCS_MARKERS):
+            return candidate
+    return None
+
+
+def project_context(root: Path, known: Sequence[Path], settings: Settings, cwd: Path) -> List[Path]:
+    """The project's other Python files under ``root``, read as context so that checking a
+    few files gives, for them, what checking the whole project gives (what a handle passed
+    in from another module is, which class is an actor). Excluded files stay out; files
+    in ``known`` (already asked for, or context) are not repeated. Nothing is added when
+    the paths asked for already cover the root."""
+    absolute_root = os.path.normcase(os.path.abspath(root))
+    known_keys = {os.path.normcase(os.path.abspath(p)) for p in known}
+    for key in known_keys:
+        if absolute_root == key or absolute_root.startswith(key.rstrip(os.sep) + os.sep):
+            return []
+    shown = os.path.relpath(root, cwd) if os.path.splitdrive(str(root))[0] == os.path.splitdrive(str(cwd))[0] \
+        else str(root)
+    found = _walk(shown, _Filter(settings), KEPT)
+    return sorted(Path(display) for display, absolute, level in found
+                  if level != UNKNOWN and os.path.normcase(os.path.normpath(absolute)) not in known_keys)

@@ -98,7 +98,10 @@ def _flow_pairs(project: ProjectFacts, catalog: Catalog) -> Set[Tuple[str, str]]
 
     for facts in project.files:
         for call in facts.flows.calls:
-            if call.how != "super" and (any(call.positional) or any(s for _, s in call.keywords)):
+            # A handle passed on (a symbol passed on may be one too, but picking every
+            # callee of every parameter would parse most of a tree for little).
+            if call.how != "super" and any(source is not None and source.symbol is None for source in (
+                    *call.positional, *(s for _, s in call.keywords))):
                 want(call.callee)
         for site in facts.sites:
             target = getattr(site, "target", None)

@@ -287,3 +287,14 @@ def test_try_repo_uses_uncommitted_changes(setup: PreCommitSetup) -> None:
     assert proc.returncode == 1, _describe(proc)
     assert "bad.py:8:9: ACT101" in output, _describe(proc)
     assert "generated/bad.py" not in output, _describe(proc)
+
+
+def test_hook_on_one_staged_file_sees_the_rest_of_the_project(setup: PreCommitSetup) -> None:
+    """Issue 14, section 1: the hook gets only the staged file, yet judges it as a tree run
+    does: the handle its parameter receives is made in another, unchanged file."""
+    from tests.cli.test_project_context import PROJECT
+
+    repo = setup.user_repo("project", PROJECT)
+    proc = setup.run_hook(repo, ["radio/station.py"])
+    assert proc.returncode == 1, _describe(proc)
+    assert "radio/station.py:6:16: ACT201" in proc.stdout + proc.stderr, _describe(proc)

@@ -20,12 +20,12 @@ from actorlint.model import blocking as blocking_table
 from actorlint.model.collect.binder import Binder
 from actorlint.model.collect.control import Candidate
 from actorlint.model.collect.drafts import SiteDraft
-from actorlint.model.collect.evaluator import Evaluator
+from actorlint.model.collect.evaluator import USE_AWAIT, USE_CALL, USE_ELEMENT, USE_SETATTR, USE_TARGET, Evaluator
 from actorlint.model.collect.interpreter import Interpreter
 from actorlint.model.collect.large_values import PayloadDraft
 from actorlint.model.collect.scopes import function_of
 from actorlint.model.facts import ActorClass
-from actorlint.model.frameworks import Catalog, framework_of_role
+from actorlint.model.frameworks import AWAITABLE, ELEMENT_ROLES, PROXY_SETATTR, Catalog, framework_of_role
 from actorlint.model.values import Handle, Symbol, assumed_actor, read_assumption
 
 __all__ = ["Interpretation", "assumed_roles", "interpret", "interpret_assuming"]
@@ -71,13 +71,38 @@ def interpret(interpreter: Interpreter, binder: Binder, candidates: List[Candida
 
 
 def assumed_roles(catalog: Catalog) -> FrozenSet[str]:
-    """The roles a symbol is assumed to hold in turn: handles code passes around."""
-    roles = set(catalog.named_roles) | set(catalog.target_roles)
+    """The roles a symbol is assumed to hold in turn: handles code passes around (to an
+    actor, an actor class, an object reference), not the futures and results of one call."""
+    roles = set(catalog.named_roles) | {"ray.objectref"}
     roles.update(spec.class_role for spec in catalog.frameworks.values() if spec.class_role)
     return frozenset(roles)
 
 
-def interpret_assuming(binder: Binder, plain: Interpretation, consulted: Set[Symbol], catalog: Catalog,
+def _allows(role: str, uses: Set[str], catalog: Catalog) -> bool:
+    """Whether a handle of ``role`` could be used in one of these ways (so that assuming
+    it can make a site)."""
+    for use in uses:
+        if use == USE_CALL:
+            if role in catalog.called_roles:
+                return True
+        elif use == USE_ELEMENT:
+            if role in ELEMENT_ROLES:
+                return True
+        elif use == USE_TARGET:
+            if role in catalog.target_roles:
+                return True
+        elif use == USE_AWAIT:
+            if role in AWAITABLE:
+                return True
+        elif use == USE_SETATTR:
+            if role == PROXY_SETATTR[0]:
+                return True
+        elif (role, use) in catalog.members or (role, "*") in catalog.members:
+            return True
+    return False
+
+
+def interpret_assuming(binder: Binder, plain: Interpretation, consulted: Dict[Symbol, Set[str]], catalog: Catalog,
                        blocking: Mapping[str, blocking_table.BlockingCall],
                        class_roles: FrozenSet[str]) -> Interpretation:
     """The sites and payloads the touched candidates give when their consulted symbols are
@@ -92,8 +117,11 @@ def interpret_assuming(binder: Binder, plain: Interpretation, consulted: Set[Sym
                    for index, draft in enumerate(plain.sites)}
     seen: Dict[tuple, None] = {}
     for role in sorted(assumed_roles(catalog)):
+        symbols = [symbol for symbol, uses in consulted.items() if _allows(role, uses, catalog)]
+        if not symbols:
+            continue
         evaluator = Evaluator(binder)
-        evaluator.assumed = {symbol: Handle(role, assumed_actor(role, symbol)) for symbol in consulted}
+        evaluator.assumed = {symbol: Handle(role, assumed_actor(role, symbol)) for symbol in symbols}
         interpreter = Interpreter(evaluator, catalog, blocking)
         assumed = interpret(interpreter, binder, plain.touched, class_roles)
         for draft in assumed.sites:

@@ -15,7 +15,11 @@ from actorlint.model.frameworks import Param
 from actorlint.model.syntax import find_arg, is_number
 from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Qual, SelfRef, Symbol, Value, known
 
-__all__ = ["Evaluator", "Semantics"]
+__all__ = ["Evaluator", "Semantics", "USES", "USE_AWAIT", "USE_CALL", "USE_ELEMENT", "USE_SETATTR", "USE_TARGET"]
+
+# How a symbol is used, besides reading an attribute of it.
+USE_CALL, USE_ELEMENT, USE_TARGET, USE_AWAIT, USE_SETATTR = "()", "[]", "<target>", "<await>", "<setattr>"
+USES = (USE_CALL, USE_ELEMENT, USE_TARGET, USE_AWAIT, USE_SETATTR)
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
 _CONSTANT_NAMES = {"None": Const(None), "True": Const(True), "False": Const(False)}
@@ -74,18 +78,29 @@ class Evaluator:
         # Symbols some evaluation needed the value of (a member, a call, a message target)
         # and could not use; ``touched``: whether the evaluation under way met one,
         # directly or through a memoised value (``_tainted`` node ids).
-        self.consulted: Set[Symbol] = set()
+        # Per consulted symbol, how it was used: an attribute name, or one of the
+        # ``USES`` below (the assumption passes try only the roles that allow one).
+        self.consulted: Dict[Symbol, Set[str]] = {}
         self.touched = False
         self._tainted: Set[int] = set()
         # An assumption pass (collect/assumptions.py): the value each consulted symbol is
         # assumed to have.
         self.assumed: Dict[Symbol, Value] = {}
 
-    def consult(self, value: Value) -> None:
-        """Note that an evaluation needed ``value``: a symbol there is worth solving."""
-        if isinstance(value, Symbol):
-            self.consulted.add(value)
+    def consult(self, value: Value, use: str) -> None:
+        """Note that an evaluation needed ``value`` for ``use`` (an attribute name or one of
+        ``USES``): a symbol there is worth solving."""
+        if isinstance(value, Symbol) and self._solvable(value):
+            self.consulted.setdefault(value, set()).add(use)
             self.touched = True
+
+    def _solvable(self, symbol: Symbol) -> bool:
+        """Whether inference may solve ``symbol``: a function's return value only when the
+        function is of this file's own top-level package (``logging.getLogger()`` and other
+        libraries' results are never handles the project's flows can tell)."""
+        if symbol.kind != Symbol.RETURNED:
+            return True
+        return symbol.owner.partition(".")[0] == self.binder.module_name.partition(".")[0]
 
     def solved(self, value: Value) -> Value:
         """``value``, or what the assumption pass assumes for it when it is a symbol."""
@@ -149,7 +164,7 @@ class Evaluator:
             base = self.value_of(node.value, scope)
             if isinstance(base, Handle):
                 return self.semantics.element(base)
-            self.consult(base)
+            self.consult(base, USE_ELEMENT)
         return UNKNOWN
 
     def annotated(self, annotation: cst.BaseExpression, scope: Scope) -> Value:
@@ -243,7 +258,7 @@ class Evaluator:
             value = self.semantics.self_attribute(base.cls, attr)
             # Set by a base class or from outside: for inference across the program.
             return value if known(value) else self.solved(Symbol(Symbol.ATTRIBUTE, base.cls, attr))
-        self.consult(base)
+        self.consult(base, attr)
         return UNKNOWN
 
     def own_attribute(self, cls: str, attr: str) -> Optional[List[Binding]]:

@@ -13,7 +13,7 @@ import libcst as cst
 
 from actorlint.model import blocking as blocking_table
 from actorlint.model.collect.drafts import requirement
-from actorlint.model.collect.evaluator import Evaluator
+from actorlint.model.collect.evaluator import USE_AWAIT, USE_CALL, USE_SETATTR, USE_TARGET, Evaluator
 from actorlint.model.collect.flow_recorder import FlowRecorder
 from actorlint.model.collect.large_values import PayloadFinder
 from actorlint.model.collect.scopes import Scope, enclosing_class
@@ -140,7 +140,7 @@ class Interpreter:
             return self._call_member_of_name(base.name, attr, node, scope)
         if isinstance(base, Instance):
             return self._call_qual(f"{base.type}.{attr}", node, scope)
-        self.values.consult(base)
+        self.values.consult(base, attr)
         if self.flows is not None:
             self.flows.dynamic_method(attr)
         return UNKNOWN, None
@@ -208,7 +208,7 @@ class Interpreter:
             member = self.catalog.called_roles.get(callee.role)
             if member is not None:
                 return self._apply(member, node, scope, callee)
-        self.values.consult(callee)
+        self.values.consult(callee, USE_CALL)
         return UNKNOWN, None
 
     def _call_qual(self, qualname: str, node: cst.Call, scope: Scope) -> Interpreted:
@@ -281,7 +281,7 @@ class Interpreter:
         target = handle
         if member.target_arg is not None:
             value = self._literal(node, member.target_arg, scope)
-            self.values.consult(value)
+            self.values.consult(value, USE_TARGET)
             target = value if isinstance(value, Handle) and value.role in self.catalog.target_roles else None
         framework = framework_of_role(handle.role) if handle is not None else member.framework
         site = {
@@ -412,7 +412,7 @@ class Interpreter:
                 "awaited": True,
                 "gate": value,
             }
-        self.values.consult(value)
+        self.values.consult(value, USE_AWAIT)
         return None
 
     def setattr_site(self, node: cst.Attribute, scope: Scope) -> Optional[dict]:
@@ -426,7 +426,7 @@ class Interpreter:
                 "timeout": Timeout.MISSING,
                 "gate": value,
             }
-        self.values.consult(value)
+        self.values.consult(value, USE_SETATTR)
         return None
 
 
