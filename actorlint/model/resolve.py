@@ -68,13 +68,21 @@ class _Index:
 
     def canonical(self, qualname: str) -> str:
         """Follow re-exports (``from .base import Actor`` in ``pkg/__init__.py``)."""
+        return self.spellings(qualname)[-1]
+
+    def spellings(self, qualname: str) -> List[str]:
+        """``qualname`` and every name its re-exports lead to, in order. Checking a
+        framework's own tree (``ray/__init__.py``: ``from ray._private.worker import
+        remote``), ``ray.remote`` is the framework's decorator under its first name."""
+        found = [qualname]
         for _ in range(_MAX_REEXPORT_HOPS):
             module, _, name = qualname.rpartition(".")
             target = self.imports.get(module, {}).get(name)
-            if not target or target == qualname:
-                return qualname
+            if not target or target in found:
+                break
             qualname = target
-        return qualname
+            found.append(qualname)
+        return found
 
     def framework(self, qualname: str) -> Optional[str]:
         """The framework whose actor this class is, or None."""
@@ -98,16 +106,16 @@ class _Index:
         if qualname in self.wrapped:
             return self.wrapped[qualname]
         for decorator in cls.decorators:
-            decorator = self.canonical(decorator)
-            for framework in frameworks:
-                if decorator in framework.actor_decorators:
-                    return framework.name
+            for spelling in self.spellings(decorator):
+                for framework in frameworks:
+                    if spelling in framework.actor_decorators:
+                        return framework.name
         for base in cls.bases:
-            base = self.canonical(base)
-            for framework in frameworks:
-                if base in framework.actor_bases:
-                    return framework.name
-            inherited = self.framework(base)
+            for spelling in self.spellings(base):
+                for framework in frameworks:
+                    if spelling in framework.actor_bases:
+                        return framework.name
+            inherited = self.framework(self.canonical(base))
             if inherited is not None:
                 return inherited
         return None
@@ -125,11 +133,11 @@ class _Index:
             if decorator.startswith("<"):
                 role = decorator[1:-1]
             else:
-                decorator = self.canonical(decorator)
-                for framework in self.catalog.frameworks.values():
-                    if decorator in framework.task_decorators:
-                        return framework.name, index
-                role = self._instance_member_role(decorator)
+                for spelling in self.spellings(decorator):
+                    for framework in self.catalog.frameworks.values():
+                        if spelling in framework.task_decorators:
+                            return framework.name, index
+                role = self._instance_member_role(self.canonical(decorator))
             for framework in self.catalog.frameworks.values():
                 if role is not None and role in framework.task_decorator_roles:
                     return framework.name, index
