@@ -15,11 +15,10 @@ from actorlint.model.frameworks import Param
 from actorlint.model.syntax import find_arg, is_number
 from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Qual, SelfRef, Symbol, Value, known
 
-__all__ = ["Evaluator", "Semantics", "USES", "USE_AWAIT", "USE_CALL", "USE_ELEMENT", "USE_SETATTR", "USE_TARGET"]
+__all__ = ["Evaluator", "Semantics", "USE_AWAIT", "USE_CALL", "USE_ELEMENT", "USE_SETATTR", "USE_TARGET"]
 
 # How a symbol is used, besides reading an attribute of it.
 USE_CALL, USE_ELEMENT, USE_TARGET, USE_AWAIT, USE_SETATTR = "()", "[]", "<target>", "<await>", "<setattr>"
-USES = (USE_CALL, USE_ELEMENT, USE_TARGET, USE_AWAIT, USE_SETATTR)
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
 _CONSTANT_NAMES = {"None": Const(None), "True": Const(True), "False": Const(False)}
@@ -79,7 +78,7 @@ class Evaluator:
         # and could not use; ``touched``: whether the evaluation under way met one,
         # directly or through a memoised value (``_tainted`` node ids).
         # Per consulted symbol, how it was used: an attribute name, or one of the
-        # ``USES`` below (the assumption passes try only the roles that allow one).
+        # ``USE_*`` above (the assumption passes try only the roles that allow one).
         self.consulted: Dict[Symbol, Set[str]] = {}
         self.touched = False
         self._tainted: Set[int] = set()
@@ -88,8 +87,8 @@ class Evaluator:
         self.assumed: Dict[Symbol, Value] = {}
 
     def consult(self, value: Value, use: str) -> None:
-        """Note that an evaluation needed ``value`` for ``use`` (an attribute name or one of
-        ``USES``): a symbol there is worth solving."""
+        """Note that an evaluation needed ``value`` for ``use`` (an attribute name or a
+        ``USE_*``): a symbol there is worth solving."""
         if isinstance(value, Symbol) and self._solvable(value):
             self.consulted.setdefault(value, set()).add(use)
             self.touched = True
