@@ -336,7 +336,10 @@ def test_ctrl_c_while_waiting_abandons_the_body() -> None:
     assert threading.current_thread() is threading.main_thread()
     stuck = time_limited(seconds=5.0)(hang)
     base = actorlint_runtime.stats().abandoned_total
-    timer = threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGINT))  # a real Ctrl-C
+    # A real SIGINT, aimed at the main thread as a terminal's Ctrl-C reaches it: sent with
+    # os.kill from the timer's own thread, Linux may deliver it to that thread, and the
+    # main thread's wait is then not interrupted until its time limit (a flaky test).
+    timer = threading.Timer(0.1, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT))
     timer.start()
     start = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
