@@ -336,34 +336,19 @@ def test_ctrl_c_while_waiting_abandons_the_body() -> None:
     assert threading.current_thread() is threading.main_thread()
     stuck = time_limited(seconds=5.0)(hang)
     base = actorlint_runtime.stats().abandoned_total
-    # A real SIGINT, aimed at the main thread as a terminal's Ctrl-C reaches it, and sent
-    # again every 0.2 s until the wait ends: in CI a single one was seen not to interrupt
-    # the wait (twice in a row, never locally), which made the test flaky. The runtime's
-    # behaviour under test is the same whichever Ctrl-C interrupts it.
-    done = threading.Event()
-
-    def press_ctrl_c() -> None:
-        while not done.wait(0.2 if sent else 0.1):
-            signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
-            sent.append(1)
-
-    sent: list = []
-    presser = threading.Thread(target=press_ctrl_c)
-    presser.start()
-    start = time.monotonic()
+    # A real SIGINT, aimed at the main thread as a terminal's Ctrl-C reaches it (sent with
+    # os.kill from the timer's thread, Linux may deliver it to that thread instead). Python
+    # raises KeyboardInterrupt for it only with its default handler: a process started in
+    # the background by a non-interactive shell inherits SIGINT ignored, so install it.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    timer = threading.Timer(0.1, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT))
     try:
+        timer.start()
+        start = time.monotonic()
         with pytest.raises(KeyboardInterrupt):
             stuck()
     finally:
-        done.set()
-        while presser.is_alive():
-            try:
-                presser.join(0.1)
-            except KeyboardInterrupt:  # one sent as the wait ended
-                pass
-        try:
-            time.sleep(0.05)  # the last one sent, if still pending, is handled here
-        except KeyboardInterrupt:
-            pass
+        timer.join()
+        signal.signal(signal.SIGINT, previous)
     assert time.monotonic() - start < 2.0
     assert actorlint_runtime.stats().abandoned_total == base + 1
