@@ -80,22 +80,15 @@ def assumed_roles(catalog: Catalog) -> FrozenSet[str]:
 
 def _allows(role: str, uses: Set[str], catalog: Catalog) -> bool:
     """Whether a handle of ``role`` could be used in one of these ways (so that assuming
-    it can make a site)."""
+    it can make a site): an attribute it has, or a use its roles table allows."""
+    roles_allowing = {
+        USE_CALL: catalog.called_roles, USE_ELEMENT: ELEMENT_ROLES, USE_TARGET: catalog.target_roles,
+        USE_AWAIT: AWAITABLE, USE_SETATTR: (PROXY_SETATTR[0],),
+    }
     for use in uses:
-        if use == USE_CALL:
-            if role in catalog.called_roles:
-                return True
-        elif use == USE_ELEMENT:
-            if role in ELEMENT_ROLES:
-                return True
-        elif use == USE_TARGET:
-            if role in catalog.target_roles:
-                return True
-        elif use == USE_AWAIT:
-            if role in AWAITABLE:
-                return True
-        elif use == USE_SETATTR:
-            if role == PROXY_SETATTR[0]:
+        allowing = roles_allowing.get(use)
+        if allowing is not None:
+            if role in allowing:
                 return True
         elif (role, use) in catalog.members or (role, "*") in catalog.members:
             return True
@@ -115,7 +108,6 @@ def interpret_assuming(binder: Binder, plain: Interpretation, consulted: Dict[Sy
     # only an assumption tells (``ray.get(self.ref)``) may be stood in for.
     plain_sites = {id(draft.node): (index, draft.fields.get("target") is not None)
                    for index, draft in enumerate(plain.sites)}
-    seen: Dict[tuple, None] = {}
     for role in sorted(assumed_roles(catalog)):
         symbols = [symbol for symbol, uses in consulted.items() if _allows(role, uses, catalog)]
         if not symbols:
@@ -128,20 +120,12 @@ def interpret_assuming(binder: Binder, plain: Interpretation, consulted: Dict[Sy
             plain_site = plain_sites.get(id(draft.node))
             if not _assumes(draft.fields) or (plain_site is not None and plain_site[1]):
                 continue
-            key = (id(draft.node), _target_actor(draft.fields))
-            if key not in seen:
-                seen[key] = None
-                if plain_site is not None:
-                    draft.fields["replaces"] = plain_site[0]
-                found.sites.append(draft)
+            if plain_site is not None:
+                draft.fields["replaces"] = plain_site[0]
+            found.sites.append(draft)
         found.payloads.extend(p for p in assumed.payloads
                               if any(read_assumption(r.qualname) for r in p.argument.requires))
     return found
-
-
-def _target_actor(fields: dict) -> object:
-    target = fields.get("target") or fields.get("gate")
-    return target.actor if isinstance(target, Handle) else None
 
 
 def _assumes(fields: dict) -> bool:
