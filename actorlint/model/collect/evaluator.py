@@ -74,11 +74,11 @@ class Evaluator:
         self._in_progress: Set[int] = set()
         self._class_by_name = {info.qualname: info for info in binder.classes}
         self._parsed: List[cst.BaseExpression] = []
-        # Symbols some evaluation needed the value of (a member, a call, a message target)
-        # and could not use; ``touched``: whether the evaluation under way met one,
-        # directly or through a memoised value (``_tainted`` node ids).
-        # Per consulted symbol, how it was used: an attribute name, or one of the
+        # The symbols some evaluation needed the value of (a member, a call, a message
+        # target) and could not use, each with how it was used: an attribute name or a
         # ``USE_*`` above (the assumption passes try only the roles that allow one).
+        # ``touched``: whether the evaluation under way met one, directly or through a
+        # memoised value (``_tainted`` node ids).
         self.consulted: Dict[Symbol, Set[str]] = {}
         self.touched = False
         self._tainted: Set[int] = set()

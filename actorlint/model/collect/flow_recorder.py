@@ -5,7 +5,7 @@ shapes and the callables it lets escape."""
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import FrozenSet, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -57,6 +57,13 @@ class FlowRecorder:
             else:
                 positional.append(source)
         self.calls.append(CallFlow(callee, how, tuple(positional), tuple(keywords), star, method))
+
+    def framework_call(self, node: cst.Call, scope: Scope, constructed: Optional[str]) -> None:
+        """A call a framework member interprets (its arguments are the framework's, not
+        escapes); ``constructed``: the actor class whose ``__init__`` gets them, if any."""
+        self.framework_calls.add(id(node))
+        if constructed:
+            self.call(constructed, node, scope)
 
     def super_call(self, node: cst.Call, scope: Scope) -> bool:
         """``super().m(...)`` in a method: record it; False when ``node`` is not one."""
@@ -163,27 +170,19 @@ class FlowRecorder:
                 continue
             for arg in node.args:
                 note(arg.value, candidate.scope)
-        for scope in self._scopes():
-            for bindings in scope.bindings.values():
-                for binding in bindings:
-                    if isinstance(binding, Assigned):
-                        note(binding.expression, binding.scope)
-            for binding in scope.returns:
-                if isinstance(binding, Assigned):
-                    note(binding.expression, binding.scope)
-        for info in self.binder.classes:
-            for bindings in info.attr_bindings.values():
-                for binding in bindings:
-                    if isinstance(binding, Assigned):
-                        note(binding.expression, binding.scope)
+        for binding in self._stored_values():
+            note(binding.expression, binding.scope)
         for qualname, (decorators, scope) in self.binder.decorated.items():
             names = [self.values.value_of(d.func if isinstance(d, cst.Call) else d, scope) for d in decorators]
             if not all(isinstance(n, Qual) and n.name in _NOT_ESCAPING_DECORATORS for n in names):
                 escaped.add(qualname)
         return frozenset(escaped)
 
-    def _scopes(self) -> List[Scope]:
-        scopes: Dict[int, Scope] = {id(self.binder.module_scope): self.binder.module_scope}
-        for scope in self.binder.functions.values():
-            scopes[id(scope)] = scope
-        return list(scopes.values())
+    def _stored_values(self) -> Iterator[Assigned]:
+        """Every expression the module assigns to a name or a ``self`` attribute, or returns."""
+        scopes = [self.binder.module_scope, *self.binder.functions.values()]
+        groups = [bindings for scope in scopes for bindings in scope.bindings.values()]
+        groups += [scope.returns for scope in scopes]
+        groups += [bindings for info in self.binder.classes for bindings in info.attr_bindings.values()]
+        for bindings in groups:
+            yield from (binding for binding in bindings if isinstance(binding, Assigned))

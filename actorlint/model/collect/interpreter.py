@@ -156,9 +156,7 @@ class Interpreter:
                 if member_name == attr and member.result:
                     self.payloads.record(member, node, scope, framework, (ActorClass(framework, name),))
                     if self.flows is not None:
-                        self.flows.framework_calls.add(id(node))
-                        if member.constructs:
-                            self.flows.call(name, node, scope)
+                        self.flows.framework_call(node, scope, name if member.constructs else None)
                     return Handle(member.result, name), None
             # ``add.delay(...)``: a member of a task, if ``add`` turns out to be one.
             for _, role in self.task_roles:
@@ -252,9 +250,8 @@ class Interpreter:
     def _apply(self, member: Member, node: cst.Call, scope: Scope, handle: Optional[Handle]) -> Interpreted:
         """Apply a framework member to a call: its result and its site."""
         if self.flows is not None:
-            self.flows.framework_calls.add(id(node))
-            if member.constructs and handle is not None and handle.actor:
-                self.flows.call(handle.actor, node, scope)
+            constructed = handle.actor if member.constructs and handle is not None else None
+            self.flows.framework_call(node, scope, constructed)
         waits = True
         if member.waits_if is not None:
             param, literal = member.waits_if
