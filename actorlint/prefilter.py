@@ -24,6 +24,7 @@ from typing import Dict, FrozenSet, Iterable, List, Set, Tuple
 
 from actorlint.model.facts import ProjectFacts
 from actorlint.model.frameworks import Catalog
+from actorlint.model.inference import imports_any
 from actorlint.model.module_keys import as_written
 from actorlint.model.values import Symbol, read_assumption
 
@@ -112,7 +113,7 @@ def _flow_pairs(project: ProjectFacts, catalog: Catalog) -> Set[Tuple[str, str]]
         if not spec.injects:
             continue
         for facts in project.files:
-            if any(name == m or name.startswith(m + ".") for name in facts.flows.imported for m in spec.modules):
+            if imports_any(facts.flows.imported, spec.modules):
                 package = as_written(facts.module).partition(".")[0]
                 pairs.update((param, IN_PACKAGE + package) for param, _, _ in spec.injects)
     return pairs
@@ -202,9 +203,7 @@ def _entry_points(catalog: Catalog) -> Set[str]:
 
 def _definition_pattern(names: Iterable[str]) -> "re.Pattern[bytes]":
     """A pattern matching ``def name`` or ``class name`` for any of ``names``."""
-    ordered = sorted(set(names), key=lambda w: (-len(w), w))
-    alternatives = b"|".join(re.escape(name.encode("utf-8")) for name in ordered)
-    return re.compile(rb"(?<![\w])(?:def|class)[ \t]+(?:" + alternatives + rb")(?![\w])")
+    return re.compile(rb"(?<![\w])(?:def|class)[ \t]+(?:" + _alternatives(names) + rb")(?![\w])")
 
 
 # A whole word as the patterns below see one: a run of ASCII word bytes.
@@ -213,6 +212,10 @@ _WORD = re.compile(rb"\w+")
 
 def word_pattern(words: Iterable[str]) -> "re.Pattern[bytes]":
     """A pattern matching any of ``words`` as a whole word, in a file's raw bytes."""
+    return re.compile(rb"(?<![\w])(?:" + _alternatives(words) + rb")(?![\w])")
+
+
+def _alternatives(words: Iterable[str]) -> bytes:
+    """``words`` as regex alternatives, longest first (so none shadows a longer one)."""
     ordered = sorted(set(words), key=lambda w: (-len(w), w))
-    alternatives = b"|".join(re.escape(word.encode("utf-8")) for word in ordered)
-    return re.compile(rb"(?<![\w])(?:" + alternatives + rb")(?![\w])")
+    return b"|".join(re.escape(word.encode("utf-8")) for word in ordered)

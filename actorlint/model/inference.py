@@ -22,7 +22,7 @@ from actorlint.model.frameworks import Catalog
 from actorlint.model.test_paths import is_test_module
 from actorlint.model.values import Symbol
 
-__all__ = ["Injection", "SolvedHandle", "solve"]
+__all__ = ["Injection", "SolvedHandle", "imports_any", "solve"]
 
 _MAX_ROUNDS = 50
 _MAX_BASES = 64
@@ -136,7 +136,8 @@ class _Program:
             return True
         if owner in self.classes:
             if name == "__init__":
-                return any(owner in self.mro(cls) and cls in self.escapes for cls in self.classes)
+                # A class escaping (or a subclass of it) may be constructed anywhere.
+                return any(owner in self.mro(cls) for cls in self.escapes if cls in self.classes)
             if name in self.dynamic:
                 return True
             # Overriding a base's method: calls of the base's may run this one.
@@ -242,15 +243,20 @@ class _Solver:
         in a package (top-level) that imports one of the framework's modules."""
         imported = self.program.package_imports[_package(self.program.defined_in[function].module)]
         for injection in self.program.injections:
-            if injection.param == param and any(
-                    name == module or name.startswith(module + ".")
-                    for name in imported for module in injection.modules):
+            if injection.param == param and imports_any(imported, injection.modules):
                 return Source(injection.role, injection.actor)
         return None
 
 
 def _package(module: str) -> str:
     return module.partition(".")[0]
+
+
+def imports_any(imported: Iterable[str], modules: Iterable[str]) -> bool:
+    """Whether any of the ``imported`` qualified names is one of ``modules`` or in one
+    (where a framework contract applies: code using the framework's modules)."""
+    modules = tuple(modules)
+    return any(name == module or name.startswith(module + ".") for name in imported for module in modules)
 
 
 def solve(files: Iterable[FileFacts], wanted: Iterable[Symbol], canonical: Callable[[str], str],
