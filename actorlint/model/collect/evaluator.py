@@ -5,7 +5,7 @@ asked of the interpreter (``Semantics``), which knows the frameworks."""
 from __future__ import annotations
 
 import builtins
-from typing import Callable, Dict, FrozenSet, List, Optional, Protocol, Set
+from typing import Callable, Dict, FrozenSet, List, Optional, Protocol, Set, TypeVar
 
 import libcst as cst
 
@@ -20,6 +20,7 @@ __all__ = ["Evaluator", "Semantics", "USE_AWAIT", "USE_CALL", "USE_ELEMENT", "US
 # How a symbol is used, besides reading an attribute of it.
 USE_CALL, USE_ELEMENT, USE_TARGET, USE_AWAIT, USE_SETATTR = "()", "[]", "<target>", "<await>", "<setattr>"
 
+_T = TypeVar("_T")
 _BUILTIN_NAMES = frozenset(dir(builtins))
 _CONSTANT_NAMES = {"None": Const(None), "True": Const(True), "False": Const(False)}
 _TIMEDELTA = "datetime.timedelta"
@@ -107,7 +108,7 @@ class Evaluator:
             return self.assumed.get(value, value)
         return value
 
-    def tracked(self, key: int, compute: Callable[[], Value]) -> Value:
+    def tracked(self, key: int, compute: Callable[[], _T]) -> _T:
         """Run ``compute`` for node ``key``, noting whether it (or anything it evaluated)
         met a consulted symbol; a later use of the node's memoised value is touched too."""
         outer, self.touched = self.touched, False

@@ -100,9 +100,7 @@ class Interpreter:
         key = id(node)
         cached = self._calls.get(key)
         if cached is None:
-            found: list = []
-            self.values.tracked(key, lambda: found.append(self._interpret_call(node, scope)))
-            cached = found[0]
+            cached = self.values.tracked(key, lambda: self._interpret_call(node, scope))
             self._calls[key] = cached
         else:
             self.values.touch_if_tainted(key)
