@@ -9,7 +9,7 @@ asking for every call, name of a definition, argument and statement line.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import libcst as cst
 import pytest
@@ -121,9 +121,12 @@ def test_tricky_layouts_place_like_libcst(name: str) -> None:
     assert _compare(TRICKY[name]) > 3
 
 
-def test_real_files_place_like_libcst() -> None:
+# CI reads a few files of each framework; the bench (``pytest -m slow``) reads them all.
+@pytest.mark.parametrize("per_package", [pytest.param(6, id="ci"),
+                                         pytest.param(None, id="full", marks=pytest.mark.slow)])
+def test_real_files_place_like_libcst(per_package: Optional[int]) -> None:
     files = sorted((ROOT / "tests" / "fixtures").rglob("*.py"))
-    files += package_files(("pykka", "dramatiq", "celery"), per_package=25)
+    files += package_files(("pykka", "dramatiq", "celery"), per_package=per_package)
     placed = 0
     for path in files:
         source = path.read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ the fixtures, the examples and the installed frameworks' source.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import libcst as cst
 import pytest
@@ -20,9 +20,9 @@ from tests.fixture_harness import package_files
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _real_files() -> List[Path]:
+def _real_files(per_package: Optional[int]) -> List[Path]:
     files = sorted((ROOT / "tests" / "fixtures").rglob("*.py")) + sorted((ROOT / "examples").rglob("*.py"))
-    return files + package_files(("pykka", "dramatiq", "thespian"), per_package=15)
+    return files + package_files(("pykka", "dramatiq", "thespian"), per_package=per_package)
 
 
 class _Everything(cst.CSTVisitor):
@@ -37,8 +37,11 @@ class _Everything(cst.CSTVisitor):
         return True
 
 
-def test_child_nodes_agree_with_libcst_on_real_files() -> None:
-    files = _real_files()
+# CI reads a few files of each framework; the bench (``pytest -m slow``) reads them all.
+@pytest.mark.parametrize("per_package", [pytest.param(5, id="ci"),
+                                         pytest.param(None, id="full", marks=pytest.mark.slow)])
+def test_child_nodes_agree_with_libcst_on_real_files(per_package: Optional[int]) -> None:
+    files = _real_files(per_package)
     assert len(files) > 100
     checked = 0
     for path in files:

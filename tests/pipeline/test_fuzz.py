@@ -148,7 +148,7 @@ def test_grammar_modules_never_crash(source: str) -> None:
     lint_and_fix(source.encode("utf-8", "surrogatepass"))
 
 
-@_ci(12)
+@_ci(6)
 @given(hypothesmith.from_node())
 def test_libcst_node_modules_never_crash(source: str) -> None:
     lint_and_fix(source.encode("utf-8", "surrogatepass"))
