@@ -14,6 +14,7 @@ ray.handle           an ActorHandle                  ``Worker.remote()``
 ray.method           a method of a handle            ``handle.method``
 ray.objectref        an ObjectRef                    ``handle.method.remote()``
 ray.runtime_context  ``ray.get_runtime_context()``
+ray.actor_pool       a pool of actors                ``ActorPool([Worker.remote() for _ in ...])``
 thespian.system      an ActorSystem                  ``ActorSystem()``
 thespian.address     an ActorAddress                 ``asys.createActor(Cls)``, ``self.myAddress``
 celery.app           a Celery application            ``Celery("shop")``
@@ -252,6 +253,9 @@ class Member:
     # Creates an actor of its class, passing the call's arguments to ``__init__``
     # (``Worker.start(core)``, ``Worker.remote(core)``).
     constructs: bool = False
+    # Argument holding the handles the result serves: it points to their actor
+    # (``ActorPool(workers)``).
+    actors_arg: Optional[Param] = None
 
 
 _TIMEOUT_KW = Param("timeout")
@@ -306,6 +310,12 @@ MEMBERS: Mapping[Tuple[str, str], Member] = {
     ),
     ("ray.method", "options"): Member(result="ray.method"),
     ("ray.runtime_context", "current_actor"): Member(result="ray.handle", attribute=True),
+    # ``ActorPool.get_next(timeout=None)`` waits for a result of one of the pool's actors.
+    ("ray.actor_pool", "get_next"): Member(site="call", label="ActorPool.get_next", timeout=Param("timeout", 0)),
+    ("ray.actor_pool", "get_next_unordered"): Member(
+        site="call", label="ActorPool.get_next_unordered", timeout=Param("timeout", 0),
+    ),
+    ("ray.actor_pool", "pop_idle"): Member(result="ray.handle"),
     ("thespian.system", "ask"): Member(
         site="call", label="ask", timeout=Param("timeout", 2), target_arg=Param("actorAddr", 0),
         payload=_MESSAGE, untargeted=True,
@@ -384,7 +394,10 @@ FUNCTIONS: Mapping[str, Member] = {
                        framework="ray"),
     "ray.get_runtime_context": Member(result="ray.runtime_context", current_actor=True),
     "ray.remote": Member(result="ray.class", class_arg=Param("__t", 0), options_result="ray.remote_options"),
-    "pykka.get_all": Member(site="call", label="pykka.get_all", timeout=_TIMEOUT_KW, framework="pykka"),
+    "ray.util.ActorPool": Member(result="ray.actor_pool", actors_arg=Param("actors", 0)),
+    "ray.util.actor_pool.ActorPool": Member(result="ray.actor_pool", actors_arg=Param("actors", 0)),
+    "pykka.get_all": Member(site="call", label="pykka.get_all", timeout=_TIMEOUT_KW, target_arg=Param("futures", 0),
+                            framework="pykka"),
     "thespian.actors.ActorSystem": Member(result="thespian.system", variant=Param("systemBase", 0)),
     "pykka.ActorRegistry.get_by_class": Member(result="pykka.ref_list", class_arg=Param("actor_class", 0)),
     "pykka.ActorRegistry.get_by_class_name": Member(result="pykka.ref_list"),
@@ -419,7 +432,11 @@ HANDLE_ANNOTATIONS: Mapping[str, str] = {
     "pykka._ref.ActorRef": "pykka.ref",
     "pykka.ActorProxy": "pykka.proxy",
     "pykka._proxy.ActorProxy": "pykka.proxy",
+    "pykka.Future": "pykka.future",
+    "pykka._future.Future": "pykka.future",
     "ray.actor.ActorHandle": "ray.handle",
+    "ray.ObjectRef": "ray.objectref",
+    "ray._raylet.ObjectRef": "ray.objectref",
     "thespian.actors.ActorAddress": "thespian.address",
     "celery.result.AsyncResult": "celery.asyncresult",
     "celery.result.GroupResult": "celery.groupresult",

@@ -2,8 +2,9 @@
 
 An expression is worth knowing about when it names something by qualified name
 (``Qual``), is a literal (``Const``), holds a framework value (``Handle``), an instance of
-a known type (``Instance``), or is a method's ``self`` (``SelfRef``). Anything else is
-``UNKNOWN``, and nothing is reported on it.
+a known type (``Instance``), is a method's ``self`` (``SelfRef``), or is a container whose
+elements all hold one value (``Many``). Anything else is ``UNKNOWN``, and nothing is
+reported on it.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from dataclasses import dataclass
 from typing import Optional, Tuple, Union
 
 __all__ = [
-    "Const", "Handle", "Instance", "Qual", "SelfRef", "Symbol", "UNKNOWN", "Value", "assumed_actor", "known",
-    "read_assumption",
+    "Const", "Handle", "Instance", "Many", "Qual", "SelfRef", "Symbol", "UNKNOWN", "Value", "assumed_actor",
+    "join", "known", "many", "read_assumption",
 ]
 
 
@@ -59,6 +60,23 @@ class SelfRef:
 
 
 @dataclass(frozen=True)
+class Many:
+    """A container whose every element holds ``element``, of one ``kind``: a SEQUENCE
+    (list, tuple, set, generator: iterating or indexing gives an element), a MAPPING (a
+    dict: indexing, ``.get()`` and ``.values()`` give an element; iterating gives keys) or
+    PAIRS (``.items()``, ``enumerate()``: iterating gives (key, element) pairs). ``empty``:
+    nothing is in it yet (``refs = []``), so what is added later decides the element."""
+
+    element: "Value"
+    kind: str = "sequence"
+    empty: bool = False
+
+    SEQUENCE = "sequence"
+    MAPPING = "mapping"
+    PAIRS = "pairs"
+
+
+@dataclass(frozen=True)
 class Symbol:
     """A value the file alone cannot decide, named for inference across the program,
     which solves it once every file is collected: ``parameter`` ``name`` of function
@@ -98,7 +116,42 @@ def read_assumption(actor: Optional[str]) -> Optional[Tuple[str, Symbol]]:
 
 UNKNOWN = None
 
-Value = Union[Qual, Const, Instance, Handle, SelfRef, Symbol, None]
+Value = Union[Qual, Const, Instance, Handle, SelfRef, Symbol, Many, None]
+_NONE = Const(None)
+
+
+def many(element: Value, kind: str = Many.SEQUENCE) -> Value:
+    """A container of ``element``s; unknown when the element is not known."""
+    return Many(element, kind) if known(element) else UNKNOWN
+
+
+def join(first: Value, second: Value) -> Value:
+    """What two bindings of one name agree on: the value when they are equal; for two
+    containers of one kind, the container of what their elements agree on (an empty one
+    agrees with any, a ``None`` placeholder slot with a handle); else unknown."""
+    if first == second:
+        return first
+    if isinstance(first, Many) and isinstance(second, Many) and first.kind == second.kind:
+        if first.empty or second.empty:
+            return second if first.empty else first
+        return many(_join_elements(first.element, second.element), first.kind)
+    return UNKNOWN
+
+
+def _join_elements(first: Value, second: Value) -> Value:
+    if first == second:
+        return first
+    if first == _NONE or second == _NONE:
+        # ``workers = [None] * n`` then ``workers[i] = Worker.remote()``: a slot not filled yet.
+        other = second if first == _NONE else first
+        return other if isinstance(other, Handle) else UNKNOWN
+    if isinstance(first, Handle) and isinstance(second, Handle) and first.role == second.role:
+        # Handles of one kind: to one actor class when they agree on it, else to an actor.
+        same = (first.actor, first.is_self) == (second.actor, second.is_self)
+        return Handle(first.role, first.actor if same else None, first.is_self and same,
+                      first.member if first.member == second.member else None,
+                      first.origin if first.origin == second.origin and same else None)
+    return join(first, second) if isinstance(first, Many) else UNKNOWN
 
 
 def known(value: Value) -> bool:

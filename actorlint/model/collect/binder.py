@@ -13,8 +13,9 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from actorlint.model.collect.control import ControlContext
+from actorlint.model.collect.narrowing import Narrowing, narrowing_of
 from actorlint.model.collect.scopes import (
-    Annotated, Assigned, Assignment, Binding, ClassInfo, Scope, function_scope,
+    Annotated, Assigned, Assignment, Binding, ClassInfo, ElementWrite, Iterated, Scope, function_scope,
 )
 from actorlint.model.syntax import dotted, simple_name
 from actorlint.model.values import UNKNOWN, Const, Qual, SelfRef, Symbol
@@ -44,6 +45,10 @@ class Binder(ControlContext):
         self.decorated_functions: List[Tuple[cst.FunctionDef, Scope, Scope]] = []
         # Inside ``except ImportError:`` (a fallback for an optional import).
         self.import_fallback = False
+        # Each comprehension's own scope, by node id: where its element is evaluated.
+        self.comprehension_scopes: Dict[int, Scope] = {}
+        # ``if isinstance(name, Type):`` blocks, read by the evaluator (narrowing.py).
+        self.narrowings: List[Narrowing] = []
 
     # -- scopes ------------------------------------------------------------------------
     def _push(self, kind: str, name: str) -> Scope:
@@ -76,11 +81,13 @@ class Binder(ControlContext):
     def _assigned(self, value: Optional[cst.BaseExpression]) -> Binding:
         return Assigned(value, self.scope) if value is not None else UNKNOWN
 
-    def _bind_target(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
-        """Bind an assignment target to ``value`` (None: an unknown value)."""
+    def _bind_target(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression],
+                     iterated: Optional[Iterated] = None) -> None:
+        """Bind an assignment target to ``value`` (None: an unknown value), or, for a loop
+        target, to ``iterated``: an element of what the loop iterates."""
         if isinstance(target, cst.Name):
             if not self._is_import_placeholder(target.value):
-                self._bind(target.value, self._assigned(value))
+                self._bind(target.value, iterated if iterated is not None else self._assigned(value))
             self._record_assignment(target.value, value)
         elif isinstance(target, (cst.Tuple, cst.List)):
             elements = [e.value for e in target.elements]
@@ -88,14 +95,51 @@ class Binder(ControlContext):
             if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(elements) \
                     and not any(isinstance(e, cst.StarredElement) for e in value.elements):
                 values = [e.value for e in value.elements]
-            for element, element_value in zip(elements, values):
-                self._bind_target(element, element_value)
+            for index, (element, element_value) in enumerate(zip(elements, values)):
+                # ``for key, worker in pairs``: the parts of each pair, one level deep.
+                part = iterated._replace(part=index) if iterated is not None and iterated.part is None \
+                    and len(elements) == 2 else None
+                self._bind_target(element, element_value, part)
         elif isinstance(target, cst.StarredElement):
             self._bind_target(target.value, None)
         elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
             cls = self._method_class()
             if cls is not None and target.value.value == self.scope.self_name:
                 cls.attr_bindings.setdefault(target.attr.value, []).append(self._assigned(value))
+        elif isinstance(target, cst.Subscript) and value is not None:
+            self._note_element_write(target.value, value, spread=False)  # ``d[k] = v``
+
+    def _note_element_write(self, container: cst.BaseExpression, value: cst.BaseExpression, spread: bool) -> None:
+        """Something added to the container ``container`` names (a name or ``self.attr``)."""
+        write = ElementWrite(value, self.scope, spread)
+        if isinstance(container, cst.Name):
+            owner = self._scope_binding(container.value)
+            owner.element_writes.setdefault(container.value, []).append(write)
+        elif isinstance(container, cst.Attribute) and isinstance(container.value, cst.Name):
+            cls = self._method_class()
+            if cls is not None and container.value.value == self.scope.self_name:
+                cls.attr_element_writes.setdefault(container.attr.value, []).append(write)
+
+    def _scope_binding(self, name: str) -> Scope:
+        """The scope whose binding of ``name`` the current code sees so far (class bodies
+        skipped, as for name lookup); the current scope when none binds it yet."""
+        current: Optional[Scope] = self.scope
+        if name in self.scope.globals:
+            return self.module_scope
+        while current is not None:
+            if name in current.bindings and (current.kind != "class" or current is self.scope):
+                return current
+            current = current.parent
+        return self.scope
+
+    def visit_Call(self, node: cst.Call) -> None:
+        super().visit_Call(node)
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _ELEMENT_ADDERS and node.args \
+                and not any(arg.star or arg.keyword for arg in node.args):
+            spread, position = _ELEMENT_ADDERS[func.attr.value]
+            if len(node.args) > position:
+                self._note_element_write(func.value, node.args[position].value, spread)
 
     def _is_import_placeholder(self, name: str) -> bool:
         """``ray = None`` in ``except ImportError:`` after ``import ray``: a placeholder for
@@ -105,6 +149,12 @@ class Binder(ControlContext):
             return False
         bindings = self.scope.bindings.get(name)
         return bool(bindings) and all(isinstance(b, Qual) for b in bindings)
+
+    def visit_If(self, node: cst.If) -> bool:
+        narrowing = narrowing_of(node, self.scope)
+        if narrowing is not None:
+            self.narrowings.append(narrowing)
+        return super().visit_If(node)
 
     def visit_Try(self, node: cst.Try) -> bool:
         self.walk(node.body)
@@ -239,7 +289,7 @@ class Binder(ControlContext):
                 binding = SelfRef(scope.cls.qualname)
             elif param.annotation is not None and scope.parent is not None:
                 # Annotations are evaluated where the function is defined.
-                binding = Annotated(param.annotation.annotation, scope.parent)
+                binding = Annotated(param.annotation.annotation, scope.parent, binding)
             scope.bindings.setdefault(name, []).append(binding)
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
@@ -253,10 +303,12 @@ class Binder(ControlContext):
     def _visit_comprehension(self, node: cst.CSTNode) -> bool:
         first = node.for_in  # type: ignore[attr-defined]
         self.walk(first.iter)  # evaluated once, in the enclosing scope
+        outer = self.scope
         self._push("comprehension", "<comprehension>")
-        self.scope.qualname = self.scope.parent.qualname  # type: ignore[union-attr]
+        self.scope.qualname = outer.qualname
+        self.comprehension_scopes[id(node)] = self.scope
         with self.inside_loop(node):  # the rest repeats for every item, like a loop body
-            self._visit_comp_for(first, skip_iter=True)
+            self._visit_comp_for(first, outer, skip_iter=True)
             for part in ("elt", "key", "value"):
                 child = getattr(node, part, None)
                 if child is not None:
@@ -266,14 +318,14 @@ class Binder(ControlContext):
 
     visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _visit_comprehension
 
-    def _visit_comp_for(self, node: cst.CompFor, skip_iter: bool = False) -> None:
-        self._bind_target(node.target, None)
+    def _visit_comp_for(self, node: cst.CompFor, iter_scope: Scope, skip_iter: bool = False) -> None:
+        self._bind_target(node.target, None, Iterated(node.iter, iter_scope))
         if not skip_iter:
             self.walk(node.iter)
         for condition in node.ifs:
             self.walk(condition)
         if node.inner_for_in is not None:
-            self._visit_comp_for(node.inner_for_in)
+            self._visit_comp_for(node.inner_for_in, self.scope)
 
     def visit_Return(self, node: cst.Return) -> None:
         function = function_scope(self.scope)
@@ -328,7 +380,7 @@ class Binder(ControlContext):
 
     def visit_For(self, node: cst.For) -> bool:
         self.walk(node.iter)
-        self._bind_target(node.target, None)
+        self._bind_target(node.target, None, Iterated(node.iter, self.scope))
         for name in _target_names(node.target):
             self._record_assignment(name, node.iter, inside=id(node.body))
         self.walk(node.target)
@@ -355,6 +407,12 @@ class Binder(ControlContext):
 
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+# Methods that add to a container: name -> (adds a whole container, argument position).
+_ELEMENT_ADDERS = {
+    "append": (False, 0), "add": (False, 0), "appendleft": (False, 0), "insert": (False, 1),
+    "extend": (True, 0), "update": (True, 0),
+    "setdefault": (False, 1),
+}
 
 
 def _catches_import_error(handler: cst.ExceptHandler) -> bool:

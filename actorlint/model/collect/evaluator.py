@@ -5,15 +5,19 @@ asked of the interpreter (``Semantics``), which knows the frameworks."""
 from __future__ import annotations
 
 import builtins
-from typing import Callable, Dict, FrozenSet, List, Optional, Protocol, Set, TypeVar
+from typing import Callable, Dict, FrozenSet, List, Optional, Protocol, Sequence, Set, TypeVar
 
 import libcst as cst
 
+from actorlint.model.collect import containers
 from actorlint.model.collect.binder import Binder
-from actorlint.model.collect.scopes import Annotated, Assigned, Binding, Scope
+from actorlint.model.collect.narrowing import narrowed_uses
+from actorlint.model.collect.scopes import Annotated, Assigned, Binding, ClassInfo, ElementWrite, Iterated, Scope
 from actorlint.model.frameworks import Param
 from actorlint.model.syntax import find_arg, is_number
-from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Qual, SelfRef, Symbol, Value, known
+from actorlint.model.values import (
+    UNKNOWN, Const, Handle, Instance, Many, Qual, SelfRef, Symbol, Value, join, known, many,
+)
 
 __all__ = ["Evaluator", "Semantics", "USE_AWAIT", "USE_CALL", "USE_ELEMENT", "USE_SETATTR", "USE_TARGET"]
 
@@ -86,6 +90,7 @@ class Evaluator:
         # An assumption pass (collect/assumptions.py): the value each consulted symbol is
         # assumed to have.
         self.assumed: Dict[Symbol, Value] = {}
+        self._narrowed_uses: Optional[Dict[int, Value]] = None
 
     def consult(self, value: Value, use: str) -> None:
         """Note that an evaluation needed ``value`` for ``use`` (an attribute name or a
@@ -148,7 +153,10 @@ class Evaluator:
             constant = _CONSTANT_NAMES.get(node.value)
             if constant is not None:
                 return constant
-            return self.semantics.named(self.lookup(node.value, scope), node.value)
+            value = self.lookup(node.value, scope)
+            if not isinstance(value, Handle) and self.binder.narrowings:
+                value = self._narrowed().get(id(node), value)
+            return self.semantics.named(value, node.value)
         if isinstance(node, cst.Attribute):
             return self.attribute(self.value_of(node.value, scope), node.attr.value)
         if isinstance(node, cst.Call):
@@ -164,8 +172,54 @@ class Evaluator:
             base = self.value_of(node.value, scope)
             if isinstance(base, Handle):
                 return self.semantics.element(base)
+            if isinstance(base, Many):
+                return containers.subscripted(base, node)
             self.consult(base, USE_ELEMENT)
+            return UNKNOWN
+        return self._container(node, scope)
+
+    def _container(self, node: cst.BaseExpression, scope: Scope) -> Value:
+        """A container display or comprehension: what all its elements agree on."""
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            return self._elements(node.elements, scope, Many.SEQUENCE)
+        if isinstance(node, cst.Dict):
+            return self._elements(node.elements, scope, Many.MAPPING)
+        if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
+            inner = self.binder.comprehension_scopes.get(id(node))
+            if inner is None:
+                return UNKNOWN
+            if isinstance(node, cst.DictComp):
+                return many(self.value_of(node.value, inner), Many.MAPPING)
+            return many(self.value_of(node.elt, inner))
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply) \
+                and isinstance(node.left, cst.List):
+            return self.value_of(node.left, scope)  # ``[None] * n``: slots to fill
         return UNKNOWN
+
+    def _elements(self, elements: Sequence[cst.CSTNode], scope: Scope, kind: str) -> Value:
+        result: Value = Many(UNKNOWN, kind, empty=True)
+        for element in elements:
+            if isinstance(element, (cst.StarredElement, cst.StarredDictElement)):
+                spread = self.value_of(element.value, scope)
+                value = spread if isinstance(spread, Many) and spread.kind == kind else UNKNOWN
+            else:
+                value = many(self.value_of(element.value, scope), kind)
+            result = join(result, value)
+            if result is UNKNOWN:
+                return UNKNOWN
+        return result
+
+    def _narrowed(self) -> Dict[int, Value]:
+        """The handle each use of a name narrowed by ``isinstance(name, HandleType)``
+        holds, by node id (built once, for the tests whose type declares a handle)."""
+        if self._narrowed_uses is None:
+            self._narrowed_uses = {}
+            for narrowing in self.binder.narrowings:
+                declared = self.annotated(narrowing.type_expression, narrowing.scope)
+                if isinstance(declared, Handle):
+                    for use in narrowed_uses(narrowing):
+                        self._narrowed_uses[id(use)] = declared
+        return self._narrowed_uses
 
     def annotated(self, annotation: cst.BaseExpression, scope: Scope) -> Value:
         """The framework handle a type annotation names, e.g. ``pykka.ActorProxy[Seat]``."""
@@ -190,9 +244,9 @@ class Evaluator:
 
     def lookup(self, name: str, scope: Scope) -> Value:
         """The value a name has in ``scope``, when all its bindings agree."""
-        bindings = self.bindings_of(name, scope)
-        if bindings is not None:
-            return self.agree(bindings)
+        owner = self._owner(name, scope)
+        if owner is not None:
+            return self.with_writes(self.agree(owner.bindings[name]), owner.element_writes.get(name))
         if self.module_scope.star_import:
             return self._star_imported(name)
         return Qual(f"builtins.{name}") if name in _BUILTIN_NAMES else UNKNOWN
@@ -212,6 +266,11 @@ class Evaluator:
 
     def bindings_of(self, name: str, scope: Scope) -> Optional[List[Binding]]:
         """Every binding of ``name`` as seen from ``scope`` (LEGB, class bodies skipped)."""
+        owner = self._owner(name, scope)
+        return owner.bindings[name] if owner is not None else None
+
+    def _owner(self, name: str, scope: Scope) -> Optional[Scope]:
+        """The scope whose bindings of ``name`` code in ``scope`` sees."""
         current: Optional[Scope] = scope
         if name in scope.globals:
             current = self.module_scope
@@ -221,9 +280,8 @@ class Evaluator:
                 current = current.parent
                 continue
             first = False
-            bindings = current.bindings.get(name)
-            if bindings is not None:
-                return bindings
+            if name in current.bindings:
+                return current
             current = current.parent
         return None
 
@@ -235,12 +293,38 @@ class Evaluator:
                 value = self.value_of(binding.expression, binding.scope)
             elif isinstance(binding, Annotated):
                 value = self.annotated(binding.annotation, binding.scope)
+                if value is UNKNOWN:
+                    value = self.solved(binding.otherwise)
+            elif isinstance(binding, Iterated):
+                value = self._iterated(binding)
             else:
                 value = self.solved(binding)
-            if value is UNKNOWN or (index and value != result):
+            result = join(result, value) if index else value
+            if result is UNKNOWN:
                 return UNKNOWN
-            result = value
         return result
+
+    def _iterated(self, binding: Iterated) -> Value:
+        container = self.value_of(binding.iterable, binding.scope)
+        if isinstance(container, Handle) and binding.part is None:
+            assert self.semantics is not None
+            return self.semantics.element(container)  # ``for ref in ActorRegistry.get_all()``
+        return containers.iterated(container, binding.part)
+
+    def with_writes(self, value: Value, writes: Optional[List[ElementWrite]]) -> Value:
+        """A container's value once what code adds to it (``refs.append(ref)``) is in."""
+        if not writes or not isinstance(value, Many):
+            return value
+        for write in writes:
+            added = self.value_of(write.expression, write.scope)
+            if write.spread:
+                added = added if isinstance(added, Many) and added.kind == value.kind else UNKNOWN
+            else:
+                added = many(added, value.kind)
+            value = join(value, added)
+            if not isinstance(value, Many):
+                return UNKNOWN
+        return value
 
     def attribute(self, base: Value, attr: str) -> Value:
         """The value of ``base.attr``."""
@@ -254,12 +338,18 @@ class Evaluator:
         if isinstance(base, SelfRef):
             bindings = self.own_attribute(base.cls, attr)
             if bindings is not None:
-                return self.semantics.named(self.agree(bindings), f"self.{attr}")
+                info = self._class_by_name[base.cls]
+                value = self.with_writes(self.agree(bindings), info.attr_element_writes.get(attr))
+                return self.semantics.named(value, f"self.{attr}")
             value = self.semantics.self_attribute(base.cls, attr)
             # Set by a base class or from outside: for inference across the program.
             return value if known(value) else self.solved(Symbol(Symbol.ATTRIBUTE, base.cls, attr))
         self.consult(base, attr)
         return UNKNOWN
+
+    def class_info(self, cls: str) -> Optional[ClassInfo]:
+        """Class ``cls`` when this module defines it."""
+        return self._class_by_name.get(cls)
 
     def own_attribute(self, cls: str, attr: str) -> Optional[List[Binding]]:
         """The bindings of ``attr`` that class ``cls`` of this module makes (in its body

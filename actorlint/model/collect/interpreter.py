@@ -12,6 +12,7 @@ from typing import Dict, FrozenSet, Mapping, Optional, Tuple
 import libcst as cst
 
 from actorlint.model import blocking as blocking_table
+from actorlint.model.collect import containers
 from actorlint.model.collect.drafts import requirement
 from actorlint.model.collect.evaluator import USE_AWAIT, USE_CALL, USE_SETATTR, USE_TARGET, Evaluator
 from actorlint.model.collect.flow_recorder import FlowRecorder
@@ -24,7 +25,7 @@ from actorlint.model.frameworks import (
     self_role,
 )
 from actorlint.model.syntax import find_arg
-from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Qual, SelfRef, Symbol, Value, known
+from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Many, Qual, SelfRef, Symbol, Value, known
 
 __all__ = ["Interpreter"]
 
@@ -89,10 +90,26 @@ class Interpreter:
         return self._exports.get(module)
 
     def annotation(self, generic: Value, element: Value) -> Value:
-        role = HANDLE_ANNOTATIONS.get(generic.name) if isinstance(generic, Qual) else None
-        if role is None:
+        if not isinstance(generic, Qual):
             return UNKNOWN
+        role = HANDLE_ANNOTATIONS.get(generic.name)
+        if role is None:
+            return self._typed_proxy(generic.name)
         return Handle(role, element.name if isinstance(element, Qual) else None)
+
+    def _typed_proxy(self, cls: str) -> Value:
+        """A class of this module declared as a handle type by a base such as
+        ``pykka.ActorProxy[Foo]`` (Pykka's typed proxies: ``class FooProxy(ActorMemberMixin,
+        ActorProxy[Foo])``): an annotation naming it declares that handle."""
+        info = self.values.class_info(cls)
+        if info is None or info.scope.parent is None:
+            return UNKNOWN
+        for base in info.bases:
+            if isinstance(base, cst.Subscript):
+                declared = self.values.annotated(base, info.scope.parent)
+                if isinstance(declared, Handle):
+                    return declared
+        return UNKNOWN
 
     # -- calls -------------------------------------------------------------------------
     def interpret_call(self, node: cst.Call, scope: Scope) -> Interpreted:
@@ -138,6 +155,8 @@ class Interpreter:
             return self._call_member_of_name(base.name, attr, node, scope)
         if isinstance(base, Instance):
             return self._call_qual(f"{base.type}.{attr}", node, scope)
+        if isinstance(base, Many):
+            return containers.method_result(base, attr), None
         self.values.consult(base, attr)
         if self.flows is not None:
             self.flows.dynamic_method(attr)
@@ -211,6 +230,11 @@ class Interpreter:
         if qualname in _CASTS:
             value = self._literal(node, _CASTS[qualname], scope)  # ``cast("FooProxy", proxy)``
             return value, None
+        positional = [arg for arg in node.args if arg.keyword is None]
+        if len(positional) == 1 and not positional[0].star:  # ``sorted(workers, key=...)``
+            copied = containers.builtin_result(qualname, self.values.value_of(positional[0].value, scope))
+            if copied is not UNKNOWN:
+                return copied, None
         if qualname == "builtins.float" and len(node.args) == 1:
             argument = self.values.value_of(node.args[0].value, scope)
             if isinstance(argument, Const) and isinstance(argument.value, str):
@@ -276,6 +300,8 @@ class Interpreter:
         target = handle
         if member.target_arg is not None:
             value = self._literal(node, member.target_arg, scope)
+            if isinstance(value, Many) and value.kind == Many.SEQUENCE:
+                value = value.element  # ``ray.get(refs)``: what every element waits for
             self.values.consult(value, USE_TARGET)
             target = value if isinstance(value, Handle) and value.role in self.catalog.target_roles else None
         framework = framework_of_role(handle.role) if handle is not None else member.framework
@@ -306,6 +332,11 @@ class Interpreter:
                 # ``ray.remote(num_cpus=1)``: options now, the class in a second call.
                 return Handle(member.options_result)
             return UNKNOWN
+        if member.actors_arg is not None and member.result:
+            served = self._literal(node, member.actors_arg, scope)
+            if isinstance(served, Many):
+                served = served.element
+            return Handle(member.result, served.actor if isinstance(served, Handle) else None)
         if member.current_actor and member.result:
             cls_name = enclosing_class(scope)
             return Handle(member.result, cls_name, cls_name is not None, origin="self" if cls_name else None)

@@ -1,9 +1,11 @@
 """Scopes and the bindings they hold: what the binder records and the evaluator reads.
 
-A binding is one of three things, told apart by type: a value known outright (an
+A binding is one of four things, told apart by type: a value known outright (an
 import, a class, ``self``), an ``Assigned`` expression evaluated lazily in the scope it
-stands in, or an ``Annotated`` declaration (a parameter or a name known only from its
-type annotation).
+stands in, an ``Annotated`` declaration (a parameter or a name known only from its
+type annotation), or an ``Iterated`` loop target (an element of what the loop iterates).
+Scopes and classes also note what code adds to the containers their names hold
+(``refs.append(ref)``, ``self.workers[i] = w``): ``ElementWrite``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import libcst as cst
 from actorlint.model.values import Value
 
 __all__ = [
-    "Annotated", "Assigned", "Assignment", "Binding", "ClassInfo", "Scope", "enclosing_class",
+    "Annotated", "Assigned", "Assignment", "Binding", "ClassInfo", "ElementWrite", "Iterated", "Scope",
+    "enclosing_class",
     "function_of", "function_scope",
 ]
 
@@ -28,13 +31,35 @@ class Assigned(NamedTuple):
 
 
 class Annotated(NamedTuple):
-    """A binding known only from its type annotation (a parameter, a declaration)."""
+    """A binding known only from its type annotation (a parameter, a declaration);
+    ``otherwise``: what it holds when the annotation names no handle type (a
+    parameter is then whatever its callers pass)."""
 
     annotation: cst.BaseExpression
     scope: "Scope"
+    otherwise: Value = None
 
 
-Binding = Union[Value, Assigned, Annotated]
+class Iterated(NamedTuple):
+    """A loop or comprehension target: an element of ``iterable`` (evaluated in ``scope``),
+    or its ``part``-th item when the target unpacks pairs (``for name, w in d.items()``)."""
+
+    iterable: cst.BaseExpression
+    scope: "Scope"
+    part: Optional[int] = None
+
+
+class ElementWrite(NamedTuple):
+    """Something put into a container: ``expression`` (in ``scope``) is one element
+    (``xs.append(e)``, ``d[k] = e``) or, when ``spread``, a container whose elements are
+    added (``xs.extend(more)``, ``d.update(more)``)."""
+
+    expression: cst.BaseExpression
+    scope: "Scope"
+    spread: bool = False
+
+
+Binding = Union[Value, Assigned, Annotated, Iterated]
 
 
 class Assignment(NamedTuple):
@@ -54,6 +79,7 @@ class Scope:
     __slots__ = (
         "kind", "qualname", "parent", "bindings", "globals", "nonlocals", "cls",
         "self_name", "is_async", "star_import", "star_modules", "assignments", "returns", "params",
+        "element_writes",
     )
 
     def __init__(self, kind: str, qualname: str, parent: Optional["Scope"]) -> None:
@@ -75,12 +101,15 @@ class Scope:
         self.returns: List[Binding] = []
         # A function's parameters.
         self.params: Optional[cst.Parameters] = None
+        # What code adds to the containers this scope's names hold.
+        self.element_writes: Dict[str, List[ElementWrite]] = {}
 
 
 class ClassInfo:
     """A class seen in the module, with the ``self.<attr>`` assignments of its methods."""
 
-    __slots__ = ("qualname", "node", "scope", "methods", "attr_bindings", "bases", "decorators")
+    __slots__ = ("qualname", "node", "scope", "methods", "attr_bindings", "attr_element_writes", "bases",
+                 "decorators")
 
     def __init__(self, qualname: str, node: cst.ClassDef, scope: Scope) -> None:
         self.qualname = qualname
@@ -88,6 +117,8 @@ class ClassInfo:
         self.scope = scope  # the class body scope
         self.methods: List[Tuple[cst.FunctionDef, Scope]] = []
         self.attr_bindings: Dict[str, List[Binding]] = {}
+        # What the methods add to containers held in ``self.<attr>``.
+        self.attr_element_writes: Dict[str, List[ElementWrite]] = {}
         self.bases: List[cst.BaseExpression] = []
         self.decorators: List[cst.BaseExpression] = []
 
