@@ -420,7 +420,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--fixit-subset", default=",".join(DEFAULT_FIXIT_SUBSET),
                         help="comma-separated corpus folders (name prefixes) for the Fixit comparison")
     parser.add_argument("--skip", default="", help="comma-separated task keys to leave out "
-                        "(cold,warm,touched,parse1,parseN,ruff_async,ruff_all,fixit,cold_subset)")
+                        "(cold,warm,touched,staged,alone,parse1,parseN,ruff_async,ruff_all,fixit,cold_subset)")
     parser.add_argument("--ruff", default=None, help="the ruff executable (default: beside this Python)")
     parser.add_argument("--json", type=Path, help="write every sample and the environment here")
     parser.add_argument("--write-docs", action="store_true", help=f"rewrite {DOCS_PAGE.relative_to(REPO)}")
@@ -461,6 +461,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print(f"\nwork folder kept: {work}", file=sys.stderr)
         else:
             shutil.rmtree(work, ignore_errors=True)
+            shutil.rmtree(work.parent / f"{work.name}-alone", ignore_errors=True)
 
 
 def _bench(args: argparse.Namespace, cache: Path, sources: List[Path], skip: set,
@@ -554,6 +555,25 @@ def _bench(args: argparse.Namespace, cache: Path, sources: List[Path], skip: set
     def restore() -> None:
         touch_target.write_bytes(original)
 
+    # Pre-commit's case: only the touched file is asked for; the rest of the project is
+    # read as context from the warm cache. Against it: the same file alone in a folder of
+    # its own (its own config, so its own project and cache), warm, touched the same way.
+    alone = work.parent / f"{work.name}-alone"  # outside the project, removed with it
+    alone.mkdir()
+    (alone / "actorlint.toml").write_text("", encoding="utf-8")
+    alone_file = alone / touch_target.name
+    alone_file.write_bytes(original)
+    alone_argv = lint + ["--config", str(alone / "actorlint.toml"), str(alone_file)]
+
+    def touch_alone(rep: int) -> None:
+        alone_file.write_bytes(original)
+        subprocess.run(alone_argv, cwd=work, env=env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=False)
+        alone_file.write_bytes(original + f"\n# actorlint bench: touched, repetition {rep}\n".encode())
+
+    def restore_alone() -> None:
+        alone_file.write_bytes(original)
+
     prefixes = [p.strip() for p in args.fixit_subset.split(",") if p.strip()]
     subset_roots = [r for r in roots if any(r.name.startswith(p) for p in prefixes)]
     subset_files = [f for f in discovered if any(r in f.parents for r in subset_roots)]
@@ -566,6 +586,11 @@ def _bench(args: argparse.Namespace, cache: Path, sources: List[Path], skip: set
              files_lines, len(discovered), before=settle),
         Task("touched", "actorlint warm, one file touched", lint + rel_roots, files_lines,
              len(discovered), before=touch, after=restore),
+        Task("staged", "actorlint warm, only the touched file asked for (a staged file)",
+             lint + [str(touch_target.relative_to(work))], _lines([touch_target]), 1,
+             before=touch, after=restore),
+        Task("alone", "actorlint warm, the touched file alone in a project of its own",
+             alone_argv, _lines([touch_target]), 1, before=touch_alone, after=restore_alone),
         Task("parse1", "LibCST parse_module only, 1 process",
              [python, this, "--parse-only", str(parse_list), "--processes", "1"],
              parsed_lines, len(parsed)),
@@ -813,6 +838,14 @@ def render(tasks: List[Task], env: dict, reports: Dict[str, dict], checks: Dict[
     verdict("one file changed: < 1 s on top of warm (wall)", extra, f"{_fmt(extra)} s",
             None if extra is None else extra < 1.0,
             f"CPU: {_fmt(extra_cpu)} s; touched: {env['touched_file']}")
+    staged_pairs = [s.wall - a.wall for s, a in
+                    zip(by_key["staged"].samples if "staged" in by_key else [],
+                        by_key["alone"].samples if "alone" in by_key else [])
+                    if not (s.timed_out or a.timed_out)]
+    staged_extra = statistics.median(staged_pairs) if staged_pairs else None
+    verdict("one staged file: <= 0.5 s over the file alone, warm (wall)", staged_extra,
+            f"{_fmt(staged_extra)} s", None if staged_extra is None else staged_extra <= 0.5,
+            f"staged {_fmt(med('staged'))} s, alone {_fmt(med('alone'))} s")
     worker_peak = None
     cold = by_key.get("cold")
     if cold and cold.samples:

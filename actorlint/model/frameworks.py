@@ -89,6 +89,9 @@ class Framework:
     # (``celery.shared_task``), or by the role of the value used as decorator (``app.task``).
     task_decorators: Tuple[str, ...] = ()
     task_decorator_roles: Tuple[str, ...] = ()
+    # A task decorator given ``<bind_keyword>=True`` passes the task itself as the
+    # function's first parameter (Celery ``@app.task(bind=True)``: ``self.delay(...)``).
+    bind_keyword: str = ""
     # The role of a reference to one of its actors by name (``add`` in ``add.delay()``):
     # its members (``MEMBERS[(task_role, "delay")]``) apply to any function or class name,
     # on condition that the name turns out to be an actor of this framework.
@@ -168,6 +171,7 @@ FRAMEWORKS: Mapping[str, Framework] = {
         task_queue=True,
         task_decorators=("celery.shared_task", "celery.app.shared_task"),
         task_decorator_roles=("celery.task_decorator",),
+        bind_keyword="bind",
         task_role="celery.task",
         noun="task",
         limit_keywords=("time_limit", "soft_time_limit"),
@@ -225,6 +229,9 @@ class Member:
     # ``ray.get(ref)``), or the class of the actor it creates (``createActor(Cls)``).
     target_arg: Optional[Param] = None
     class_arg: Optional[Param] = None
+    # ``class_arg`` may also be an instance made by calling the class (Celery
+    # ``app.register_task(MyTask())``).
+    class_or_instance: bool = False
     attribute: bool = False
     implicit_cast: bool = False
     # The result points at the actor whose method runs the call (``get_runtime_context()``).
@@ -328,6 +335,9 @@ MEMBERS: Mapping[Tuple[str, str], Member] = {
     ),
     ("celery.app", "task"): Member(result="celery.task_decorator", attribute=True),
     ("celery.app", "AsyncResult"): Member(result="celery.asyncresult"),
+    ("celery.app", "register_task"): Member(
+        result="celery.task", class_arg=Param("task", 0), class_or_instance=True,
+    ),
     ("celery.app", "send_task"): Member(
         site="cast", label="send_task", payload=(Param("args", 1), Param("kwargs", 2)),
     ),
@@ -336,6 +346,11 @@ MEMBERS: Mapping[Tuple[str, str], Member] = {
     ("celery.task", "s"): Member(result="celery.signature", payload=ALL_ARGUMENTS),
     ("celery.task", "si"): Member(result="celery.signature", payload=ALL_ARGUMENTS),
     ("celery.task", "signature"): Member(result="celery.signature", payload=_CELERY_SEND_ARGS),
+    # ``add.map(items)`` / ``add.starmap(pairs)``: one message running the task over every
+    # item; ``add.chunks(items, 10)``: a group of such messages.
+    ("celery.task", "map"): Member(result="celery.signature", payload=Param("it", 0)),
+    ("celery.task", "starmap"): Member(result="celery.signature", payload=Param("it", 0)),
+    ("celery.task", "chunks"): Member(result="celery.group", payload=Param("it", 0)),
     ("celery.signature", "delay"): _CELERY_DELAY,
     ("celery.signature", "apply_async"): _CELERY_APPLY_ASYNC,
     ("celery.signature", "set"): Member(result="celery.signature"),

@@ -1,5 +1,6 @@
 """The binder: one walk over a module records its scopes, imports, bindings, classes,
-functions and the nodes that may become sites (with their control context).
+functions and the nodes that may become sites (with their control context); its import
+statements are import_binder.py's.
 
 Bindings are flow-insensitive: a name has a value only when every assignment to it in
 its scope agrees (the evaluator decides that later). That misses some code and never
@@ -12,18 +13,18 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from actorlint.model.collect.control import ControlContext
+from actorlint.model.collect.import_binder import ImportBinder
 from actorlint.model.collect.narrowing import Narrowing, narrowing_of
 from actorlint.model.collect.scopes import (
-    Annotated, Assigned, Assignment, Binding, ClassInfo, ElementWrite, Iterated, Scope, function_scope,
+    Annotated, Assigned, Assignment, Binding, ClassInfo, ElementWrite, Iterated, Scope, TaskSelf, function_scope,
 )
-from actorlint.model.syntax import dotted, simple_name
+from actorlint.model.syntax import simple_name
 from actorlint.model.values import UNKNOWN, Const, Qual, SelfRef, Symbol
 
 __all__ = ["Binder"]
 
 
-class Binder(ControlContext):
+class Binder(ImportBinder):
     """Records scopes, bindings, classes and candidate nodes in one pass."""
 
     def __init__(self, module_name: str, is_package: bool, setting_names: frozenset = frozenset()) -> None:
@@ -141,32 +142,11 @@ class Binder(ControlContext):
             if len(node.args) > position:
                 self._note_element_write(func.value, node.args[position].value, spread)
 
-    def _is_import_placeholder(self, name: str) -> bool:
-        """``ray = None`` in ``except ImportError:`` after ``import ray``: a placeholder for
-        a missing optional module, which does not make the name unknown where the module
-        is there (the only place where the code uses it as one)."""
-        if not self.import_fallback:
-            return False
-        bindings = self.scope.bindings.get(name)
-        return bool(bindings) and all(isinstance(b, Qual) for b in bindings)
-
     def visit_If(self, node: cst.If) -> bool:
         narrowing = narrowing_of(node, self.scope)
         if narrowing is not None:
             self.narrowings.append(narrowing)
         return super().visit_If(node)
-
-    def visit_Try(self, node: cst.Try) -> bool:
-        self.walk(node.body)
-        for handler in node.handlers:
-            fallback = _catches_import_error(handler)
-            saved, self.import_fallback = self.import_fallback, self.import_fallback or fallback
-            self.walk(handler)
-            self.import_fallback = saved
-        for part in (node.orelse, node.finalbody):
-            if part is not None:
-                self.walk(part)
-        return False
 
     def _method_class(self) -> Optional[ClassInfo]:
         return self.scope.cls if self.scope.kind == "function" else None
@@ -177,50 +157,6 @@ class Binder(ControlContext):
         self.order += 1
         blocks = tuple(self.blocks) + ((inside,) if inside is not None else ())
         function_scope(self.scope).assignments.append(Assignment(name, self.order, value, blocks))
-
-    # -- imports -----------------------------------------------------------------------
-    def visit_Import(self, node: cst.Import) -> bool:
-        for alias in node.names:
-            name = dotted(alias.name)
-            if name is None:
-                continue
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self._bind(alias.asname.name.value, Qual(name))
-            else:
-                top = name.split(".", 1)[0]
-                self._bind(top, Qual(top))
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        base = self._import_base(node)
-        if isinstance(node.names, cst.ImportStar):
-            self.scope.star_import = True
-            self.scope.star_modules.append(base)
-            return False
-        for alias in node.names:
-            name = dotted(alias.name)
-            if name is None:
-                continue
-            bound = name
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                bound = alias.asname.name.value
-            self._bind(bound, Qual(f"{base}.{name}") if base else UNKNOWN)
-        return False
-
-    def _import_base(self, node: cst.ImportFrom) -> Optional[str]:
-        module = dotted(node.module) if node.module is not None else None
-        level = len(node.relative)
-        if level == 0:
-            return module
-        parts = self.module_name.split(".")
-        if not self.is_package:
-            parts = parts[:-1]
-        if level - 1 > len(parts) or (level - 1 == len(parts) and not module):
-            return None
-        parts = parts[: len(parts) - (level - 1)]
-        if module:
-            parts.append(module)
-        return ".".join(parts) or None
 
     # -- definitions -------------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
@@ -280,6 +216,10 @@ class Binder(ControlContext):
         if params.star_kwarg is not None:
             every.append(params.star_kwarg)
         plain = {id(p) for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+        positional = [*params.posonly_params, *params.params]
+        # A decorated function's first parameter may be the task itself (``bind=True``).
+        task_self = positional[0] if positional and scope.qualname in self.decorated \
+            and scope.parent is not None and scope.parent.kind != "class" else None
         for param in every:
             name = param.name.value
             # A plain parameter is whatever its callers pass: a symbol for inference
@@ -290,6 +230,8 @@ class Binder(ControlContext):
             elif param.annotation is not None and scope.parent is not None:
                 # Annotations are evaluated where the function is defined.
                 binding = Annotated(param.annotation.annotation, scope.parent, binding)
+            if param is task_self:
+                binding = TaskSelf(scope.qualname, binding)
             scope.bindings.setdefault(name, []).append(binding)
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
@@ -346,10 +288,11 @@ class Binder(ControlContext):
             self._note_setting(target.target, node.value)
 
     def _note_setting(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
-        """``app.conf.task_time_limit = 30`` or a settings module's ``task_time_limit = 30``."""
+        """``app.conf.task_time_limit = 30``, or ``task_time_limit = 30`` in a settings module
+        or a settings class's body (both loaded with ``app.config_from_object(...)``)."""
         if isinstance(target, cst.Attribute):
             name = target.attr.value
-        elif isinstance(target, cst.Name) and self.scope is self.module_scope:
+        elif isinstance(target, cst.Name) and (self.scope is self.module_scope or self.scope.kind == "class"):
             name = target.value
         else:
             return
@@ -406,23 +349,12 @@ class Binder(ControlContext):
             self._bind_target(node.name, None)
 
 
-_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 # Methods that add to a container: name -> (adds a whole container, argument position).
 _ELEMENT_ADDERS = {
     "append": (False, 0), "add": (False, 0), "appendleft": (False, 0), "insert": (False, 1),
     "extend": (True, 0), "update": (True, 0),
     "setdefault": (False, 1),
 }
-
-
-def _catches_import_error(handler: cst.ExceptHandler) -> bool:
-    """Whether an ``except`` clause catches only import errors."""
-    caught = handler.type
-    if isinstance(caught, cst.Tuple):
-        names = [element.value for element in caught.elements]
-    else:
-        names = [caught] if caught is not None else []
-    return bool(names) and all(isinstance(n, cst.Name) and n.value in _IMPORT_ERRORS for n in names)
 
 
 def _target_names(target: cst.BaseExpression) -> List[str]:

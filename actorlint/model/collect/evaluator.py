@@ -12,7 +12,9 @@ import libcst as cst
 from actorlint.model.collect import containers
 from actorlint.model.collect.binder import Binder
 from actorlint.model.collect.narrowing import narrowed_uses
-from actorlint.model.collect.scopes import Annotated, Assigned, Binding, ClassInfo, ElementWrite, Iterated, Scope
+from actorlint.model.collect.scopes import (
+    Annotated, Assigned, Binding, ClassInfo, ElementWrite, Iterated, Scope, TaskSelf,
+)
 from actorlint.model.frameworks import Param
 from actorlint.model.syntax import find_arg, is_number
 from actorlint.model.values import (
@@ -62,6 +64,9 @@ class Semantics(Protocol):
 
     def annotation(self, generic: Value, element: Value) -> Value:
         """The handle that an annotation ``generic[element]`` declares."""
+
+    def task_self(self, function: str) -> Optional[Handle]:
+        """The task a decorator binds to the first parameter of ``function``, if any."""
 
     def exports(self, module: str) -> Optional[FrozenSet[str]]:
         """The names ``from module import *`` binds that the catalog or the blocking
@@ -297,6 +302,8 @@ class Evaluator:
                     value = self.solved(binding.otherwise)
             elif isinstance(binding, Iterated):
                 value = self._iterated(binding)
+            elif isinstance(binding, TaskSelf):
+                value = self.semantics.task_self(binding.function) or self.solved(binding.otherwise)
             else:
                 value = self.solved(binding)
             result = join(result, value) if index else value

@@ -5,7 +5,6 @@ dicts; ``drafts.py`` turns them into facts once positions are known."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from typing import Dict, FrozenSet, Mapping, Optional, Tuple
 
@@ -13,6 +12,7 @@ import libcst as cst
 
 from actorlint.model import blocking as blocking_table
 from actorlint.model.collect import containers
+from actorlint.model.collect.call_limits import CallLimits
 from actorlint.model.collect.drafts import requirement
 from actorlint.model.collect.evaluator import USE_AWAIT, USE_CALL, USE_SETATTR, USE_TARGET, Evaluator
 from actorlint.model.collect.flow_recorder import FlowRecorder
@@ -29,7 +29,6 @@ from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Many, Qual,
 
 __all__ = ["Interpreter"]
 
-_INFINITE_QUALS = frozenset({"math.inf", "numpy.inf", "float.inf"})
 _BUILTINS = "builtins."
 # Functions that return one of their arguments unchanged, for the type checker only.
 _CASTS = {"typing.cast": Param("val", 1), "typing_extensions.cast": Param("val", 1)}
@@ -45,6 +44,7 @@ class Interpreter:
         self.values = evaluator
         self.catalog = catalog
         self.blocking = blocking
+        self.limits = CallLimits(evaluator, blocking)
         self.binder = evaluator.binder
         specs = catalog.frameworks.values()
         self.task_roles = [(spec.name, spec.task_role) for spec in specs if spec.task_role]
@@ -83,6 +83,25 @@ class Interpreter:
     def element(self, handle: Handle) -> Value:
         role = ELEMENT_ROLES.get(handle.role)
         return Handle(role, handle.actor) if role is not None else UNKNOWN
+
+    def task_self(self, function: str) -> Optional[Handle]:
+        decorated = self.binder.decorated.get(function)
+        if decorated is None:
+            return None
+        decorators, scope = decorated
+        for decorator in decorators:
+            if not isinstance(decorator, cst.Call):
+                continue
+            callee = self.values.value_of(decorator.func, scope)
+            for spec in self.catalog.frameworks.values():
+                if not spec.bind_keyword or not spec.task_role:
+                    continue
+                makes_task = callee.role in spec.task_decorator_roles if isinstance(callee, Handle) \
+                    else isinstance(callee, Qual) and callee.name in spec.task_decorators
+                bind = find_arg(decorator, Param(spec.bind_keyword))
+                if makes_task and bind is not None and self.values.value_of(bind, scope) == Const(True):
+                    return Handle(spec.task_role, function, origin="self")
+        return None
 
     def exports(self, module: str) -> Optional[FrozenSet[str]]:
         if self._exports is None:
@@ -248,7 +267,7 @@ class Interpreter:
         if qualname in TIME_LIMITERS and len(node.args) >= 2:
             seconds = self.values.seconds_of(find_arg(node, TIME_LIMIT_SECONDS_CALL), scope)
             return UNKNOWN, {"kind": "time_limit", "label": qualname, "timeout_value": seconds}
-        site = self._blocking_site(qualname, node, scope)
+        site = self.limits.blocking_site(qualname, node, scope)
         type_name = blocking_table.instance_type(qualname)
         if type_name:
             return Instance(type_name), site
@@ -316,13 +335,15 @@ class Interpreter:
             "lifecycle": member.lifecycle,
         }
         if kind == "call":
-            site.update(self._timeout_fields(node, member.timeout, scope, member.default_timeout))
+            site.update(self.limits.fields(node, member.timeout, scope, member.default_timeout))
         return result, site
 
     def _result(self, member: Member, node: cst.Call, scope: Scope, handle: Optional[Handle]) -> Value:
         """The value a member's call returns."""
         if member.class_arg is not None:
             argument = find_arg(node, member.class_arg)
+            if member.class_or_instance and isinstance(argument, cst.Call) and not argument.args:
+                argument = argument.func  # ``register_task(MyTask())``: the class it makes
             cls = self.values.value_of(argument, scope) if argument is not None else UNKNOWN
             if isinstance(cls, Qual) and member.result:
                 return Handle(member.result, cls.name)
@@ -348,82 +369,6 @@ class Interpreter:
             method = handle.member if handle is not None and member.implicit_cast else None
             return replace(_derived(member.result, handle), member=method)
         return UNKNOWN
-
-    def _timeout_fields(self, node: cst.Call, param: Optional[Param], scope: Scope,
-                        default: Optional[float] = None) -> dict:
-        """A call's time limit: its state, its value in the framework's unit, and where a fix
-        would put one. ``default``: the limit the framework applies when none is given."""
-        state = self._timeout(node, param, scope)
-        if default is not None and state in (Timeout.MISSING, Timeout.NONE):
-            return {"timeout": Timeout.DEFAULT}
-        fields: dict = {"timeout": state}
-        argument = find_arg(node, param) if param is not None else None
-        if state == Timeout.GIVEN and argument is not None:
-            seconds = self.values.seconds_of(argument, scope)
-            if seconds is not None:
-                fields["timeout_value"] = seconds
-        elif state in (Timeout.NONE, Timeout.INFINITE) and argument is not None:
-            fields["edit"] = ("replace", argument)
-        elif state == Timeout.MISSING and param is not None and not any(a.star for a in node.args):
-            if node.args:
-                fields["edit"] = ("append", node.args[-1])  # the Arg spans parentheses too
-            else:
-                fields["edit"] = ("first", node)
-        return fields
-
-    def _timeout(self, node: cst.Call, param: Optional[Param], scope: Scope) -> str:
-        if param is None:
-            return Timeout.MISSING
-        if any(arg.star for arg in node.args):
-            return Timeout.GIVEN  # *args/**kwargs may carry it: do not guess
-        argument = find_arg(node, param)
-        if argument is None:
-            return Timeout.MISSING
-        value = self.values.value_of(argument, scope)
-        if isinstance(value, Const):
-            if value.value is None:
-                return Timeout.NONE
-            if isinstance(value.value, float) and math.isinf(value.value):
-                return Timeout.INFINITE
-        if isinstance(value, Qual) and value.name in _INFINITE_QUALS:
-            return Timeout.INFINITE
-        return Timeout.GIVEN
-
-    def _blocking_site(self, qualname: str, node: cst.Call, scope: Scope) -> Optional[dict]:
-        entry = blocking_table.lookup(qualname, self.blocking)
-        if entry is None:
-            return None
-        if entry.requires is not None and find_arg(node, entry.requires) is None:
-            return None
-        for param, literal in entry.nonblocking:
-            argument = find_arg(node, param)
-            if argument is None:
-                continue
-            value = self.values.value_of(argument, scope)
-            if isinstance(literal, blocking_table.Symbol):
-                if value == Qual(literal.qualname):
-                    return None
-            elif isinstance(value, Const) and value.value == literal \
-                    and type(value.value) is type(literal):
-                return None
-            elif isinstance(literal, bool) and not isinstance(value, Const):
-                return None  # a flag we cannot read may well turn blocking off
-        if entry.timeout is not None:
-            argument = find_arg(node, entry.timeout)
-            if any(arg.star for arg in node.args):
-                return None  # the time limit may be in *args or **kwargs
-            if argument is not None:
-                value = self.values.value_of(argument, scope)
-                forever = blocking_table.forever_timeout_literals(entry.qualname)
-                if not (isinstance(value, Const) and value.value in forever):
-                    return None
-        return {
-            "kind": "blocking",
-            "label": entry.qualname,
-            "blocking": entry.qualname,
-            "category": entry.category,
-            "async_only": entry.async_only,
-        }
 
     # -- other candidates --------------------------------------------------------------
     def await_site(self, node: cst.Await, scope: Scope) -> Optional[dict]:

@@ -1,9 +1,10 @@
 """Scopes and the bindings they hold: what the binder records and the evaluator reads.
 
-A binding is one of four things, told apart by type: a value known outright (an
+A binding is one of five things, told apart by type: a value known outright (an
 import, a class, ``self``), an ``Assigned`` expression evaluated lazily in the scope it
 stands in, an ``Annotated`` declaration (a parameter or a name known only from its
-type annotation), or an ``Iterated`` loop target (an element of what the loop iterates).
+type annotation), an ``Iterated`` loop target (an element of what the loop iterates), or
+a decorated function's ``TaskSelf`` first parameter (the task itself, if bound).
 Scopes and classes also note what code adds to the containers their names hold
 (``refs.append(ref)``, ``self.workers[i] = w``): ``ElementWrite``.
 """
@@ -18,7 +19,7 @@ from actorlint.model.values import Value
 
 __all__ = [
     "Annotated", "Assigned", "Assignment", "Binding", "ClassInfo", "ElementWrite", "Iterated", "Scope",
-    "enclosing_class",
+    "TaskSelf", "enclosing_class",
     "function_of", "function_scope",
 ]
 
@@ -59,7 +60,15 @@ class ElementWrite(NamedTuple):
     spread: bool = False
 
 
-Binding = Union[Value, Assigned, Annotated, Iterated]
+class TaskSelf(NamedTuple):
+    """The first parameter of a decorated function: the task itself when a task decorator
+    binds it (``@app.task(bind=True)``), else ``otherwise``."""
+
+    function: str
+    otherwise: Value
+
+
+Binding = Union[Value, Assigned, Annotated, Iterated, TaskSelf]
 
 
 class Assignment(NamedTuple):
