@@ -6,7 +6,7 @@ something an earlier round found together with the module it lives in: an actor 
 task, a framework value other files may import (``app = Celery()`` in ``shop/celery.py``),
 or a re-exported framework base. Inference across the program adds two kinds of pick:
 a file defining a function or class that an analysed file passes a handle to (or takes
-a value from), and, in a package using a framework with a contract (Mopidy), a file
+a value from) or that an actor class is based on, and, in a package using a framework with a contract (Mopidy), a file
 spelling a parameter the contract fills (``core``). The rounds stop when nothing new is
 picked.
 
@@ -82,8 +82,9 @@ IN_PACKAGE = "<package>"
 
 def _flow_pairs(project: ProjectFacts, catalog: Catalog) -> Set[Tuple[str, str]]:
     """What inference across the program needs parsed too: the functions and classes that
-    analysed files pass handles (or symbols) to, or take values from, and, in a package
-    using a framework with a contract, the files spelling a parameter it injects."""
+    analysed files pass handles (or symbols) to, or take values from, the bases of their
+    actor classes (whose methods are handlers too), and, in a package using a framework
+    with a contract, the files spelling a parameter it injects."""
     defined = {facts.module for facts in project.files if facts.parsed}
     pairs: Set[Tuple[str, str]] = set()
 
@@ -104,6 +105,10 @@ def _flow_pairs(project: ProjectFacts, catalog: Catalog) -> Set[Tuple[str, str]]
             if call.how != "super" and any(source is not None and source.symbol is None for source in (
                     *call.positional, *(s for _, s in call.keywords))):
                 want(call.callee)
+        for shape in facts.flows.classes:
+            if shape.qualname in project.actors:
+                for base in shape.bases:  # a mixin's methods are the actor's handlers
+                    want(base)
         for site in facts.sites:
             target = getattr(site, "target", None)
             assumption = read_assumption(target.actor) if target is not None else None
