@@ -15,7 +15,9 @@ from actorlint.deadline import DEFAULT_PLUGIN_TIMEOUT
 from actorlint.model.declared import DeclarationError, FrameworkDeclaration, check_frameworks
 from actorlint.selectors import CODE_PATTERN
 
-__all__ = ["CONFIG_KEYS", "ConfigError", "ConfigKey", "DEFAULT_EXCLUDE", "validate_flag_codes"]
+__all__ = [
+    "CONFIG_KEYS", "ConfigError", "ConfigKey", "DEFAULT_EXCLUDE", "DEFAULT_TEST_PATHS", "validate_flag_codes",
+]
 
 
 class ConfigError(Exception):
@@ -29,6 +31,9 @@ DEFAULT_EXCLUDE: Tuple[str, ...] = (
     "_build", "buck-out", "build", "dist", "node_modules", "site-packages", "venv",
     ".actorlint_cache",
 )
+
+# Test code, as pytest and unittest lay it out (see test-paths).
+DEFAULT_TEST_PATHS: Tuple[str, ...] = ("test_*.py", "*_test.py", "conftest.py", "tests/", "test/")
 
 # raises _BadValue whose message reads well after "<file>: <key>: ".
 
@@ -205,6 +210,13 @@ CONFIG_KEYS: Mapping[str, ConfigKey] = {
     "per-file-ignores": ConfigKey(
         _check_per_file_ignores, (), "Rule codes or prefixes to disable in files matching each glob.",
         "table of glob to list of codes",
+    ),
+    "test-paths": ConfigKey(
+        _check_globs, DEFAULT_TEST_PATHS,
+        "Glob patterns of test code, matched like per-file-ignores (replaces the defaults). A test drives "
+        "the actors it tests alone: its call and cast sites do not count for ACT301, and in it an `assert` "
+        "guards nothing for ACT501.",
+        "list of globs",
     ),
     "call-timeout": ConfigKey(
         _check_positive_number(" of seconds"), 5.0,

@@ -176,6 +176,11 @@ CONFIG_EXAMPLES: Mapping[str, str] = {
         "tests/*" = ["ACT201", "ACT202"]
         "scripts/*.py" = ["ACT1"]
     """,
+    "test-paths": """
+        [tool.actorlint]
+        # the defaults, plus a folder of smoke checks
+        test-paths = ["test_*.py", "*_test.py", "conftest.py", "tests/", "test/", "smoke/"]
+    """,
     "call-timeout": """
         [tool.actorlint]
         call-timeout = 10.0

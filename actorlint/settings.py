@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Dict, Iterable, List, NamedTuple, Optional, Pattern, Set, Tuple
 
 from actorlint.complexity import DEFAULT_MAX_FILE_TOKENS
-from actorlint.config_keys import DEFAULT_EXCLUDE, validate_flag_codes
+from actorlint.config_keys import DEFAULT_EXCLUDE, DEFAULT_TEST_PATHS, validate_flag_codes
 from actorlint.deadline import DEFAULT_PLUGIN_TIMEOUT
 from actorlint.gitignore import translate_glob
 from actorlint.model.declared import FrameworkDeclaration
@@ -92,6 +92,7 @@ class Settings:
     extend_exclude: Tuple[str, ...] = ()
     # (glob pattern, codes) pairs; patterns are relative to ``root``.
     per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    test_paths: Tuple[str, ...] = DEFAULT_TEST_PATHS
     call_timeout: float = 5.0
     handler_time_limit: float = 4.0
     headroom: float = 0.8
@@ -188,6 +189,22 @@ class Settings:
 
     @cached_property
     def _ignored_by_path(self) -> Dict[Path, frozenset]:
+        return {}
+
+    def is_test_path(self, path: Path) -> bool:
+        """Whether ``path`` is test code (``test-paths``, matched like per-file-ignores)."""
+        known = self._test_by_path.get(path)
+        if known is None:
+            rel, absolute = self._relative(path)
+            known = self._test_by_path[path] = any(_glob_matches(glob, rel, absolute) for glob in self._test_globs)
+        return known
+
+    @cached_property
+    def _test_globs(self) -> Tuple[_IgnoreGlob, ...]:
+        return tuple(_compile_ignore_glob(pattern) for pattern in self.test_paths)
+
+    @cached_property
+    def _test_by_path(self) -> Dict[Path, bool]:
         return {}
 
     def is_ignored_for(self, code: str, path: Path) -> bool:

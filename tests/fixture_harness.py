@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import os
 import re
 import tokenize
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, List, Optional, Set, Tuple
+from typing import Iterable, Iterator, List, Optional, Set, Tuple
 
 from actorlint.config import Settings
 from actorlint.engine import check_files, jobs_for_paths
@@ -104,9 +106,22 @@ def fixture_settings(paths: Iterable[Path], root: Path, expected: Expectation) -
     return Settings(root=root, select=codes_under_test(relative, expected), **values)
 
 
+@contextmanager
+def working_folder(root: Path) -> Iterator[None]:
+    """Run in ``root``: display paths are relative to it, and path settings
+    (per-file-ignores, test-paths) read them from the working folder, as the CLI's are."""
+    before = os.getcwd()
+    os.chdir(root)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
 def lint(paths: Iterable[Path], root: Path, settings: Settings = None, workers: int = 1) -> Expectation:
     """Run the linter; return the (path relative to root, line, code) triples it reports."""
     settings = settings or Settings(root=root)
-    result = check_files(jobs_for_paths(list(paths), root), settings, workers=workers)
+    with working_folder(root):
+        result = check_files(jobs_for_paths(list(paths), root), settings, workers=workers)
     assert not result.internal_errors, result.internal_errors
     return {(d.path, d.span.line, d.code) for d in result.diagnostics}

@@ -19,7 +19,7 @@ from actorlint.config import Settings
 from actorlint.diagnostics import Diagnostic
 from actorlint.engine import check_files, jobs_for_paths
 from actorlint.report.json_format import diagnostic_to_dict
-from tests.fixture_harness import FIXTURES, expected_for, fixture_settings
+from tests.fixture_harness import FIXTURES, expected_for, fixture_settings, working_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDED = Path(__file__).parent / "data" / "recorded_outputs.json"
@@ -55,7 +55,8 @@ def canonical(diagnostic: Diagnostic) -> Dict[str, Any]:
 
 
 def run_case(files: List[Path], root: Path, settings: Settings) -> List[Dict[str, Any]]:
-    result = check_files(jobs_for_paths(files, root), settings)
+    with working_folder(root):
+        result = check_files(jobs_for_paths(files, root), settings)
     assert not result.internal_errors, result.internal_errors
     return [canonical(d) for d in result.diagnostics]
 

@@ -67,6 +67,8 @@ class FrameworkDeclaration(NamedTuple):
     modules: Tuple[str, ...] = ()
     # (parameter, handle role, actor class) the framework passes to project code.
     injects: Tuple[Tuple[str, str, str], ...] = ()
+    # (actor class, patterns of its state-changing handlers).
+    state_changing: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
 
 
 class DeclarationError(Exception):
@@ -120,6 +122,13 @@ DECLARATION_KEYS: Mapping[str, Tuple[str, Any, str]] = {
         "`<framework>.actor` for a declared one; by default this framework's own). Such a parameter, in a "
         "package (top-level) importing one of `modules`, holds that handle unless a call in the project passes "
         "something else.",
+    ),
+    "state-changing": (
+        "table", {},
+        "For actors whose class is not in the checked tree (those `injects` passes): which of their handlers "
+        "change the actor's state, by actor class: `{ \"myapp.core.Core\" = [\"set_*\", \"add\"] }` "
+        "(shell-style patterns). ACT501 and ACT502 count a later message as acting on a reply only when its "
+        "handler changes state; the handlers of such an actor that no pattern matches only read.",
     ),
 }
 
@@ -200,6 +209,19 @@ def _injects(raw: Any, framework: str) -> Tuple[Tuple[str, str, str], ...]:
     return tuple(found)
 
 
+def _state_changing(raw: Any) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
+    key = ".state-changing"
+    example = '{ "myapp.core.Core" = ["set_*", "add"] }'
+    if not isinstance(raw, dict):
+        raise DeclarationError(f"expected a table such as {example}, got {raw!r}", key)
+    found = []
+    for actor, patterns in raw.items():
+        if not _dotted(actor):
+            raise DeclarationError(f"expected a qualified class name such as myapp.core.Core, got {actor!r}", key)
+        found.append((actor, _patterns(patterns, f"state-changing.{actor}")))
+    return tuple(found)
+
+
 def _declaration(name: str, table: Any, builtin: Tuple[str, ...]) -> FrameworkDeclaration:
     if not _NAME.match(name):
         raise DeclarationError(
@@ -225,6 +247,8 @@ def _declaration(name: str, table: Any, builtin: Tuple[str, ...]) -> FrameworkDe
             values[field] = tuple(raw)
         elif key == "injects":
             values[field] = _injects(raw, name)
+        elif key == "state-changing":
+            values[field] = _state_changing(raw)
         elif key == "handlers":
             values[field] = _patterns(raw, key)
         elif key == "timeout-param":
@@ -279,6 +303,7 @@ def compile_declaration(declaration: FrameworkDeclaration) -> Catalog:
         instance_role=instance_role,
         injects=declaration.injects,
         modules=declaration.modules,
+        state_changing=declaration.state_changing,
     )
     timeout = Param(*declaration.timeout_param) if declaration.timeout_param else None
     payload = ALL_ARGUMENTS if declaration.serializes else None

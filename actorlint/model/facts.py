@@ -12,12 +12,15 @@ Two layers, both plain data (the cache stores them as JSON, see actorlint/serial
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar, Dict, FrozenSet, NamedTuple, Optional, Tuple, Union
+from typing import TYPE_CHECKING, ClassVar, Dict, FrozenSet, NamedTuple, Optional, Tuple, Union
 
 from actorlint.diagnostics import Diagnostic, Span
 from actorlint.model.flows import Flows
 from actorlint.model.frameworks import Framework
 from actorlint.suppressions import Suppressions
+
+if TYPE_CHECKING:  # pragma: no cover
+    from actorlint.model.state_changes import StateChanges
 
 __all__ = [
     "ActorClass",
@@ -262,6 +265,10 @@ class MethodFact:
     # Where a new innermost decorator goes: the offset of the ``def`` line and its indent.
     def_offset: int = 0
     indent: str = ""
+    # Whether its body assigns or mutates ``self`` state, and the other methods of
+    # ``self`` it calls (whose changes count too): see collect/state_writes.py.
+    changes_state: bool = False
+    self_calls: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -410,3 +417,5 @@ class ProjectFacts:
     payloads: Dict[str, Tuple[Payload, ...]] = field(default_factory=dict)
     # Every framework understood in this run, built-in and declared, by name.
     frameworks: Dict[str, Framework] = field(default_factory=dict)
+    # Which handlers change their actor's state (None: nothing known).
+    state_changes: Optional["StateChanges"] = None

@@ -13,6 +13,12 @@ ray.class_options    ``Cls.options(...)``
 ray.handle           an ActorHandle                  ``Worker.remote()``
 ray.method           a method of a handle            ``handle.method``
 ray.objectref        an ObjectRef                    ``handle.method.remote()``
+ray.taskref          a remote function's ObjectRef   ``task.remote()`` with ``@ray.remote def task``
+ray.stored           an ObjectRef of a stored value  ``ray.put(value)``: ready at once
+ray.waited           what ``ray.wait`` returns       ``ready, pending = ray.wait(refs)``
+ray.ready            an ObjectRef known to be ready  an element of ``ready``
+ray.placement_group  a placement group               ``placement_group(bundles)``
+ray.pgref            a placement group's ready ref   ``pg.ready()``
 ray.runtime_context  ``ray.get_runtime_context()``
 ray.actor_pool       a pool of actors                ``ActorPool([Worker.remote() for _ in ...])``
 thespian.system      an ActorSystem                  ``ActorSystem()``
@@ -38,6 +44,8 @@ from typing import Mapping, Optional, Tuple
 
 __all__ = [
     "AWAITABLE",
+    "READY_ROLES",
+    "UNPACKED_ROLES",
     "BUILTIN_CATALOG",
     "CLASS_MEMBERS",
     "Catalog",
@@ -127,6 +135,9 @@ class Framework:
     # files that import one of ``modules`` (see model/inference.py).
     injects: Tuple[Tuple[str, str, str], ...] = ()
     modules: Tuple[str, ...] = ()
+    # For the actors a contract injects: (actor class, patterns of the handlers that
+    # change its state); the others only read (model/state_changes.py).
+    state_changing: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
 
     def is_handler_name(self, method: str) -> bool:
         """Whether a method of this framework's actor class with this name handles messages."""
@@ -195,6 +206,18 @@ FRAMEWORKS: Mapping[str, Framework] = {
             ("audio", "pykka.proxy", "mopidy.audio.Audio"),
         ),
         modules=("mopidy",),
+        # Core's controllers are traversable attributes of the one Core actor
+        # (``core.playback.pause()``), so their handlers are listed together.
+        state_changing=(
+            ("mopidy.core.Core", (
+                "set_*", "play", "pause", "resume", "stop", "next", "previous", "seek",
+                "add", "clear", "move", "remove", "shuffle", "create", "delete", "save", "refresh",
+            )),
+            ("mopidy.audio.Audio", (
+                "set_*", "start_playback", "pause_playback", "stop_playback", "prepare_change",
+                "emit_*", "enable_sync_handler",
+            )),
+        ),
     ),
     "dramatiq": Framework(
         name="dramatiq",
@@ -323,6 +346,7 @@ MEMBERS: Mapping[Tuple[str, str], Member] = {
         site="call", label="ActorPool.get_next_unordered", timeout=Param("timeout", 0),
     ),
     ("ray.actor_pool", "pop_idle"): Member(result="ray.handle"),
+    ("ray.placement_group", "ready"): Member(result="ray.pgref"),
     ("thespian.system", "ask"): Member(
         site="call", label="ask", timeout=Param("timeout", 2), target_arg=Param("actorAddr", 0),
         payload=_MESSAGE, untargeted=True,
@@ -406,7 +430,10 @@ FUNCTIONS: Mapping[str, Member] = {
     "ray.get": Member(site="call", label="ray.get", timeout=_TIMEOUT_KW, target_arg=Param("object_refs", 0),
                       framework="ray"),
     "ray.wait": Member(site="call", label="ray.wait", timeout=_TIMEOUT_KW, target_arg=Param("ray_waitables", 0),
-                       framework="ray"),
+                       framework="ray", result="ray.waited"),
+    "ray.put": Member(result="ray.stored"),
+    "ray.util.placement_group": Member(result="ray.placement_group"),
+    "ray.util.placement_group.placement_group": Member(result="ray.placement_group"),
     "ray.get_runtime_context": Member(result="ray.runtime_context", current_actor=True),
     "ray.remote": Member(result="ray.class", class_arg=Param("__t", 0), options_result="ray.remote_options"),
     "ray.util.ActorPool": Member(result="ray.actor_pool", actors_arg=Param("actors", 0)),
@@ -470,7 +497,7 @@ CLASS_MEMBERS: Mapping[Tuple[str, str], Member] = {
 # (decorator, member): ``@ray.remote def f`` then ``f.remote()`` returns an ObjectRef.
 TASK_MEMBERS: Mapping[Tuple[str, str], Member] = {
     ("ray.remote", "remote"): Member(
-        result="ray.objectref", implicit_cast=True, label="remote", payload=ALL_ARGUMENTS, framework="ray",
+        result="ray.taskref", implicit_cast=True, label="remote", payload=ALL_ARGUMENTS, framework="ray",
     ),
 }
 
@@ -496,7 +523,17 @@ AWAITABLE: Mapping[str, str] = {
     "pykka.future": "await future",
     "pykka.proxy_member": "await proxy attribute",
     "ray.objectref": "await",
+    "ray.taskref": "await",
+    "ray.pgref": "await",
 }
+
+# Roles whose wait returns at once (rules.md, ACT201 precision): a stored value's ref,
+# a ref from the ready list of ``ray.wait``. Waiting on one is no site.
+READY_ROLES = frozenset({"ray.stored", "ray.ready"})
+
+# What unpacking a result gives, by (role, position): ``ready, pending = ray.wait(refs)``
+# makes ``ready`` a list of ready refs.
+UNPACKED_ROLES: Mapping[Tuple[str, int], str] = {("ray.waited", 0): "ray.ready"}
 
 # Setting an attribute on a proxy asks the actor and waits for it (pykka ActorProxy.__setattr__).
 PROXY_SETATTR = ("pykka.proxy", "setattr")
@@ -566,7 +603,7 @@ BUILTIN_CATALOG = Catalog(
     self_members=SELF_MEMBERS,
     called_roles=CALLED_ROLES,
     target_roles=frozenset({
-        "pykka.ref", "pykka.proxy", "pykka.future", "ray.handle", "ray.objectref",
+        "pykka.ref", "pykka.proxy", "pykka.future", "ray.handle", "ray.objectref", "ray.taskref", "ray.pgref",
         "thespian.address", "celery.asyncresult", "celery.groupresult", "dramatiq.message",
         "dramatiq.pipeline", "dramatiq.group",
     }),

@@ -16,6 +16,7 @@ from actorlint.model.facts import (
 from actorlint.model.assumptions import Assumptions
 from actorlint.model.frameworks import BUILTIN_CATALOG, Catalog, Framework, framework_of_role
 from actorlint.model.module_keys import separate_shared_modules
+from actorlint.model.state_changes import StateChanges
 
 __all__ = ["resolve"]
 
@@ -208,8 +209,13 @@ def resolve(files: Iterable[FileFacts], catalog: Catalog = BUILTIN_CATALOG) -> P
         settled_payloads = (assumptions.settle_payload(p) for p in facts.payloads)
         payloads[facts.path] = tuple(p for p in settled_payloads
                                      if p is not None and all(holds(r) for r in p.requires))
+    state_changes = StateChanges(
+        {qualname: cls for qualname, (cls, _) in index.classes.items()},
+        {qualname: task.method for qualname, (task, _) in index.tasks.items()}, index.canonical,
+        (entry for spec in catalog.frameworks.values() for entry in spec.state_changing),
+    )
     return ProjectFacts(files=files, actors=actors, handlers=handlers, sites=sites, payloads=payloads,
-                        frameworks=dict(catalog.frameworks))
+                        frameworks=dict(catalog.frameworks), state_changes=state_changes)
 
 
 def _add_inherited_handlers(index: _Index, actors: Dict[str, Actor], handlers: Dict[str, Handler]) -> None:

@@ -10,7 +10,7 @@ from actorlint.model.frameworks import framework_of_role
 
 __all__ = [
     "actor_phrase", "blocks_handler", "capitalized", "handler_phrase", "handler_sites", "is_self_call",
-    "short_name", "target_phrase", "waits_in_handler",
+    "short_name", "target_phrase", "waits_for_work", "waits_in_handler",
 ]
 
 
@@ -58,13 +58,36 @@ def capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def target_phrase(target: Optional[HandleFact], project: ProjectFacts) -> str:
-    """How a message names the actor a call waits for (the noun from the run's catalog)."""
+# What a wait is for when no actor is known, by the role of what it waits on, then by
+# the framework of the call (rules.md, ACT201 precision: say what is waited for).
+_ROLE_PHRASES = {
+    "ray.taskref": "a Ray task", "ray.pgref": "a placement group", "ray.objectref": "a Ray object ref",
+    "pykka.future": "a Pykka future", "celery.asyncresult": "a Celery result",
+    "celery.groupresult": "a Celery group's results", "dramatiq.message": "a Dramatiq message's result",
+    "dramatiq.pipeline": "a Dramatiq pipeline's result", "dramatiq.group": "a Dramatiq group's results",
+}
+_FRAMEWORK_PHRASES = {"ray": "a Ray object ref"}
+# Waits for work that is not an actor's (a task, resources): blocking work in a handler
+# (ACT101), not a call to another actor (ACT102).
+_WORK_ROLES = frozenset({"ray.taskref", "ray.pgref"})
+
+
+def target_phrase(target: Optional[HandleFact], project: ProjectFacts, framework: Optional[str] = None) -> str:
+    """How a message names what a call waits for: the actor (the noun from the run's
+    catalog), else what kind of result, else "an actor"."""
     if target is not None and target.actor is not None:
         spec = project.frameworks.get(framework_of_role(target.role))
         noun = spec.noun if spec is not None else "actor"
         return f"{noun} `{short_name(target.actor)}`"
-    return "an actor"
+    if target is not None and target.role in _ROLE_PHRASES:
+        return _ROLE_PHRASES[target.role]
+    return _FRAMEWORK_PHRASES.get(framework or "", "an actor")
+
+
+def waits_for_work(site: AnySite) -> bool:
+    """Whether a call waits for work that no actor does (a Ray task, a placement group)."""
+    return isinstance(site, MessageSite) and site.target is not None and site.target.actor is None \
+        and site.target.role in _WORK_ROLES
 
 
 def actor_phrase(actor: Actor) -> str:

@@ -1,7 +1,7 @@
 """Blocking in handlers: the actor is a single thread of work, so whatever a handler
 waits for, every message queued behind it waits for too.
 
-ACT101  blocking-call-in-handler  a known blocking call runs inside a handler
+ACT101  blocking-call-in-handler  a known blocking call (or a wait for a task) runs inside a handler
 ACT102  sync-call-in-handler      a handler waits for another actor's reply
 ACT103  self-call-deadlock        a handler waits for a reply from its own actor
 """
@@ -12,10 +12,10 @@ from typing import Iterator
 
 from actorlint.diagnostics import Diagnostic
 from actorlint.model.blocking import CATEGORIES
-from actorlint.model.facts import FileFacts, ProjectFacts
+from actorlint.model.facts import BlockingSite, FileFacts, MessageSite, ProjectFacts
 from actorlint.rules._context import (
     blocks_handler, capitalized, handler_phrase, handler_sites, is_self_call, target_phrase,
-    waits_in_handler,
+    waits_for_work, waits_in_handler,
 )
 from actorlint.rules.base import FileRule
 
@@ -41,6 +41,11 @@ class BlockingCallInHandler(FileRule):
 
     In an `async def` handler (Ray async actors), any synchronous blocking call stalls
     the event loop, including opening and reading files.
+
+    Waiting for work that no actor does is blocking too: `ray.get` of a Ray task's
+    result (a `@ray.remote` function) or of a placement group's `ready()` inside a
+    handler holds the actor until the task has run (ACT102 is for waits on another
+    actor's reply).
 
     Only code lexically inside the handler counts: helpers (`_private` methods), nested
     functions and lambdas are not followed. Task-queue workers (Celery, Dramatiq) are not
@@ -84,10 +89,18 @@ class BlockingCallInHandler(FileRule):
 
     def check(self, facts: FileFacts, project: ProjectFacts) -> Iterator[Diagnostic]:
         for site, handler in handler_sites(project, facts.path):
-            if not blocks_handler(site, handler):
+            loop = " and stalls its event loop" if handler.method.is_async else ""
+            if isinstance(site, MessageSite) and waits_for_work(site) and waits_in_handler(site, handler) \
+                    and not handler.actor.task_queue:
+                yield self.diagnostic(
+                    facts.path, site.span,
+                    f"`{site.label}` waits for {target_phrase(site.target, project, site.framework)} inside "
+                    f"{handler_phrase(handler)}{loop}",
+                    statement_lines=site.statement_lines,
+                )
+            if not isinstance(site, BlockingSite) or not blocks_handler(site, handler):
                 continue
             what = CATEGORIES.get(site.category or "", "blocks")
-            loop = " and stalls its event loop" if handler.method.is_async else ""
             yield self.diagnostic(
                 facts.path, site.span,
                 f"`{site.blocking}` {what} inside {handler_phrase(handler)}{loop}",
@@ -158,11 +171,13 @@ class SyncCallInHandler(FileRule):
 
     def check(self, facts: FileFacts, project: ProjectFacts) -> Iterator[Diagnostic]:
         for site, handler in handler_sites(project, facts.path):
-            if not waits_in_handler(site, handler) or is_self_call(site, handler):
+            if not waits_in_handler(site, handler) or is_self_call(site, handler) or waits_for_work(site):
                 continue
+            assert isinstance(site, MessageSite)
             yield self.diagnostic(
                 facts.path, site.span,
-                f"{capitalized(handler_phrase(handler))} waits for {target_phrase(site.target, project)} "
+                f"{capitalized(handler_phrase(handler))} waits for "
+                f"{target_phrase(site.target, project, site.framework)} "
                 f"with `{site.label}`",
                 statement_lines=site.statement_lines,
             )

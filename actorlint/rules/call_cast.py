@@ -5,6 +5,8 @@ ACT301  mixed-call-and-cast  an actor receives both calls and casts in the check
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Dict, Iterator, List, Tuple
 
 from actorlint.diagnostics import Diagnostic, Location
@@ -34,7 +36,9 @@ class MixedCallAndCast(ProjectRule):
 
     `ray.get(handle.method.remote())` is one call, not a cast plus a call; stopping an
     actor is neither. Actors are told apart by class across the whole tree: two classes
-    with the same name in different modules are different actors.
+    with the same name in different modules are different actors. Test code (the
+    `test-paths` setting: `test_*.py`, `*_test.py`, `conftest.py`, `tests/`, `test/`)
+    does not count: a test both calls and casts the actor it tests.
 
     ## Example
     ```python
@@ -102,6 +106,8 @@ class MixedCallAndCast(ProjectRule):
         calls: Dict[str, List[Tuple[str, MessageSite]]] = {}
         casts: Dict[str, List[Tuple[str, MessageSite]]] = {}
         for path in sorted(project.sites):
+            if self.settings.is_test_path(Path(os.path.abspath(path))):
+                continue  # a test both calls and casts the actor it tests
             for site in project.sites[path]:
                 if not isinstance(site, MessageSite):
                     continue

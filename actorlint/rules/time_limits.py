@@ -112,7 +112,8 @@ class CallWithoutTimeout(FileRule):
                 continue
             yield self.diagnostic(
                 facts.path, site.span,
-                f"`{site.label}` waits for {target_phrase(site.target, project)} with {_HOW[site.timeout]}",
+                f"`{site.label}` waits for {target_phrase(site.target, project, site.framework)} "
+                f"with {_HOW[site.timeout]}",
                 statement_lines=site.statement_lines, fix=self._fix(site, _unit(project, site)),
             )
 

@@ -154,6 +154,15 @@ serializes = true
     ('[tool.actorlint.frameworks.plugins]\nmodules = ["my app"]\n'
      'injects = { bus = { actor = "myapp.bus.Bus" } }\n',
      "frameworks.plugins.modules: expected a list of module names"),
+    ('[tool.actorlint.frameworks.plugins]\nmodules = ["myapp"]\n'
+     'injects = { bus = { actor = "myapp.bus.Bus" } }\nstate-changing = ["set_*"]\n',
+     "frameworks.plugins.state-changing: expected a table such as"),
+    ('[tool.actorlint.frameworks.plugins]\nmodules = ["myapp"]\n'
+     'injects = { bus = { actor = "myapp.bus.Bus" } }\nstate-changing = { Bus = ["set_*"] }\n',
+     "frameworks.plugins.state-changing: expected a qualified class name"),
+    ('[tool.actorlint.frameworks.plugins]\nmodules = ["myapp"]\n'
+     'injects = { bus = { actor = "myapp.bus.Bus" } }\nstate-changing = { "myapp.bus.Bus" = ["set volume"] }\n',
+     "frameworks.plugins.state-changing.myapp.bus.Bus: expected a method name or a pattern"),
 ])
 def test_bad_declarations_name_the_key(tmp_path: Path, body: str, message: str) -> None:
     with pytest.raises(ConfigError) as error:

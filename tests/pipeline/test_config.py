@@ -422,6 +422,7 @@ def test_fingerprint_is_a_known_value_for_defaults() -> None:
         "per_file_ignores": [],
         "require_time_limits": "unbounded",
         "select": ["ALL"],
+        "test_paths": ["test_*.py", "*_test.py", "conftest.py", "tests/", "test/"],
     }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     expected = hashlib.sha256(("actorlint-settings-1:" + text).encode()).hexdigest()

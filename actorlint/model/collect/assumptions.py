@@ -23,6 +23,7 @@ from actorlint.model.collect.drafts import SiteDraft
 from actorlint.model.collect.evaluator import USE_AWAIT, USE_CALL, USE_ELEMENT, USE_SETATTR, USE_TARGET, Evaluator
 from actorlint.model.collect.interpreter import Interpreter
 from actorlint.model.collect.large_values import PayloadDraft
+from actorlint.model.collect.ready_waits import filled_local_queue
 from actorlint.model.collect.scopes import function_of
 from actorlint.model.facts import ActorClass
 from actorlint.model.frameworks import AWAITABLE, ELEMENT_ROLES, PROXY_SETATTR, Catalog, framework_of_role
@@ -64,6 +65,9 @@ def interpret(interpreter: Interpreter, binder: Binder, candidates: List[Candida
             fields = interpreter.setattr_site(node, scope)
         if evaluator.touched:
             result.touched.append(candidate)
+        if fields is not None and fields["kind"] == "blocking" and filled_local_queue(
+                candidate, fields, candidates, evaluator):
+            fields = None
         if fields is not None:
             fields["function"] = function_of(scope)
             result.sites.append(SiteDraft(fields, candidate))

@@ -9,22 +9,24 @@ guesses.
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
 from actorlint.model.collect.import_binder import ImportBinder
 from actorlint.model.collect.narrowing import Narrowing, narrowing_of
 from actorlint.model.collect.scopes import (
-    Annotated, Assigned, Assignment, Binding, ClassInfo, ElementWrite, Iterated, Scope, TaskSelf, function_scope,
+    Annotated, Assigned, Assignment, Binding, ClassInfo, ElementWrite, Iterated, Scope, TaskSelf, Unpacked,
+    function_scope,
 )
+from actorlint.model.collect.state_writes import StateWrites
 from actorlint.model.syntax import simple_name
 from actorlint.model.values import UNKNOWN, Const, Qual, SelfRef, Symbol
 
 __all__ = ["Binder"]
 
 
-class Binder(ImportBinder):
+class Binder(StateWrites, ImportBinder):
     """Records scopes, bindings, classes and candidate nodes in one pass."""
 
     def __init__(self, module_name: str, is_package: bool, setting_names: frozenset = frozenset()) -> None:
@@ -83,9 +85,10 @@ class Binder(ImportBinder):
         return Assigned(value, self.scope) if value is not None else UNKNOWN
 
     def _bind_target(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression],
-                     iterated: Optional[Iterated] = None) -> None:
+                     iterated: Optional[Union[Iterated, Unpacked]] = None) -> None:
         """Bind an assignment target to ``value`` (None: an unknown value), or, for a loop
-        target, to ``iterated``: an element of what the loop iterates."""
+        target, to ``iterated``: an element of what the loop iterates (or an item of a
+        value taken apart)."""
         if isinstance(target, cst.Name):
             if not self._is_import_placeholder(target.value):
                 self._bind(target.value, iterated if iterated is not None else self._assigned(value))
@@ -96,14 +99,22 @@ class Binder(ImportBinder):
             if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(elements) \
                     and not any(isinstance(e, cst.StarredElement) for e in value.elements):
                 values = [e.value for e in value.elements]
+            # ``ready, pending = ray.wait(refs)``: items of a value that is not a display.
+            unpacks = iterated is None and value is not None and values[0] is None \
+                and not any(isinstance(e, cst.StarredElement) for e in target.elements)
             for index, (element, element_value) in enumerate(zip(elements, values)):
                 # ``for key, worker in pairs``: the parts of each pair, one level deep.
-                part = iterated._replace(part=index) if iterated is not None and iterated.part is None \
-                    and len(elements) == 2 else None
+                part: Optional[Union[Iterated, Unpacked]] = iterated._replace(part=index) \
+                    if isinstance(iterated, Iterated) and iterated.part is None and len(elements) == 2 else None
+                if unpacks:
+                    assert value is not None
+                    part = Unpacked(value, self.scope, index)
                 self._bind_target(element, element_value, part)
         elif isinstance(target, cst.StarredElement):
             self._bind_target(target.value, None)
-        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+        elif isinstance(target, (cst.Attribute, cst.Subscript)):
+            self.note_target_write(target)
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
             cls = self._method_class()
             if cls is not None and target.value.value == self.scope.self_name:
                 cls.attr_bindings.setdefault(target.attr.value, []).append(self._assigned(value))
@@ -135,6 +146,7 @@ class Binder(ImportBinder):
 
     def visit_Call(self, node: cst.Call) -> None:
         super().visit_Call(node)
+        self.note_call_write(node)
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in _ELEMENT_ADDERS and node.args \
                 and not any(arg.star or arg.keyword for arg in node.args):
@@ -151,7 +163,7 @@ class Binder(ImportBinder):
     def _method_class(self) -> Optional[ClassInfo]:
         return self.scope.cls if self.scope.kind == "function" else None
 
-    def _record_assignment(self, name: str, value: Optional[cst.BaseExpression],
+    def _record_assignment(self, name: str, value: Optional[cst.CSTNode],
                            inside: Optional[int] = None) -> None:
         """Note an assignment; ``inside``: the block it belongs to (a loop target's body)."""
         self.order += 1
@@ -310,13 +322,20 @@ class Binder(ImportBinder):
         target = node.target
         if isinstance(target, cst.Name):
             self.scope.bindings.setdefault(target.value, []).append(declared)
-        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+        elif isinstance(target, (cst.Attribute, cst.Subscript)):
+            self.note_target_write(target)
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
             cls = self._method_class()
             if cls is not None and target.value.value == self.scope.self_name:
                 cls.attr_bindings.setdefault(target.attr.value, []).append(declared)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._bind_target(node.target, None)
+        if isinstance(node.target, cst.Name):
+            # The new value derives from the old one: the reply flow follows ``n += 1``.
+            self._bind(node.target.value, UNKNOWN)
+            self._record_assignment(node.target.value, node)
+        else:
+            self._bind_target(node.target, None)
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._bind_target(node.target, node.value)

@@ -59,6 +59,8 @@ class ControlContext(Walker):
         # Calls whose value is dropped (expression statements): implicit casts.
         self.dropped: Set[int] = set()
         self.candidates: List[Candidate] = []
+        # The tests of ``assert`` statements, by node id (no guard in test code).
+        self.asserted: Set[int] = set()
 
     def candidate(self, kind: str, node: cst.CSTNode) -> None:
         """Record a node that may become a site, with its context."""
@@ -125,6 +127,7 @@ class ControlContext(Walker):
 
     def leave_Assert(self, original_node: cst.Assert) -> None:
         self.block_guards[-1].append(original_node.test)
+        self.asserted.add(id(original_node.test))
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self.block_guards.append([])

@@ -54,7 +54,9 @@ class MethodRecord:
         if self.limiter is not None:
             wanted.node(self.limiter, self.node)
 
-    def fact(self, positions: Positions, offsets: LineOffsets) -> MethodFact:
+    def fact(self, positions: Positions, offsets: LineOffsets, messages: frozenset = frozenset()) -> MethodFact:
+        """The method fact; ``messages``: the ids of nodes that are messages to actors
+        (``self.player.add(x)`` sends a message, it does not change this object)."""
         name_span = positions.span(self.node.name)
         def_offset, indent = offsets.line_start_and_indent(name_span.line)
         return MethodFact(
@@ -69,6 +71,8 @@ class MethodRecord:
             time_limit_span=positions.get(self.limiter) if self.limiter is not None else None,
             def_offset=def_offset,
             indent=indent,
+            changes_state=_changes_state(self.scope, messages),
+            self_calls=tuple(sorted(self.scope.self_calls)),
         )
 
 
@@ -159,15 +163,33 @@ class ClassRecord:
         for method in self.methods:
             method.wants(wanted)
 
-    def fact(self, positions: Positions, offsets: LineOffsets, limit_keywords: frozenset) -> ClassFact:
-        """The class fact."""
+    def fact(self, positions: Positions, offsets: LineOffsets, limit_keywords: frozenset,
+             messages: frozenset = frozenset()) -> ClassFact:
+        """The class fact; ``messages`` as for ``MethodRecord.fact``."""
         info = self.info
         return ClassFact(
             qualname=info.qualname, name=info.node.name.value, span=positions.span(info.node.name),
             bases=self.bases, decorators=self.decorators,
-            methods=tuple(method.fact(positions, offsets) for method in self.methods),
+            methods=tuple(method.fact(positions, offsets, messages) for method in self.methods),
             limit_attributes=tuple(sorted(limit_keywords & info.scope.bindings.keys())),
         )
+
+
+def _changes_state(function: Scope, messages: frozenset) -> bool:
+    """Whether a function writes to ``self`` or to a module-level value (not through a
+    message to an actor: those are sites, by node id in ``messages``)."""
+    module = function
+    while module.parent is not None:
+        module = module.parent
+    for root, node in function.state_writes:
+        if id(node) in messages:
+            continue
+        if root == function.self_name:
+            return True
+        local = root in function.bindings and root not in function.globals
+        if not local and root in module.bindings:
+            return True
+    return False
 
 
 def _keyword_anchor(expression: cst.BaseExpression, last: Optional[cst.BaseExpression],

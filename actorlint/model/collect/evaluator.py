@@ -13,9 +13,9 @@ from actorlint.model.collect import containers
 from actorlint.model.collect.binder import Binder
 from actorlint.model.collect.narrowing import narrowed_uses
 from actorlint.model.collect.scopes import (
-    Annotated, Assigned, Binding, ClassInfo, ElementWrite, Iterated, Scope, TaskSelf,
+    Annotated, Assigned, Binding, ClassInfo, ElementWrite, Iterated, Scope, TaskSelf, Unpacked,
 )
-from actorlint.model.frameworks import Param
+from actorlint.model.frameworks import UNPACKED_ROLES, Param
 from actorlint.model.syntax import find_arg, is_number
 from actorlint.model.values import (
     UNKNOWN, Const, Handle, Instance, Many, Qual, SelfRef, Symbol, Value, join, known, many,
@@ -302,6 +302,8 @@ class Evaluator:
                     value = self.solved(binding.otherwise)
             elif isinstance(binding, Iterated):
                 value = self._iterated(binding)
+            elif isinstance(binding, Unpacked):
+                value = self._unpacked(binding)
             elif isinstance(binding, TaskSelf):
                 value = self.semantics.task_self(binding.function) or self.solved(binding.otherwise)
             else:
@@ -317,6 +319,13 @@ class Evaluator:
             assert self.semantics is not None
             return self.semantics.element(container)  # ``for ref in ActorRegistry.get_all()``
         return containers.iterated(container, binding.part)
+
+    def _unpacked(self, binding: Unpacked) -> Value:
+        whole = self.value_of(binding.expression, binding.scope)
+        if isinstance(whole, Handle):
+            role = UNPACKED_ROLES.get((whole.role, binding.index))
+            return many(Handle(role)) if role is not None else UNKNOWN
+        return UNKNOWN
 
     def with_writes(self, value: Value, writes: Optional[List[ElementWrite]]) -> Value:
         """A container's value once what code adds to it (``refs.append(ref)``) is in."""

@@ -20,7 +20,7 @@ from actorlint.model.collect.large_values import PayloadFinder
 from actorlint.model.collect.scopes import Scope, enclosing_class
 from actorlint.model.facts import ActorClass, Timeout
 from actorlint.model.frameworks import (
-    AWAITABLE, ELEMENT_ROLES, HANDLE_ANNOTATIONS, IN_PROCESS_VARIANTS, METHOD_LABELS, PROXY_SETATTR,
+    AWAITABLE, ELEMENT_ROLES, HANDLE_ANNOTATIONS, IN_PROCESS_VARIANTS, METHOD_LABELS, PROXY_SETATTR, READY_ROLES,
     TASK_MEMBERS, TIME_LIMIT_SECONDS_CALL, TIME_LIMITERS, Catalog, Member, Param, framework_of_role,
     self_role,
 )
@@ -321,6 +321,8 @@ class Interpreter:
             value = self._literal(node, member.target_arg, scope)
             if isinstance(value, Many) and value.kind == Many.SEQUENCE:
                 value = value.element  # ``ray.get(refs)``: what every element waits for
+            if isinstance(value, Handle) and value.role in READY_ROLES:
+                return result, None  # ``ray.get(ray.put(x))``: nothing to wait for
             self.values.consult(value, USE_TARGET)
             target = value if isinstance(value, Handle) and value.role in self.catalog.target_roles else None
         framework = framework_of_role(handle.role) if handle is not None else member.framework

@@ -78,12 +78,13 @@ def collect(
                        binder.statement_count, offsets.starts)
 
     imports = _module_imports(binder)
+    messages = frozenset(id(draft.node) for draft in sites if draft.fields["kind"] in ("call", "cast"))
     module_names = frozenset(binder.module_scope.bindings)
     store_names = {spec.name: _name_for(imports, frozenset({spec.object_store}))
                    for spec in specs if spec.object_store} if payloads else {}
     return FileFacts(
         path=path, module=module_name,
-        classes=tuple(record.fact(positions, offsets, limit_keywords) for record in classes),
+        classes=tuple(record.fact(positions, offsets, limit_keywords, messages) for record in classes),
         sites=tuple(draft.fact(index, positions, offsets) for index, draft in enumerate(sites)),
         payloads=tuple(draft.fact(positions, offsets, module_names, store_names) for draft in payloads),
         imports=imports,
@@ -91,7 +92,7 @@ def collect(
         instances=module_instances(binder, evaluator, catalog),
         limit_settings=limit_settings(binder, catalog),
         wrapped_classes=tuple(dict.fromkeys(wrapped_classes)),
-        dependencies=tuple(dependencies(sites)),
+        dependencies=tuple(dependencies(sites, frozenset(binder.asserted))),
         time_limited_name=_name_for(imports, TIME_LIMITERS),
         module_names=module_names,
         runtime_import=added_import(block, positions, offsets),

@@ -1,10 +1,20 @@
 """Reply flow for the race rules (ACT501, ACT502): within one function, which call's reply
-decides (a guard) or goes into (an argument) a later message to the same handle. Recorded
-as dependencies between a file's sites; the rules judge them."""
+decides (a guard) or, changed, goes into (an argument) a later message to the same handle.
+Recorded as dependencies between a file's sites; the rules judge them.
+
+A guard does not count when the message it guards hands the reply back as it came
+(``if token: lock.release(token)``): the actor checks what it issued itself.
+
+A reply handed back as it came, or a part of it (``lock.release(token)``,
+``playlists.delete(playlist.uri)``), is a protocol, not a lost update: an argument only
+counts when the reply was changed on the way (arithmetic, ``not``, a comparison, an
+f-string, a spread into a new collection, a comprehension, a slice, a method or built-in
+that derives a new value) or changed in place before it is sent back (rules.md, ACT502
+precision)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Tuple
 
 import libcst as cst
 
@@ -18,10 +28,21 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["dependencies"]
 
+# Methods of a reply that give a part of it back rather than a new value.
+_PROJECTIONS = frozenset({"get", "keys", "values", "items", "copy", "__getitem__"})
+# Built-ins that derive a new value from what they are given.
+_DERIVING = frozenset({
+    "sorted", "reversed", "max", "min", "sum", "len", "abs", "round", "any", "all", "filter", "map",
+})
+_OPERATIONS = (cst.BinaryOperation, cst.UnaryOperation, cst.Comparison, cst.AugAssign, cst.FormattedString,
+               cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
-def dependencies(pending: List["SiteDraft"]) -> List[Dependency]:
-    """Within each function: which call's reply decides, or goes into, a later message to
-    the same handle (style.md rule 13: judged once the whole function is seen)."""
+
+def dependencies(pending: List["SiteDraft"], asserted: FrozenSet[int] = frozenset()) -> List[Dependency]:
+    """Within each function: which call's reply decides, or goes changed into, a later
+    message to the same handle (style.md rule 13: judged once the whole function is seen).
+    A guard that is only an ``assert`` (ids in ``asserted``) is told apart ("assert"):
+    in test code it is no guard."""
     by_function: Dict[int, List[int]] = {}
     for index, site in enumerate(pending):
         target = site.fields.get("target")
@@ -37,7 +58,7 @@ def dependencies(pending: List["SiteDraft"]) -> List[Dependency]:
             if check.fields["kind"] != "call":
                 continue
             origin = check.fields["target"].origin
-            derived = _ReplyFlow(function, check.node)
+            flow = _ReplyFlow(function, check.node)
             for second in indices:
                 act = pending[second]
                 # An act before the check in visit order can still take the reply, nested
@@ -45,9 +66,15 @@ def dependencies(pending: List["SiteDraft"]) -> List[Dependency]:
                 if second == first or act.fields["target"].origin != origin:
                     continue
                 at, blocks = act.candidate.order, act.candidate.blocks
-                if any(derived.mentions(guard, at, blocks) for guard in act.candidate.guards):
-                    found.append(Dependency(first, second, "guard"))
-                if any(derived.mentions(argument, at, blocks) for argument in _message_arguments(act.node)):
+                arguments = [flow.scan(argument, at, blocks) for argument in _message_arguments(act.node)]
+                guards = [guard for guard in act.candidate.guards if flow.scan(guard, at, blocks)[0]]
+                # ``if token: lock.release(token)``: the actor is handed back what it issued
+                # and checks it itself (a protocol, not a decision taken for it).
+                handed_back = any(reached and not changed for reached, changed in arguments)
+                if guards and not handed_back:
+                    how = "assert" if all(id(guard) in asserted for guard in guards) else "guard"
+                    found.append(Dependency(first, second, how))
+                if any(reached and changed for reached, changed in arguments):
                     found.append(Dependency(first, second, "argument"))
     return found
 
@@ -67,6 +94,24 @@ def _message_arguments(node: cst.CSTNode) -> List[cst.BaseExpression]:
     return arguments
 
 
+def _changes(node: cst.CSTNode) -> bool:
+    """Whether ``node`` makes a new value out of what it contains."""
+    if isinstance(node, _OPERATIONS):
+        return True
+    if isinstance(node, cst.Subscript):
+        return any(isinstance(element.slice, cst.Slice) for element in node.slice)
+    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        return any(isinstance(element, cst.StarredElement) for element in node.elements)
+    if isinstance(node, cst.Dict):
+        return any(isinstance(element, cst.StarredDictElement) for element in node.elements)
+    if isinstance(node, cst.Call):
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            return func.attr.value not in _PROJECTIONS
+        return isinstance(func, cst.Name) and func.value in _DERIVING
+    return False
+
+
 class _ReplyFlow:
     """Where a call's reply flows in one function: the reply itself and the local names
     whose value, where it is read, may come from an assignment derived from it.
@@ -79,38 +124,59 @@ class _ReplyFlow:
 
     def __init__(self, function: Scope, reply: cst.CSTNode) -> None:
         self.reply = reply
-        self.assignments: Dict[str, List[Tuple[int, Optional[cst.BaseExpression], Tuple[int, ...]]]] = {}
+        self.assignments: Dict[str, List[Tuple[int, Optional[cst.CSTNode], Tuple[int, ...]]]] = {}
         for name, order, value, blocks in function.assignments:
             self.assignments.setdefault(name, []).append((order, value, blocks))
-        self._derived: Dict[int, bool] = {}
+        self.mutations: Dict[str, List[int]] = {}
+        for name, order, _ in function.mutations:
+            self.mutations.setdefault(name, []).append(order)
+        # Per assignment (by order): whether it may hold the reply, and changed.
+        self._derived: Dict[int, Tuple[bool, bool]] = {}
 
-    def mentions(self, expression: cst.CSTNode, order: int, blocks: Tuple[int, ...]) -> bool:
-        """Whether an expression read at ``order`` (inside ``blocks``) contains the reply
-        or a name whose value may derive from it."""
-        stack = [expression]
+    def scan(self, root: cst.CSTNode, order: int, blocks: Tuple[int, ...]) -> Tuple[bool, bool]:
+        """For an expression read at ``order`` (inside ``blocks``): whether it contains the
+        reply or a name whose value may derive from it, and whether the reply reaches it
+        changed on the way (or in place). Iterative, as expressions can nest deeper than
+        Python's recursion limit."""
+        results: Dict[int, Tuple[bool, bool]] = {}
+        stack: List[Tuple[cst.CSTNode, Optional[List[cst.CSTNode]]]] = [(root, None)]
         while stack:
-            node = stack.pop()
-            if node is self.reply or (
-                isinstance(node, cst.Name) and self._may_hold(node.value, order, blocks)
-            ):
-                return True
-            if isinstance(node, (cst.Lambda, cst.FunctionDef)):
+            node, children = stack.pop()
+            if children is None:
+                if node is self.reply:
+                    results[id(node)] = (True, False)
+                elif isinstance(node, cst.Name):
+                    results[id(node)] = self._held(node.value, order, blocks)
+                elif isinstance(node, (cst.Lambda, cst.FunctionDef)):
+                    results[id(node)] = (False, False)
+                else:
+                    children = list(child_nodes(node))
+                    stack.append((node, children))
+                    stack.extend((child, None) for child in children)
                 continue
-            stack.extend(child_nodes(node))
-        return False
+            parts = [results[id(child)] for child in children]
+            reached = any(part[0] for part in parts)
+            changed = any(part[1] for part in parts) or (reached and _changes(node))
+            results[id(node)] = (reached, changed)
+        return results[id(root)]
 
-    def _may_hold(self, name: str, order: int, blocks: Tuple[int, ...]) -> bool:
+    def _held(self, name: str, order: int, blocks: Tuple[int, ...]) -> Tuple[bool, bool]:
+        reached = changed = False
         for assigned, value, where in reversed(self.assignments.get(name, ())):
             if assigned >= order:
                 continue
-            if value is not None and self._derives(assigned, value, where):
-                return True
+            if value is not None:
+                value_reached, value_changed = self._derives(assigned, value, where)
+                if value_reached:
+                    reached = True
+                    changed = changed or value_changed or any(
+                        assigned < mutated < order for mutated in self.mutations.get(name, ()))
             if blocks[:len(where)] == where:
-                return False  # runs on every path to the read: earlier ones cannot reach
-        return False
+                break  # runs on every path to the read: earlier ones cannot reach
+        return reached, changed
 
-    def _derives(self, order: int, value: cst.BaseExpression, blocks: Tuple[int, ...]) -> bool:
+    def _derives(self, order: int, value: cst.CSTNode, blocks: Tuple[int, ...]) -> Tuple[bool, bool]:
         if order not in self._derived:
-            self._derived[order] = False  # a cycle (x = x + 1) adds nothing
-            self._derived[order] = self.mentions(value, order, blocks)
+            self._derived[order] = (False, False)  # a cycle (x = x + 1) adds nothing
+            self._derived[order] = self.scan(value, order, blocks)
         return self._derived[order]

@@ -1,10 +1,11 @@
 """Scopes and the bindings they hold: what the binder records and the evaluator reads.
 
-A binding is one of five things, told apart by type: a value known outright (an
+A binding is one of six things, told apart by type: a value known outright (an
 import, a class, ``self``), an ``Assigned`` expression evaluated lazily in the scope it
 stands in, an ``Annotated`` declaration (a parameter or a name known only from its
-type annotation), an ``Iterated`` loop target (an element of what the loop iterates), or
-a decorated function's ``TaskSelf`` first parameter (the task itself, if bound).
+type annotation), an ``Iterated`` loop target (an element of what the loop iterates), an
+``Unpacked`` item of a value taken apart by an assignment, or a decorated function's
+``TaskSelf`` first parameter (the task itself, if bound).
 Scopes and classes also note what code adds to the containers their names hold
 (``refs.append(ref)``, ``self.workers[i] = w``): ``ElementWrite``.
 """
@@ -19,7 +20,7 @@ from actorlint.model.values import Value
 
 __all__ = [
     "Annotated", "Assigned", "Assignment", "Binding", "ClassInfo", "ElementWrite", "Iterated", "Scope",
-    "TaskSelf", "enclosing_class",
+    "TaskSelf", "Unpacked", "enclosing_class",
     "function_of", "function_scope",
 ]
 
@@ -50,6 +51,15 @@ class Iterated(NamedTuple):
     part: Optional[int] = None
 
 
+class Unpacked(NamedTuple):
+    """One name of an unpacking assignment from a value that is not a display
+    (``ready, pending = ray.wait(refs)``): the ``index``-th item of ``expression``."""
+
+    expression: cst.BaseExpression
+    scope: "Scope"
+    index: int
+
+
 class ElementWrite(NamedTuple):
     """Something put into a container: ``expression`` (in ``scope``) is one element
     (``xs.append(e)``, ``d[k] = e``) or, when ``spread``, a container whose elements are
@@ -68,7 +78,7 @@ class TaskSelf(NamedTuple):
     otherwise: Value
 
 
-Binding = Union[Value, Assigned, Annotated, Iterated, TaskSelf]
+Binding = Union[Value, Assigned, Annotated, Iterated, Unpacked, TaskSelf]
 
 
 class Assignment(NamedTuple):
@@ -76,8 +86,9 @@ class Assignment(NamedTuple):
 
     name: str
     order: int
-    # The expression the value comes from, or None when unknown.
-    value: Optional[cst.BaseExpression]
+    # The expression the value comes from (an ``AugAssign`` for ``n += 1``), or None
+    # when unknown.
+    value: Optional[cst.CSTNode]
     # The blocks (indented suites, innermost last) it stands in.
     blocks: Tuple[int, ...]
 
@@ -88,7 +99,7 @@ class Scope:
     __slots__ = (
         "kind", "qualname", "parent", "bindings", "globals", "nonlocals", "cls",
         "self_name", "is_async", "star_import", "star_modules", "assignments", "returns", "params",
-        "element_writes",
+        "element_writes", "state_writes", "self_calls", "mutations",
     )
 
     def __init__(self, kind: str, qualname: str, parent: Optional["Scope"]) -> None:
@@ -112,6 +123,12 @@ class Scope:
         self.params: Optional[cst.Parameters] = None
         # What code adds to the containers this scope's names hold.
         self.element_writes: Dict[str, List[ElementWrite]] = {}
+        # Writes through names, as (the name, the writing node); the ``self.<name>()``
+        # a method calls; names changed in place, with their order and blocks
+        # (state_writes.py).
+        self.state_writes: List[Tuple[str, cst.CSTNode]] = []
+        self.self_calls: Set[str] = set()
+        self.mutations: List[Tuple[str, int, Tuple[int, ...]]] = []
 
 
 class ClassInfo:
