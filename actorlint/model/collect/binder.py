@@ -164,11 +164,12 @@ class Binder(StateWrites, ImportBinder):
         return self.scope.cls if self.scope.kind == "function" else None
 
     def _record_assignment(self, name: str, value: Optional[cst.CSTNode],
-                           inside: Optional[int] = None) -> None:
-        """Note an assignment; ``inside``: the block it belongs to (a loop target's body)."""
+                           inside: Optional[int] = None, element: bool = False) -> None:
+        """Note an assignment; ``inside``: the block it belongs to (a loop target's body);
+        ``element``: the name takes one element of ``value`` (a loop target)."""
         self.order += 1
         blocks = tuple(self.blocks) + ((inside,) if inside is not None else ())
-        function_scope(self.scope).assignments.append(Assignment(name, self.order, value, blocks))
+        function_scope(self.scope).assignments.append(Assignment(name, self.order, value, blocks, element))
 
     # -- definitions -------------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
@@ -344,7 +345,7 @@ class Binder(StateWrites, ImportBinder):
         self.walk(node.iter)
         self._bind_target(node.target, None, Iterated(node.iter, self.scope))
         for name in _target_names(node.target):
-            self._record_assignment(name, node.iter, inside=id(node.body))
+            self._record_assignment(name, node.iter, inside=id(node.body), element=True)
         self.walk(node.target)
         with self.inside_loop(node):
             self.walk(node.body)

@@ -185,7 +185,7 @@ class PayloadDraft:
             function = function_scope(candidate.scope)
             body = id(getattr(loop, "body", loop))  # comprehensions bind in their own scope
             repeated = not any(
-                name == argument.value and body in blocks for name, _, _, blocks in function.assignments
+                name == argument.value and body in blocks for name, _, _, blocks, _ in function.assignments
             )
             store = store_names.get(framework)
             hoisted = f"{argument.value}_ref"

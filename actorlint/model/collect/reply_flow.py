@@ -34,8 +34,7 @@ _PROJECTIONS = frozenset({"get", "keys", "values", "items", "copy", "__getitem__
 _DERIVING = frozenset({
     "sorted", "reversed", "max", "min", "sum", "len", "abs", "round", "any", "all", "filter", "map",
 })
-_OPERATIONS = (cst.BinaryOperation, cst.UnaryOperation, cst.Comparison, cst.AugAssign, cst.FormattedString,
-               cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+_OPERATIONS = (cst.BinaryOperation, cst.UnaryOperation, cst.Comparison, cst.AugAssign, cst.FormattedString)
 
 
 def dependencies(pending: List["SiteDraft"], asserted: FrozenSet[int] = frozenset()) -> List[Dependency]:
@@ -95,7 +94,17 @@ def _message_arguments(node: cst.CSTNode) -> List[cst.BaseExpression]:
 
 
 def _changes(node: cst.CSTNode) -> bool:
-    """Whether ``node`` makes a new value out of what it contains."""
+    """Whether ``node`` makes a new value out of what it contains. A comprehension that
+    only picks parts of the elements (``[t.uri for t in tracks]``) hands back
+    identifiers; one that filters or computes builds a new collection."""
+    if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
+        parts = (node.key, node.value) if isinstance(node, cst.DictComp) else (node.elt,)
+        comp: Optional[cst.CompFor] = node.for_in
+        while comp is not None:
+            if comp.ifs:
+                return True
+            comp = comp.inner_for_in
+        return not all(_picks(part) for part in parts)
     if isinstance(node, _OPERATIONS):
         return True
     if isinstance(node, cst.Subscript):
@@ -112,6 +121,27 @@ def _changes(node: cst.CSTNode) -> bool:
     return False
 
 
+def _read_parts(node: cst.CSTNode) -> List[cst.CSTNode]:
+    """The children of ``node`` that are read: not an attribute's name (``core.playlists``
+    reads ``core``) nor a keyword's (``add(uris=x)`` reads ``x``)."""
+    if isinstance(node, cst.Attribute):
+        return [node.value]
+    if isinstance(node, cst.Arg):
+        return [node.value]
+    return list(child_nodes(node))
+
+
+def _picks(node: cst.BaseExpression) -> bool:
+    """A name, a part of one (``t.uri``, ``t["id"]``), or a tuple of those."""
+    if isinstance(node, cst.Tuple):
+        return all(_picks(element.value) for element in node.elements)
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        if isinstance(node, cst.Subscript) and any(isinstance(e.slice, cst.Slice) for e in node.slice):
+            return False
+        node = node.value
+    return isinstance(node, cst.Name)
+
+
 class _ReplyFlow:
     """Where a call's reply flows in one function: the reply itself and the local names
     whose value, where it is read, may come from an assignment derived from it.
@@ -124,9 +154,9 @@ class _ReplyFlow:
 
     def __init__(self, function: Scope, reply: cst.CSTNode) -> None:
         self.reply = reply
-        self.assignments: Dict[str, List[Tuple[int, Optional[cst.CSTNode], Tuple[int, ...]]]] = {}
-        for name, order, value, blocks in function.assignments:
-            self.assignments.setdefault(name, []).append((order, value, blocks))
+        self.assignments: Dict[str, List[Tuple[int, Optional[cst.CSTNode], Tuple[int, ...], bool]]] = {}
+        for name, order, value, blocks, element in function.assignments:
+            self.assignments.setdefault(name, []).append((order, value, blocks, element))
         self.mutations: Dict[str, List[int]] = {}
         for name, order, _ in function.mutations:
             self.mutations.setdefault(name, []).append(order)
@@ -150,7 +180,7 @@ class _ReplyFlow:
                 elif isinstance(node, (cst.Lambda, cst.FunctionDef)):
                     results[id(node)] = (False, False)
                 else:
-                    children = list(child_nodes(node))
+                    children = _read_parts(node)
                     stack.append((node, children))
                     stack.extend((child, None) for child in children)
                 continue
@@ -162,14 +192,15 @@ class _ReplyFlow:
 
     def _held(self, name: str, order: int, blocks: Tuple[int, ...]) -> Tuple[bool, bool]:
         reached = changed = False
-        for assigned, value, where in reversed(self.assignments.get(name, ())):
+        for assigned, value, where, element in reversed(self.assignments.get(name, ())):
             if assigned >= order:
                 continue
             if value is not None:
                 value_reached, value_changed = self._derives(assigned, value, where)
                 if value_reached:
                     reached = True
-                    changed = changed or value_changed or any(
+                    # One element of a changed collection is still what the actor gave.
+                    changed = changed or (value_changed and not element) or any(
                         assigned < mutated < order for mutated in self.mutations.get(name, ()))
             if blocks[:len(where)] == where:
                 break  # runs on every path to the read: earlier ones cannot reach

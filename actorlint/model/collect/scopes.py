@@ -91,6 +91,8 @@ class Assignment(NamedTuple):
     value: Optional[cst.CSTNode]
     # The blocks (indented suites, innermost last) it stands in.
     blocks: Tuple[int, ...]
+    # A loop target: the name takes one element of ``value`` at a time.
+    element: bool = False
 
 
 class Scope:
