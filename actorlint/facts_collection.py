@@ -125,7 +125,7 @@ def _analyse_in_rounds(remaining: List[int], texts: Dict[int, bytes], modules: D
     """
     catalog = catalog_for(settings.frameworks)
     known = list(results.values())
-    initial = names_found(resolve(known, catalog), catalog) if known else set()
+    initial = names_found(resolve(known, catalog, settle=False), catalog) if known else set()
     initial_digest = _pairs_digest(initial)
     parked = {i for i in remaining if i in syntax_only and syntax_only[i].prefilter_digest == initial_digest}
     candidates = set(remaining) - parked
@@ -139,7 +139,7 @@ def _analyse_in_rounds(remaining: List[int], texts: Dict[int, bytes], modules: D
         if picked:
             analyse_all(picked)
             known = list(results.values())
-            pairs = names_found(resolve(known, catalog), catalog)
+            pairs = names_found(resolve(known, catalog, settle=False), catalog)
         new_pairs = pairs - looked_for
         if not new_pairs:
             break

@@ -75,6 +75,8 @@ class _Program:
         self.calls: Dict[str, List[Tuple[CallFlow, bool]]] = {}
         self.escapes: Set[str] = set()
         self.dynamic: Set[str] = set()
+        self._mro: Dict[str, List[str]] = {}
+        self._escaping_lineage: Optional[Set[str]] = None
         # Per top-level package, every module its files import.
         self.package_imports: Dict[str, Set[str]] = {}
         files = list(files)
@@ -110,7 +112,14 @@ class _Program:
         return callee
 
     def mro(self, cls: str) -> List[str]:
-        """``cls`` and its bases in the tree, depth first (an approximation of the MRO)."""
+        """``cls`` and its bases in the tree, depth first (an approximation of the MRO);
+        computed once per class."""
+        known = self._mro.get(cls)
+        if known is None:
+            known = self._mro[cls] = self._lineage(cls)
+        return known
+
+    def _lineage(self, cls: str) -> List[str]:
         order: List[str] = []
         stack = [self.canonical(cls)]
         while stack and len(order) < _MAX_BASES:
@@ -137,7 +146,10 @@ class _Program:
         if owner in self.classes:
             if name == "__init__":
                 # A class escaping (or a subclass of it) may be constructed anywhere.
-                return any(owner in self.mro(cls) for cls in self.escapes if cls in self.classes)
+                if self._escaping_lineage is None:
+                    self._escaping_lineage = {base for cls in self.escapes if cls in self.classes
+                                              for base in self.mro(cls)}
+                return owner in self._escaping_lineage
             if name in self.dynamic:
                 return True
             # Overriding a base's method: calls of the base's may run this one.
@@ -149,6 +161,8 @@ class _Solver:
     def __init__(self, program: _Program) -> None:
         self.program = program
         self.values: Dict[Symbol, _Lattice] = {}
+        # What flows into each symbol does not change while solving: found once.
+        self._found: Dict[Symbol, List[Optional[Source]]] = {}
 
     def solve(self, wanted: Iterable[Symbol]) -> Dict[Symbol, SolvedHandle]:
         symbols = self._closure(wanted)
@@ -192,6 +206,12 @@ class _Solver:
 
     def _sources(self, symbol: Symbol) -> List[Optional[Source]]:
         """Everything that flows into ``symbol``; a None among them makes it unknown."""
+        found = self._found.get(symbol)
+        if found is None:
+            found = self._found[symbol] = self._find_sources(symbol)
+        return found
+
+    def _find_sources(self, symbol: Symbol) -> List[Optional[Source]]:
         program = self.program
         if symbol.kind == Symbol.RETURNED:
             returned = program.returns.get(program.canonical(symbol.owner))

@@ -36,6 +36,7 @@ class _Index:
         # Classes made actors by wrapping (``ray.remote(Cls)``): qualname -> framework.
         self.wrapped: Dict[str, str] = {}
         self._framework: Dict[str, Optional[str]] = {}
+        self._canonical: Dict[str, str] = {}
         for facts in files:
             self.imports[facts.module] = facts.imports
             for cls in facts.classes:
@@ -69,7 +70,10 @@ class _Index:
 
     def canonical(self, qualname: str) -> str:
         """Follow re-exports (``from .base import Actor`` in ``pkg/__init__.py``)."""
-        return self.spellings(qualname)[-1]
+        known = self._canonical.get(qualname)
+        if known is None:
+            known = self._canonical[qualname] = self.spellings(qualname)[-1]
+        return known
 
     def spellings(self, qualname: str) -> List[str]:
         """``qualname`` and every name its re-exports lead to, in order. Checking a
@@ -155,8 +159,10 @@ class _Index:
         return member.result if member is not None and member.attribute else None
 
 
-def resolve(files: Iterable[FileFacts], catalog: Catalog = BUILTIN_CATALOG) -> ProjectFacts:
-    """Resolve actors, handlers and sites across every file's facts."""
+def resolve(files: Iterable[FileFacts], catalog: Catalog = BUILTIN_CATALOG, *, settle: bool = True) -> ProjectFacts:
+    """Resolve actors, handlers and sites across every file's facts. Without ``settle``,
+    only actors and handlers: no inference across the program, no sites (what the
+    prefilter's rounds need, several times per run)."""
     files = separate_shared_modules(files)
     index = _Index(files, catalog)
     actors: Dict[str, Actor] = {}
@@ -186,6 +192,10 @@ def resolve(files: Iterable[FileFacts], catalog: Catalog = BUILTIN_CATALOG) -> P
         actor = Actor(qualname, framework, facts.path, task.method.span, spec.task_queue, spec.noun)
         actors[qualname] = actor
         handlers[qualname] = _task_handler(actor, task, spec, bounded.get(framework, set()), decorator[1])
+
+    if not settle:
+        return ProjectFacts(files=files, actors=actors, handlers=handlers, sites={},
+                            frameworks=dict(catalog.frameworks))
 
     def holds(requirement: Tuple[str, str]) -> bool:
         framework, qualname = requirement
