@@ -78,12 +78,14 @@ def cli() -> None:
 @click.option("--fix", is_flag=True, help="Apply safe fixes (and unsafe ones with --unsafe-fixes).")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (and count) unsafe fixes.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing (exit 1 if any).")
+@click.option("--preview/--no-preview", default=None,
+              help="Run preview rules too (replaces the config's `preview`).")
 def check(
     paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ...],
     extend_select: Tuple[str, ...], output_format: str, config_path: Optional[str],
     exit_zero: bool, statistics: bool, quiet: bool, force_exclude: bool, jobs: Optional[int],
     no_cache: bool, cache_dir: Optional[str], stdin_filename: Optional[str], show_fixes: bool, fix: bool,
-    unsafe_fixes: bool, diff: bool,
+    unsafe_fixes: bool, diff: bool, preview: Optional[bool],
 ) -> None:
     """Check PATHS (files or folders; default `.`; `-` reads standard input)."""
     from actorlint.config import ConfigError, find_config_file, load_settings
@@ -111,6 +113,11 @@ def check(
         raise _fail(str(error))
     if cache_dir:
         settings = replace(settings, cache_dir=Path(cache_dir))
+    if preview is not None:
+        settings = replace(settings, preview=preview)
+    for code in settings.preview_only(installed_rules(settings)):
+        click.echo(f"warning: {code} is a preview rule: selecting it has no effect without "
+                   "`--preview` (or `preview = true` in the config)", err=True)
 
     file_jobs: List[FileJob] = []
     if "-" in paths:
@@ -276,7 +283,7 @@ def clean(config_path: Optional[str], cache_dir: Optional[str]) -> None:
 @cli.command("rules")
 @click.option("--output-format", type=click.Choice(("text", "json")), default="text", show_default=True)
 def list_rules(output_format: str) -> None:
-    """List every rule, installed plugins' too: code, name, whether it has a fix, summary."""
+    """List every rule, installed plugins' too: code, name, its fix, preview or stable, summary."""
     from actorlint.rules import installed_rules, loaded_plugins
 
     rules = installed_rules()
@@ -285,7 +292,7 @@ def list_rules(output_format: str) -> None:
         payload = [
             {"code": r.code, "name": r.name, "fixable": r.fix_applicability is not None,
              "fix": r.fix_applicability.value if r.fix_applicability else None,
-             "summary": r.summary, "plugin": _plugin_json(origins.get(r.code))}
+             "preview": r.preview, "summary": r.summary, "plugin": _plugin_json(origins.get(r.code))}
             for r in rules
         ]
         click.echo(json.dumps(payload, indent=2))
@@ -294,9 +301,11 @@ def list_rules(output_format: str) -> None:
     width = max(len(r.name) for r in rules)
     for rule in rules:
         fix = rule.fix_applicability.value if rule.fix_applicability else "-"
+        status = "preview" if rule.preview else "stable"
         origin = origins.get(rule.code)
         where = f"  (plugin {origin.distribution} {origin.version})" if origin else ""
-        click.echo(_shown(f"{rule.code:<{code_width}}  {rule.name:<{width}}  {fix:<6}  {rule.summary}{where}"))
+        click.echo(_shown(f"{rule.code:<{code_width}}  {rule.name:<{width}}  {fix:<6}  {status:<7}  "
+                          f"{rule.summary}{where}"))
 
 
 def _plugin_json(origin: Optional[PluginOrigin]) -> Optional[dict]:

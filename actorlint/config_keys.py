@@ -155,6 +155,12 @@ def _check_dotted_names(value: Any) -> Tuple[str, ...]:
     return names
 
 
+def _check_bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _BadValue(f"expected true or false, got {_show(value)}")
+    return value
+
+
 def _check_choice(*choices: str) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if value not in choices:
@@ -193,6 +199,12 @@ CONFIG_KEYS: Mapping[str, ConfigKey] = {
     ),
     "extend-select": ConfigKey(
         _check_codes, (), "Rule codes or prefixes to enable on top of select.", "list of codes"
+    ),
+    "preview": ConfigKey(
+        _check_bool, False,
+        "Run preview rules too: new rules still proving themselves on real code (`actorlint rules` shows "
+        "which). Selecting one without preview runs nothing and says so.",
+        "boolean",
     ),
     "exclude": ConfigKey(
         _check_globs, DEFAULT_EXCLUDE,

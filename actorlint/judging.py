@@ -45,7 +45,7 @@ def run_rules(files: Sequence[FileFacts], settings: Settings,
     project: ProjectFacts = resolve(files, catalog_for(settings.frameworks))
     rules = []
     for rule_class in installed_rules(settings):
-        if settings.is_enabled(rule_class.code):
+        if settings.runs(rule_class):
             try:
                 with _bounded_if_plugin(rule_class.code, settings, "starting"):
                     rules.append(rule_class(settings))

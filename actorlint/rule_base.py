@@ -28,6 +28,9 @@ class Rule:
     severity: ClassVar[Severity] = Severity.WARNING
     # The applicability of the fix this rule offers, or None when it offers none.
     fix_applicability: ClassVar[Optional[Applicability]] = None
+    # A preview rule runs only with ``--preview`` (or ``preview = true``), until real
+    # code shows it precise enough to run by default (Ruff's convention).
+    preview: ClassVar[bool] = False
 
     def __init__(self, settings: "Settings") -> None:
         self.settings = settings

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Dict, Iterable, List, NamedTuple, Optional, Pattern, Set, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, List, NamedTuple, Optional, Pattern, Set, Tuple, Type
 
 from actorlint.complexity import DEFAULT_MAX_FILE_TOKENS
 from actorlint.config_keys import DEFAULT_EXCLUDE, DEFAULT_TEST_PATHS, validate_flag_codes
@@ -20,6 +20,9 @@ from actorlint.model.declared import FrameworkDeclaration
 from actorlint.selectors import (
     BUILTIN_LETTERS, PARSE_ERROR_CODE, best_specificity, selector_matches, selector_parts,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from actorlint.rule_base import Rule
 
 __all__ = ["Settings"]
 
@@ -92,6 +95,7 @@ class Settings:
     extend_exclude: Tuple[str, ...] = ()
     # (glob pattern, codes) pairs; patterns are relative to ``root``.
     per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    preview: bool = False
     test_paths: Tuple[str, ...] = DEFAULT_TEST_PATHS
     call_timeout: float = 5.0
     handler_time_limit: float = 4.0
@@ -141,6 +145,18 @@ class Settings:
             return True
         selected = best_specificity(self.select + self.extend_select, code)
         return selected >= 0 and selected > best_specificity(self.ignore, code)
+
+    def runs(self, rule: Type["Rule"]) -> bool:
+        """Whether a rule runs: it is enabled, and it is not a preview rule or preview is on."""
+        return self.is_enabled(rule.code) and (self.preview or not rule.preview)
+
+    def preview_only(self, rules: Iterable[Type["Rule"]]) -> List[str]:
+        """The preview rules a selector names exactly (``ACT302``) while preview is off:
+        selected on purpose, they still do not run."""
+        if self.preview:
+            return []
+        named = set(self.select + self.extend_select)
+        return [rule.code for rule in rules if rule.preview and rule.code in named]
 
     def may_enable_plugins(self) -> bool:
         """Whether a selector could enable a plugin's code (``ALL``, or other letters

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "ActorClass",
+    "CacheAccess",
     "Dependency",
     "HandlerLimit",
     "LimitKeyword",
@@ -74,6 +75,16 @@ class Dependency(NamedTuple):
     check: int
     act: int
     how: str
+
+
+class CacheAccess(NamedTuple):
+    """What a method that only reads and writes dict entries of ``self`` touches
+    (collect/cache_shape.py): the attributes whose entries it reads and writes, and the
+    attributes it reads whole (``self.ttl``)."""
+
+    reads: Tuple[str, ...]
+    writes: Tuple[str, ...]
+    plain: Tuple[str, ...]
 
 
 class LimitKeyword(NamedTuple):
@@ -269,6 +280,8 @@ class MethodFact:
     # ``self`` it calls (whose changes count too): see collect/state_writes.py.
     changes_state: bool = False
     self_calls: Tuple[str, ...] = ()
+    # When all it does is read and write entries of dict-like ``self`` attributes (ACT302).
+    cache_access: Optional[CacheAccess] = None
 
 
 @dataclass(frozen=True)
@@ -283,6 +296,12 @@ class ClassFact:
     methods: Tuple[MethodFact, ...] = ()
     # Class attributes that some framework reads as a handler time limit (``time_limit``).
     limit_attributes: Tuple[str, ...] = ()
+    # ``self.<attr>`` assigned a dict-like value (``{}``, ``dict()``, ``OrderedDict()``), and
+    # where that value is written.
+    dict_attributes: Tuple[Tuple[str, Span], ...] = ()
+    # A decorator keyword lets the actor run several messages at once (Ray
+    # ``max_concurrency``).
+    concurrent: bool = False
 
 
 @dataclass(frozen=True)
@@ -343,6 +362,9 @@ class FileFacts:
     # Classes made actors by wrapping them in this file (``ray.remote(Cls)``), as
     # (framework, class qualname).
     wrapped_classes: Tuple[ActorClass, ...] = ()
+    # Actor classes created here to run several messages at once
+    # (``Cls.options(max_concurrency=8)``).
+    concurrent_classes: Tuple[ActorClass, ...] = ()
     # Decorated functions that may be tasks, and the module-level names holding framework
     # values (``app`` -> ``celery.app``), which decorators in other files may go through.
     tasks: Tuple[TaskFact, ...] = ()

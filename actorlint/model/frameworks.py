@@ -138,6 +138,15 @@ class Framework:
     # For the actors a contract injects: (actor class, patterns of the handlers that
     # change its state); the others only read (model/state_changes.py).
     state_changing: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    # Keywords of the actor's decorator that let it run several messages at once (Ray
+    # ``max_concurrency``), and handlers that run around the actor's life, not per
+    # message (Pykka ``on_start``): ACT302 reads both.
+    concurrency_keywords: Tuple[str, ...] = ()
+    lifecycle_handlers: Tuple[str, ...] = ()
+    # What to use instead of an actor serving as a cache (ACT302's message), and the
+    # methods of ``self`` a handler answers with (Thespian ``self.send(sender, value)``).
+    cache_remedy: str = ""
+    reply_methods: Tuple[str, ...] = ()
 
     def is_handler_name(self, method: str) -> bool:
         """Whether a method of this framework's actor class with this name handles messages."""
@@ -157,6 +166,8 @@ FRAMEWORKS: Mapping[str, Framework] = {
         public_methods_are_handlers=True,
         serializes=False,
         default_handlers=("on_receive",),
+        lifecycle_handlers=("on_start", "on_stop", "on_failure"),
+        cache_remedy="a dict guarded by a `threading.Lock` (or a concurrent cache) in the callers' process",
     ),
     "ray": Framework(
         name="ray",
@@ -165,6 +176,9 @@ FRAMEWORKS: Mapping[str, Framework] = {
         display_name="Ray",
         class_role="ray.class",
         object_store="ray.put",
+        concurrency_keywords=("max_concurrency",),
+        cache_remedy="`max_concurrency` on the actor (with a lock around the dict) or share the values "
+                     "through the object store (`ray.put`)",
     ),
     "thespian": Framework(
         name="thespian",
@@ -174,6 +188,9 @@ FRAMEWORKS: Mapping[str, Framework] = {
         handler_names=("receiveMessage", "receiveMsg_*"),
         display_name="Thespian",
         default_handlers=("receiveMessage", "receiveMsg_*"),
+        cache_remedy="a dict guarded by a lock in the callers' process (in-process systems), or entries "
+                     "kept by each caller",
+        reply_methods=("send",),
     ),
     "celery": Framework(
         name="celery",

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Type
 
 from actorlint.rule_base import FileRule, ProjectRule, Rule
 from actorlint.rules.blocking import BlockingCallInHandler, SelfCallDeadlock, SyncCallInHandler
+from actorlint.rules.caches import ActorAsCache
 from actorlint.rules.call_cast import MixedCallAndCast
 from actorlint.rules.parse_errors import UnreadableFile
 from actorlint.rules.payloads import LargePayloadInMessage, RepeatedLargeArgument
@@ -32,6 +33,7 @@ ALL_RULES: List[Type[Rule]] = [
     HandlerWithoutTimeLimit,
     TimeLimitWithoutHeadroom,
     MixedCallAndCast,
+    ActorAsCache,
     LargePayloadInMessage,
     RepeatedLargeArgument,
     CheckThenAct,

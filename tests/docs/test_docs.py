@@ -70,13 +70,13 @@ def test_write_docs_then_nothing_is_stale(tmp_path: Path) -> None:
 
 def test_rule_page_layout() -> None:
     page = render_rule_page(FakeUnsafe)
-    assert page.startswith("# fake-unsafe (ACT998)\n\nFix: unsafe\n\n## What it does\n")
+    assert page.startswith("# fake-unsafe (ACT998)\n\nFix: unsafe\n\nStatus: stable\n\n## What it does\n")
     assert page.endswith("\n") and not page.endswith("\n\n")
 
 
 def test_index_links_every_rule() -> None:
     index = render_index(ALL_RULES)
-    assert "| Code | Name | Fix | Summary |" in index
+    assert "| Code | Name | Fix | Status | Summary |" in index
     for rule in ALL_RULES:
         assert f"| [{rule.code}]({rule.code}.md) | `{rule.name}` |" in index
 
@@ -250,7 +250,7 @@ def test_options_in_wrong_place() -> None:
 def _codes_reported(code: str, tmp_path: Path) -> Set[str]:
     path = tmp_path / "example.py"
     path.write_text(code, encoding="utf-8")
-    result = check_files(jobs_for_paths([path], tmp_path), Settings(root=tmp_path), workers=1)
+    result = check_files(jobs_for_paths([path], tmp_path), Settings(root=tmp_path, preview=True), workers=1)
     assert not result.internal_errors, result.internal_errors
     return {d.code for d in result.diagnostics}
 

@@ -420,6 +420,7 @@ def test_fingerprint_is_a_known_value_for_defaults() -> None:
         "large_literal": 1000,
         "max_file_tokens": 500_000,
         "per_file_ignores": [],
+        "preview": False,
         "require_time_limits": "unbounded",
         "select": ["ALL"],
         "test_paths": ["test_*.py", "*_test.py", "conftest.py", "tests/", "test/"],

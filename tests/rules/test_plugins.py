@@ -283,7 +283,7 @@ def test_rules_lists_plugin_rules_with_their_origin(sites: Sites, tmp_path: Path
     assert proc.returncode == 0, proc
     lines = proc.stdout.splitlines()
     assert re.fullmatch(
-        r"ACM101\s+long-call-timeout\s+-\s+A call may wait more than a minute for an actor's reply"
+        r"ACM101\s+long-call-timeout\s+-\s+stable\s+A call may wait more than a minute for an actor's reply"
         r"  \(plugin actorlint-acme 1\.0\)",
         lines[-1],
     ), lines[-1]

@@ -10,6 +10,7 @@ from typing import Dict, List, Optional, Tuple
 import libcst as cst
 
 from actorlint.model.collect.binder import Binder
+from actorlint.model.collect.cache_shape import DICT_FACTORIES, cache_access
 from actorlint.model.collect.evaluator import Evaluator
 from actorlint.model.collect.placement import LineOffsets, Wanted
 from actorlint.model.collect.scopes import Assigned, ClassInfo, Scope
@@ -30,9 +31,11 @@ class MethodRecord:
     """A method of a possible actor class, with its ``time_limited`` decorator if any."""
 
     def __init__(self, node: cst.FunctionDef, scope: Scope, evaluator: Evaluator,
-                 class_scope: Scope) -> None:
+                 class_scope: Scope, replies: frozenset = frozenset()) -> None:
         self.node = node
         self.scope = scope
+        self.evaluator = evaluator
+        self.replies = replies
         self.decorators: List[str] = []
         self.limiter: Optional[cst.BaseExpression] = None
         self.seconds: Optional[float] = None
@@ -73,6 +76,10 @@ class MethodRecord:
             indent=indent,
             changes_state=_changes_state(self.scope, messages),
             self_calls=tuple(sorted(self.scope.self_calls)),
+            cache_access=cache_access(
+                self.node, self.scope.self_name,
+                lambda expression: qualname_of(self.evaluator.value_of(expression, self.scope)), self.replies,
+            ),
         )
 
 
@@ -142,15 +149,28 @@ class ClassRecord:
     """A class that may be an actor: its bases and decorators by qualified name, and its
     methods."""
 
-    def __init__(self, info: ClassInfo, evaluator: Evaluator) -> None:
+    def __init__(self, info: ClassInfo, evaluator: Evaluator, concurrency_keywords: frozenset = frozenset(),
+                 replies: frozenset = frozenset()) -> None:
         outer = info.scope.parent
         assert outer is not None
         self.info = info
+        # ``self.<attr> = {}``: the first dict-like value of each attribute, for ACT302.
+        self.dict_values: Dict[str, Tuple[cst.BaseExpression, Optional[cst.CSTNode]]] = {}
+        method_of = {id(scope): node for node, scope in info.methods}
+        for attr, bindings in info.attr_bindings.items():
+            for binding in bindings:
+                if isinstance(binding, Assigned) and _dict_like(binding.expression, binding.scope, evaluator):
+                    self.dict_values.setdefault(attr, (binding.expression, method_of.get(id(binding.scope))))
+        self.concurrent = any(
+            arg.keyword is not None and arg.keyword.value in concurrency_keywords
+            and evaluator.value_of(arg.value, outer) != Const(1)
+            for decorator in info.decorators if isinstance(decorator, cst.Call) for arg in decorator.args
+        )
         bases = (qualname_of(evaluator.value_of(b, outer)) for b in info.bases)
         decorators = (qualname_of(evaluator.value_of(callee(d), outer)) for d in info.decorators)
         self.bases = tuple(b for b in bases if b)
         self.decorators = tuple(d for d in decorators if d)
-        self.methods = [MethodRecord(node, scope, evaluator, info.scope) for node, scope in info.methods]
+        self.methods = [MethodRecord(node, scope, evaluator, info.scope, replies) for node, scope in info.methods]
 
     def may_be_actor(self) -> bool:
         """Without bases, decorators or methods it handles nothing (``ray.remote(Cls)``
@@ -162,6 +182,8 @@ class ClassRecord:
         wanted.node(self.info.node.name, self.info.node)
         for method in self.methods:
             method.wants(wanted)
+        for value, method in self.dict_values.values():
+            wanted.node(value, method)
 
     def fact(self, positions: Positions, offsets: LineOffsets, limit_keywords: frozenset,
              messages: frozenset = frozenset()) -> ClassFact:
@@ -172,7 +194,16 @@ class ClassRecord:
             bases=self.bases, decorators=self.decorators,
             methods=tuple(method.fact(positions, offsets, messages) for method in self.methods),
             limit_attributes=tuple(sorted(limit_keywords & info.scope.bindings.keys())),
+            dict_attributes=tuple((attr, positions.span(value)) for attr, (value, _) in sorted(self.dict_values.items())),
+            concurrent=self.concurrent,
         )
+
+
+def _dict_like(value: cst.BaseExpression, scope: Scope, evaluator: Evaluator) -> bool:
+    """``{}``, ``{k: v for ...}``, ``dict()``, ``OrderedDict()``, ``defaultdict(list)``..."""
+    if isinstance(value, (cst.Dict, cst.DictComp)):
+        return True
+    return isinstance(value, cst.Call) and qualname_of(evaluator.value_of(value.func, scope)) in DICT_FACTORIES
 
 
 def _changes_state(function: Scope, messages: frozenset) -> bool:

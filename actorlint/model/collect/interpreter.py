@@ -6,7 +6,7 @@ dicts; ``drafts.py`` turns them into facts once positions are known."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Dict, FrozenSet, Mapping, Optional, Tuple
+from typing import Dict, FrozenSet, Mapping, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -51,6 +51,9 @@ class Interpreter:
         self.instance_roles = [spec.instance_role for spec in specs if spec.instance_role]
         self.named_roles = catalog.named_roles
         self.payloads = PayloadFinder(evaluator, catalog)
+        # Actor classes made to run several messages at once where they are created
+        # (``Cls.options(max_concurrency=8)``), for ACT302.
+        self.concurrent: Set[ActorClass] = set()
         self._calls: Dict[int, Interpreted] = {}
         self._exports: Optional[Dict[str, FrozenSet[str]]] = None
         # Where the plain pass records flows for inference across the program (the
@@ -190,6 +193,7 @@ class Interpreter:
         if not known(value) and site is None:
             for (framework, member_name), member in self.catalog.class_members.items():
                 if member_name == attr and member.result:
+                    self._note_concurrency(node, scope, framework, name)
                     self.payloads.record(member, node, scope, framework, (ActorClass(framework, name),))
                     if self.flows is not None:
                         self.flows.framework_call(node, scope, name if member.constructs else None)
@@ -288,8 +292,17 @@ class Interpreter:
         argument = find_arg(node, param)
         return self.values.value_of(argument, scope) if argument is not None else UNKNOWN
 
+    def _note_concurrency(self, node: cst.Call, scope: Scope, framework: str, actor: str) -> None:
+        spec = self.catalog.frameworks.get(framework)
+        if spec is not None and spec.concurrency_keywords and any(
+                arg.keyword is not None and arg.keyword.value in spec.concurrency_keywords
+                and self.values.value_of(arg.value, scope) != Const(1) for arg in node.args):
+            self.concurrent.add(ActorClass(framework, actor))
+
     def _apply(self, member: Member, node: cst.Call, scope: Scope, handle: Optional[Handle]) -> Interpreted:
         """Apply a framework member to a call: its result and its site."""
+        if handle is not None and handle.actor and member.result and node.args:
+            self._note_concurrency(node, scope, framework_of_role(handle.role), handle.actor)
         if self.flows is not None:
             constructed = handle.actor if member.constructs and handle is not None else None
             self.flows.framework_call(node, scope, constructed)

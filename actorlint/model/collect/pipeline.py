@@ -61,7 +61,10 @@ def collect(
     sites = plain.sites + assumed.sites
     payloads = plain.payloads + assumed.payloads
     wrapped_classes = plain.wrapped
-    classes = [record for record in (ClassRecord(info, evaluator) for info in binder.classes)
+    concurrency_keywords = frozenset(k for spec in specs for k in spec.concurrency_keywords)
+    replies = frozenset(m for spec in specs for m in spec.reply_methods)
+    classes = [record for record in (ClassRecord(info, evaluator, concurrency_keywords, replies)
+                                     for info in binder.classes)
                if record.may_be_actor()]
     tasks = [record for record in (
         TaskRecord(node, scope, outer, evaluator, limit_keywords, module_name)
@@ -92,6 +95,7 @@ def collect(
         instances=module_instances(binder, evaluator, catalog),
         limit_settings=limit_settings(binder, catalog),
         wrapped_classes=tuple(dict.fromkeys(wrapped_classes)),
+        concurrent_classes=tuple(sorted(interpreter.concurrent)),
         dependencies=tuple(dependencies(sites, frozenset(binder.asserted))),
         time_limited_name=_name_for(imports, TIME_LIMITERS),
         module_names=module_names,
