@@ -363,8 +363,11 @@ class FileFacts:
     # (framework, class qualname).
     wrapped_classes: Tuple[ActorClass, ...] = ()
     # Actor classes created here to run several messages at once
-    # (``Cls.options(max_concurrency=8)``).
+    # (``Cls.options(max_concurrency=8)``), run as one shared instance found by name
+    # (with where: ``Cls.options(name="registry")``), or served behind a pool.
     concurrent_classes: Tuple[ActorClass, ...] = ()
+    shared_actors: Tuple[Tuple[ActorClass, Span], ...] = ()
+    pooled_classes: Tuple[ActorClass, ...] = ()
     # Decorated functions that may be tasks, and the module-level names holding framework
     # values (``app`` -> ``celery.app``), which decorators in other files may go through.
     tasks: Tuple[TaskFact, ...] = ()

@@ -147,6 +147,16 @@ class Framework:
     # methods of ``self`` a handler answers with (Thespian ``self.send(sender, value)``).
     cache_remedy: str = ""
     reply_methods: Tuple[str, ...] = ()
+    # Keywords that make or find one shared instance by name where an actor is configured
+    # or created (Ray ``.options(name=...)``, Thespian ``createActor(globalName=...)``),
+    # decorators that pool a class's instances (Thespian ``@troupe``), and what to use
+    # instead of one busy shared actor (ACT303).
+    shared_keywords: Tuple[str, ...] = ()
+    pool_decorators: Tuple[str, ...] = ()
+    pool_remedy: str = ""
+    # The roles of calls that configure or make instances, where those keywords and
+    # ``concurrency_keywords`` are read (``Cls.options(...)``, not ``h.m.options(...)``).
+    instance_option_roles: Tuple[str, ...] = ()
 
     def is_handler_name(self, method: str) -> bool:
         """Whether a method of this framework's actor class with this name handles messages."""
@@ -177,6 +187,9 @@ FRAMEWORKS: Mapping[str, Framework] = {
         class_role="ray.class",
         object_store="ray.put",
         concurrency_keywords=("max_concurrency",),
+        shared_keywords=("name", "get_if_exists"),
+        instance_option_roles=("ray.class_options",),
+        pool_remedy="a `ray.util.ActorPool` of several instances, `max_concurrency`, or an async actor",
         cache_remedy="`max_concurrency` on the actor (with a lock around the dict) or share the values "
                      "through the object store (`ray.put`)",
     ),
@@ -191,6 +204,10 @@ FRAMEWORKS: Mapping[str, Framework] = {
         cache_remedy="a dict guarded by a lock in the callers' process (in-process systems), or entries "
                      "kept by each caller",
         reply_methods=("send",),
+        shared_keywords=("globalName",),
+        instance_option_roles=("thespian.address",),
+        pool_decorators=("thespian.troupe.troupe",),
+        pool_remedy="`@troupe` on the actor class, or several actors behind a registry",
     ),
     "celery": Framework(
         name="celery",

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Type
 
 from actorlint.rule_base import FileRule, ProjectRule, Rule
 from actorlint.rules.blocking import BlockingCallInHandler, SelfCallDeadlock, SyncCallInHandler
+from actorlint.rules.bottlenecks import SingleActorBottleneck
 from actorlint.rules.caches import ActorAsCache
 from actorlint.rules.call_cast import MixedCallAndCast
 from actorlint.rules.parse_errors import UnreadableFile
@@ -34,6 +35,7 @@ ALL_RULES: List[Type[Rule]] = [
     TimeLimitWithoutHeadroom,
     MixedCallAndCast,
     ActorAsCache,
+    SingleActorBottleneck,
     LargePayloadInMessage,
     RepeatedLargeArgument,
     CheckThenAct,

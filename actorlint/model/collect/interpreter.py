@@ -6,7 +6,7 @@ dicts; ``drafts.py`` turns them into facts once positions are known."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Dict, FrozenSet, Mapping, Optional, Set, Tuple
+from typing import Dict, FrozenSet, Mapping, Optional, Tuple
 
 import libcst as cst
 
@@ -16,6 +16,7 @@ from actorlint.model.collect.call_limits import CallLimits
 from actorlint.model.collect.drafts import requirement
 from actorlint.model.collect.evaluator import USE_AWAIT, USE_CALL, USE_SETATTR, USE_TARGET, Evaluator
 from actorlint.model.collect.flow_recorder import FlowRecorder
+from actorlint.model.collect.instance_notes import InstanceNotes
 from actorlint.model.collect.large_values import PayloadFinder
 from actorlint.model.collect.scopes import Scope, enclosing_class
 from actorlint.model.facts import ActorClass, Timeout
@@ -51,9 +52,7 @@ class Interpreter:
         self.instance_roles = [spec.instance_role for spec in specs if spec.instance_role]
         self.named_roles = catalog.named_roles
         self.payloads = PayloadFinder(evaluator, catalog)
-        # Actor classes made to run several messages at once where they are created
-        # (``Cls.options(max_concurrency=8)``), for ACT302.
-        self.concurrent: Set[ActorClass] = set()
+        self.instances = InstanceNotes(catalog, evaluator)
         self._calls: Dict[int, Interpreted] = {}
         self._exports: Optional[Dict[str, FrozenSet[str]]] = None
         # Where the plain pass records flows for inference across the program (the
@@ -193,7 +192,7 @@ class Interpreter:
         if not known(value) and site is None:
             for (framework, member_name), member in self.catalog.class_members.items():
                 if member_name == attr and member.result:
-                    self._note_concurrency(node, scope, framework, name)
+                    self.instances.created(node, scope, member.result, name)  # ``Cls.options(...)``
                     self.payloads.record(member, node, scope, framework, (ActorClass(framework, name),))
                     if self.flows is not None:
                         self.flows.framework_call(node, scope, name if member.constructs else None)
@@ -292,17 +291,8 @@ class Interpreter:
         argument = find_arg(node, param)
         return self.values.value_of(argument, scope) if argument is not None else UNKNOWN
 
-    def _note_concurrency(self, node: cst.Call, scope: Scope, framework: str, actor: str) -> None:
-        spec = self.catalog.frameworks.get(framework)
-        if spec is not None and spec.concurrency_keywords and any(
-                arg.keyword is not None and arg.keyword.value in spec.concurrency_keywords
-                and self.values.value_of(arg.value, scope) != Const(1) for arg in node.args):
-            self.concurrent.add(ActorClass(framework, actor))
-
     def _apply(self, member: Member, node: cst.Call, scope: Scope, handle: Optional[Handle]) -> Interpreted:
         """Apply a framework member to a call: its result and its site."""
-        if handle is not None and handle.actor and member.result and node.args:
-            self._note_concurrency(node, scope, framework_of_role(handle.role), handle.actor)
         if self.flows is not None:
             constructed = handle.actor if member.constructs and handle is not None else None
             self.flows.framework_call(node, scope, constructed)
@@ -321,6 +311,9 @@ class Interpreter:
                     return UNKNOWN, None
                 return _derived(member.nowait_result, handle), None
         result = self._result(member, node, scope, handle)
+        if isinstance(result, Handle) and result.actor and node.args:
+            # ``Cls.options(max_concurrency=8)``, ``createActor(Cls, globalName="g")``
+            self.instances.created(node, scope, result.role, result.actor)
         if member.payload is not None and not (handle is not None and handle.member in IN_PROCESS_VARIANTS):
             framework = framework_of_role(handle.role) if handle is not None else member.framework
             self.payloads.record(member, node, scope, framework, requirement(handle))
@@ -372,6 +365,8 @@ class Interpreter:
             served = self._literal(node, member.actors_arg, scope)
             if isinstance(served, Many):
                 served = served.element
+            if isinstance(served, Handle) and served.actor:
+                self.instances.pool(framework_of_role(served.role), served.actor)
             return Handle(member.result, served.actor if isinstance(served, Handle) else None)
         if member.current_actor and member.result:
             cls_name = enclosing_class(scope)

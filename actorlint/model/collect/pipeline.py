@@ -75,6 +75,9 @@ def collect(
     wanted = Wanted(binder.elifs)
     for draft in (*sites, *classes, *tasks, *payloads, block):
         draft.wants(wanted)
+    notes = interpreter.instances
+    for _, call in notes.shared:
+        wanted.node(call, None)
     text = source if source is not None else module.code
     offsets = LineOffsets(text)
     positions = locate(module, text, wanted.nodes, wanted.statements, binder.statement_numbers,
@@ -95,7 +98,9 @@ def collect(
         instances=module_instances(binder, evaluator, catalog),
         limit_settings=limit_settings(binder, catalog),
         wrapped_classes=tuple(dict.fromkeys(wrapped_classes)),
-        concurrent_classes=tuple(sorted(interpreter.concurrent)),
+        concurrent_classes=tuple(sorted(notes.concurrent)),
+        shared_actors=tuple(dict.fromkeys((actor, positions.span(call)) for actor, call in notes.shared)),
+        pooled_classes=tuple(sorted(notes.pooled)),
         dependencies=tuple(dependencies(sites, frozenset(binder.asserted))),
         time_limited_name=_name_for(imports, TIME_LIMITERS),
         module_names=module_names,
