@@ -300,8 +300,9 @@ class ClassFact:
     # where that value is written.
     dict_attributes: Tuple[Tuple[str, Span], ...] = ()
     # A decorator keyword lets the actor run several messages at once (Ray
-    # ``max_concurrency``).
+    # ``max_concurrency``), or retries its messages after a crash (``max_task_retries``).
     concurrent: bool = False
+    retried: bool = False
 
 
 @dataclass(frozen=True)
@@ -368,6 +369,7 @@ class FileFacts:
     concurrent_classes: Tuple[ActorClass, ...] = ()
     shared_actors: Tuple[Tuple[ActorClass, Span], ...] = ()
     pooled_classes: Tuple[ActorClass, ...] = ()
+    retried_classes: Tuple[ActorClass, ...] = ()
     # Decorated functions that may be tasks, and the module-level names holding framework
     # values (``app`` -> ``celery.app``), which decorators in other files may go through.
     tasks: Tuple[TaskFact, ...] = ()

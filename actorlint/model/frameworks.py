@@ -157,6 +157,10 @@ class Framework:
     # The roles of calls that configure or make instances, where those keywords and
     # ``concurrency_keywords`` are read (``Cls.options(...)``, not ``h.m.options(...)``).
     instance_option_roles: Tuple[str, ...] = ()
+    # Keywords that make the framework retry an actor's messages after a crash (Ray
+    # ``max_task_retries``), and what to use instead of a cast that must not be lost (ACT304).
+    retry_keywords: Tuple[str, ...] = ()
+    durable_remedy: str = ""
 
     def is_handler_name(self, method: str) -> bool:
         """Whether a method of this framework's actor class with this name handles messages."""
@@ -189,6 +193,9 @@ FRAMEWORKS: Mapping[str, Framework] = {
         concurrency_keywords=("max_concurrency",),
         shared_keywords=("name", "get_if_exists"),
         instance_option_roles=("ray.class_options",),
+        retry_keywords=("max_task_retries",),
+        durable_remedy="`max_task_retries` (with `max_restarts`) on the actor, or a persistence-backed worker "
+                       "(Celery or Dramatiq with late acknowledgement)",
         pool_remedy="a `ray.util.ActorPool` of several instances, `max_concurrency`, or an async actor",
         cache_remedy="`max_concurrency` on the actor (with a lock around the dict) or share the values "
                      "through the object store (`ray.put`)",

@@ -8,6 +8,7 @@ from actorlint.rule_base import FileRule, ProjectRule, Rule
 from actorlint.rules.blocking import BlockingCallInHandler, SelfCallDeadlock, SyncCallInHandler
 from actorlint.rules.bottlenecks import SingleActorBottleneck
 from actorlint.rules.caches import ActorAsCache
+from actorlint.rules.lost_work import FireAndForgetSideEffect
 from actorlint.rules.call_cast import MixedCallAndCast
 from actorlint.rules.parse_errors import UnreadableFile
 from actorlint.rules.payloads import LargePayloadInMessage, RepeatedLargeArgument
@@ -36,6 +37,7 @@ ALL_RULES: List[Type[Rule]] = [
     MixedCallAndCast,
     ActorAsCache,
     SingleActorBottleneck,
+    FireAndForgetSideEffect,
     LargePayloadInMessage,
     RepeatedLargeArgument,
     CheckThenAct,

@@ -150,7 +150,7 @@ class ClassRecord:
     methods."""
 
     def __init__(self, info: ClassInfo, evaluator: Evaluator, concurrency_keywords: frozenset = frozenset(),
-                 replies: frozenset = frozenset()) -> None:
+                 replies: frozenset = frozenset(), retry_keywords: frozenset = frozenset()) -> None:
         outer = info.scope.parent
         assert outer is not None
         self.info = info
@@ -161,11 +161,13 @@ class ClassRecord:
             for binding in bindings:
                 if isinstance(binding, Assigned) and _dict_like(binding.expression, binding.scope, evaluator):
                     self.dict_values.setdefault(attr, (binding.expression, method_of.get(id(binding.scope))))
-        self.concurrent = any(
-            arg.keyword is not None and arg.keyword.value in concurrency_keywords
-            and evaluator.value_of(arg.value, outer) != Const(1)
-            for decorator in info.decorators if isinstance(decorator, cst.Call) for arg in decorator.args
-        )
+        keywords = [(arg.keyword.value, evaluator.value_of(arg.value, outer))
+                    for decorator in info.decorators if isinstance(decorator, cst.Call)
+                    for arg in decorator.args if arg.keyword is not None
+                    and arg.keyword.value in concurrency_keywords | retry_keywords]
+        self.concurrent = any(name in concurrency_keywords and value != Const(1) for name, value in keywords)
+        self.retried = any(name in retry_keywords and value not in (Const(0), Const(None), Const(False))
+                           for name, value in keywords)
         bases = (qualname_of(evaluator.value_of(b, outer)) for b in info.bases)
         decorators = (qualname_of(evaluator.value_of(callee(d), outer)) for d in info.decorators)
         self.bases = tuple(b for b in bases if b)
@@ -196,6 +198,7 @@ class ClassRecord:
             limit_attributes=tuple(sorted(limit_keywords & info.scope.bindings.keys())),
             dict_attributes=tuple((attr, positions.span(value)) for attr, (value, _) in sorted(self.dict_values.items())),
             concurrent=self.concurrent,
+            retried=self.retried,
         )
 
 

@@ -62,8 +62,9 @@ def collect(
     payloads = plain.payloads + assumed.payloads
     wrapped_classes = plain.wrapped
     concurrency_keywords = frozenset(k for spec in specs for k in spec.concurrency_keywords)
+    retry_keywords = frozenset(k for spec in specs for k in spec.retry_keywords)
     replies = frozenset(m for spec in specs for m in spec.reply_methods)
-    classes = [record for record in (ClassRecord(info, evaluator, concurrency_keywords, replies)
+    classes = [record for record in (ClassRecord(info, evaluator, concurrency_keywords, replies, retry_keywords)
                                      for info in binder.classes)
                if record.may_be_actor()]
     tasks = [record for record in (
@@ -101,6 +102,7 @@ def collect(
         concurrent_classes=tuple(sorted(notes.concurrent)),
         shared_actors=tuple(dict.fromkeys((actor, positions.span(call)) for actor, call in notes.shared)),
         pooled_classes=tuple(sorted(notes.pooled)),
+        retried_classes=tuple(sorted(notes.retried)),
         dependencies=tuple(dependencies(sites, frozenset(binder.asserted))),
         time_limited_name=_name_for(imports, TIME_LIMITERS),
         module_names=module_names,
