@@ -12,6 +12,7 @@ import libcst as cst
 from actorlint.model.collect.binder import Binder
 from actorlint.model.collect.cache_shape import DICT_FACTORIES, cache_access
 from actorlint.model.collect.evaluator import Evaluator
+from actorlint.model.collect.instance_notes import concurrency_and_retries
 from actorlint.model.collect.placement import LineOffsets, Wanted
 from actorlint.model.collect.scopes import Assigned, ClassInfo, Scope
 from actorlint.model.facts import ClassFact, KeywordAnchor, LimitKeyword, LimitSetting, MethodFact, TaskFact
@@ -161,13 +162,12 @@ class ClassRecord:
             for binding in bindings:
                 if isinstance(binding, Assigned) and _dict_like(binding.expression, binding.scope, evaluator):
                     self.dict_values.setdefault(attr, (binding.expression, method_of.get(id(binding.scope))))
-        keywords = [(arg.keyword.value, evaluator.value_of(arg.value, outer))
-                    for decorator in info.decorators if isinstance(decorator, cst.Call)
-                    for arg in decorator.args if arg.keyword is not None
-                    and arg.keyword.value in concurrency_keywords | retry_keywords]
-        self.concurrent = any(name in concurrency_keywords and value != Const(1) for name, value in keywords)
-        self.retried = any(name in retry_keywords and value not in (Const(0), Const(None), Const(False))
-                           for name, value in keywords)
+        self.concurrent, self.retried = concurrency_and_retries(
+            ((arg.keyword.value, evaluator.value_of(arg.value, outer))
+             for decorator in info.decorators if isinstance(decorator, cst.Call)
+             for arg in decorator.args if arg.keyword is not None),
+            concurrency_keywords, retry_keywords,
+        )
         bases = (qualname_of(evaluator.value_of(b, outer)) for b in info.bases)
         decorators = (qualname_of(evaluator.value_of(callee(d), outer)) for d in info.decorators)
         self.bases = tuple(b for b in bases if b)

@@ -6,7 +6,7 @@ after a crash (``max_task_retries``, ACT304), one shared instance found by name 
 
 from __future__ import annotations
 
-from typing import List, Set, Tuple
+from typing import Collection, Iterable, List, Set, Tuple
 
 import libcst as cst
 
@@ -14,11 +14,21 @@ from actorlint.model.collect.evaluator import Evaluator
 from actorlint.model.collect.scopes import Scope
 from actorlint.model.facts import ActorClass
 from actorlint.model.frameworks import Catalog, framework_of_role
-from actorlint.model.values import Const
+from actorlint.model.values import Const, Value
 
-__all__ = ["InstanceNotes"]
+__all__ = ["InstanceNotes", "concurrency_and_retries"]
 
 _OFF = (Const(None), Const(False), Const(0))
+
+
+def concurrency_and_retries(keywords: Iterable[Tuple[str, Value]], concurrency: Collection[str],
+                            retries: Collection[str]) -> Tuple[bool, bool]:
+    """Whether keywords of a decorator or ``.options()`` call (name, value) let an actor
+    serve several messages at once (``max_concurrency`` not 1), and retry its messages
+    (``max_task_retries`` not 0)."""
+    keywords = list(keywords)
+    return (any(name in concurrency and value != Const(1) for name, value in keywords),
+            any(name in retries and value not in _OFF for name, value in keywords))
 
 
 class InstanceNotes:
@@ -40,16 +50,15 @@ class InstanceNotes:
         spec = self.catalog.frameworks.get(framework)
         if spec is None or role not in spec.instance_option_roles:
             return
-        keywords = {arg.keyword.value: arg.value for arg in node.args if arg.keyword is not None}
-        if any(keyword in keywords and self.values.value_of(keywords[keyword], scope) != Const(1)
-               for keyword in spec.concurrency_keywords):
+        keywords = [(arg.keyword.value, self.values.value_of(arg.value, scope))
+                    for arg in node.args if arg.keyword is not None]
+        concurrent, retried = concurrency_and_retries(keywords, spec.concurrency_keywords, spec.retry_keywords)
+        if concurrent:
             self.concurrent.add(ActorClass(framework, actor))
-        if any(keyword in keywords and self.values.value_of(keywords[keyword], scope) not in (Const(None), Const(False))
-               for keyword in spec.shared_keywords):
-            self.shared.append((ActorClass(framework, actor), node))
-        if any(keyword in keywords and self.values.value_of(keywords[keyword], scope) not in _OFF
-               for keyword in spec.retry_keywords):
+        if retried:
             self.retried.add(ActorClass(framework, actor))
+        if any(name in spec.shared_keywords and value not in (Const(None), Const(False)) for name, value in keywords):
+            self.shared.append((ActorClass(framework, actor), node))
 
     def pool(self, framework: str, actor: str) -> None:
         """Instances of ``actor`` served behind a pool (``ActorPool(actors)``)."""
