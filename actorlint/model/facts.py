@@ -12,7 +12,7 @@ Two layers, both plain data (the cache stores them as JSON, see actorlint/serial
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Dict, FrozenSet, NamedTuple, Optional, Tuple, Union
+from typing import TYPE_CHECKING, ClassVar, Dict, FrozenSet, List, NamedTuple, Optional, Tuple, Union
 
 from actorlint.diagnostics import Diagnostic, Span
 from actorlint.model.flows import Flows
@@ -446,3 +446,14 @@ class ProjectFacts:
     frameworks: Dict[str, Framework] = field(default_factory=dict)
     # Which handlers change their actor's state (None: nothing known).
     state_changes: Optional["StateChanges"] = None
+    _handlers_by_path: Optional[Dict[str, Tuple[Handler, ...]]] = field(default=None, repr=False, compare=False)
+
+    def handlers_defined_in(self, path: str) -> Tuple[Handler, ...]:
+        """The handlers whose method is written in the file ``path`` (per-file rules ask
+        this for every file: grouped once)."""
+        if self._handlers_by_path is None:
+            grouped: Dict[str, List[Handler]] = {}
+            for handler in self.handlers.values():
+                grouped.setdefault(handler.where, []).append(handler)
+            self._handlers_by_path = {where: tuple(found) for where, found in grouped.items()}
+        return self._handlers_by_path.get(path, ())

@@ -244,10 +244,9 @@ class HandlerWithoutTimeLimit(FileRule):
             elif counts_for_time_limit(site, handler):
                 work.setdefault(handler.method.qualname, []).append(site)
         require_all = self.settings.require_time_limits == "all"
-        for handler in project.handlers.values():
+        for handler in project.handlers_defined_in(facts.path):
             method = handler.method
-            if handler.where != facts.path or method.time_limited or method.qualname in bounded \
-                    or handler.framework_bounded:
+            if method.time_limited or method.qualname in bounded or handler.framework_bounded:
                 continue
             sites = work.get(method.qualname)
             if sites:
