@@ -12,7 +12,7 @@ Two layers, both plain data (the cache stores them as JSON, see actorlint/serial
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Dict, FrozenSet, List, NamedTuple, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Callable, ClassVar, Dict, FrozenSet, List, NamedTuple, Optional, Tuple, Union
 
 from actorlint.diagnostics import Diagnostic, Span
 from actorlint.model.flows import Flows
@@ -446,14 +446,45 @@ class ProjectFacts:
     frameworks: Dict[str, Framework] = field(default_factory=dict)
     # Which handlers change their actor's state (None: nothing known).
     state_changes: Optional["StateChanges"] = None
-    _handlers_by_path: Optional[Dict[str, Tuple[Handler, ...]]] = field(default=None, repr=False, compare=False)
+    # Every class of the tree by qualified name, with the file defining it, and how a
+    # name a base is spelled with resolves (re-exports followed).
+    classes: Dict[str, Tuple[ClassFact, str]] = field(default_factory=dict)
+    canonical: Callable[[str], str] = field(default=str, repr=False, compare=False)
+    _grouped: Dict[str, Dict[str, Tuple[Handler, ...]]] = field(default_factory=dict, repr=False, compare=False)
+    _lineages: Dict[str, Tuple[Tuple[ClassFact, str], ...]] = field(default_factory=dict, repr=False,
+                                                                   compare=False)
 
     def handlers_defined_in(self, path: str) -> Tuple[Handler, ...]:
         """The handlers whose method is written in the file ``path`` (per-file rules ask
         this for every file: grouped once)."""
-        if self._handlers_by_path is None:
+        return self._handlers_by("where", lambda handler: handler.where).get(path, ())
+
+    def handlers_of(self, actor: str) -> Tuple[Handler, ...]:
+        """The handlers of one actor (grouped once)."""
+        return self._handlers_by("actor", lambda handler: handler.actor.qualname).get(actor, ())
+
+    def _handlers_by(self, kind: str, key: Callable[[Handler], str]) -> Dict[str, Tuple[Handler, ...]]:
+        if kind not in self._grouped:
             grouped: Dict[str, List[Handler]] = {}
             for handler in self.handlers.values():
-                grouped.setdefault(handler.where, []).append(handler)
-            self._handlers_by_path = {where: tuple(found) for where, found in grouped.items()}
-        return self._handlers_by_path.get(path, ())
+                grouped.setdefault(key(handler), []).append(handler)
+            self._grouped[kind] = {name: tuple(found) for name, found in grouped.items()}
+        return self._grouped[kind]
+
+    def lineage(self, qualname: str) -> Tuple[Tuple[ClassFact, str], ...]:
+        """A class of the tree and its bases in the tree, nearest first (depth first, each
+        once), with their files; empty when the class is not in the tree."""
+        if qualname not in self._lineages:
+            found: List[Tuple[ClassFact, str]] = []
+            seen = set()
+            stack = [qualname]
+            while stack:
+                name = self.canonical(stack.pop())
+                entry = self.classes.get(name)
+                if entry is None or name in seen:
+                    continue
+                seen.add(name)
+                found.append(entry)
+                stack.extend(reversed(entry[0].bases))
+            self._lineages[qualname] = tuple(found)
+        return self._lineages[qualname]

@@ -193,9 +193,10 @@ def resolve(files: Iterable[FileFacts], catalog: Catalog = BUILTIN_CATALOG, *, s
         actors[qualname] = actor
         handlers[qualname] = _task_handler(actor, task, spec, bounded.get(framework, set()), decorator[1])
 
+    classes = {qualname: (cls, facts.path) for qualname, (cls, facts) in index.classes.items()}
     if not settle:
         return ProjectFacts(files=files, actors=actors, handlers=handlers, sites={},
-                            frameworks=dict(catalog.frameworks))
+                            frameworks=dict(catalog.frameworks), classes=classes, canonical=index.canonical)
 
     def holds(requirement: Tuple[str, str]) -> bool:
         framework, qualname = requirement
@@ -219,13 +220,13 @@ def resolve(files: Iterable[FileFacts], catalog: Catalog = BUILTIN_CATALOG, *, s
         settled_payloads = (assumptions.settle_payload(p) for p in facts.payloads)
         payloads[facts.path] = tuple(p for p in settled_payloads
                                      if p is not None and all(holds(r) for r in p.requires))
-    state_changes = StateChanges(
-        {qualname: cls for qualname, (cls, _) in index.classes.items()},
-        {qualname: task.method for qualname, (task, _) in index.tasks.items()}, index.canonical,
+    project = ProjectFacts(files=files, actors=actors, handlers=handlers, sites=sites, payloads=payloads,
+                           frameworks=dict(catalog.frameworks), classes=classes, canonical=index.canonical)
+    project.state_changes = StateChanges(
+        project.lineage, {qualname: task.method for qualname, (task, _) in index.tasks.items()},
         (entry for spec in catalog.frameworks.values() for entry in spec.state_changing),
     )
-    return ProjectFacts(files=files, actors=actors, handlers=handlers, sites=sites, payloads=payloads,
-                        frameworks=dict(catalog.frameworks), state_changes=state_changes)
+    return project
 
 
 def _add_inherited_handlers(index: _Index, actors: Dict[str, Actor], handlers: Dict[str, Handler]) -> None:

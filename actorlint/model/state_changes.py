@@ -15,7 +15,7 @@ call they cannot judge.
 from __future__ import annotations
 
 import fnmatch
-from typing import Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Callable, Dict, Iterable, Mapping, Optional, Sequence, Tuple
 
 from actorlint.model.facts import ClassFact, MethodFact
 
@@ -25,11 +25,11 @@ __all__ = ["StateChanges"]
 class StateChanges:
     """Answers "does handler ``method`` of actor ``actor`` change its state?"."""
 
-    def __init__(self, classes: Mapping[str, ClassFact], tasks: Mapping[str, MethodFact], canonical,
+    def __init__(self, lineage: Callable[[str], Sequence[Tuple[ClassFact, str]]], tasks: Mapping[str, MethodFact],
                  contracts: Iterable[Tuple[str, Tuple[str, ...]]]) -> None:
-        self._classes = classes
+        # A class and its bases in the tree, nearest first (``ProjectFacts.lineage``).
+        self._lineage = lineage
         self._tasks = tasks
-        self._canonical = canonical
         # Actor class outside the tree -> patterns of its state-changing handlers.
         self._contracts: Dict[str, Tuple[str, ...]] = {}
         for actor, patterns in contracts:
@@ -51,10 +51,10 @@ class StateChanges:
             return self._any_of(actor, tuple(default_handlers))
         if actor in self._contracts:
             return any(fnmatch.fnmatchcase(method, pattern) for pattern in self._contracts[actor])
-        return self._solved(actor).get(method) if actor in self._classes else None
+        return self._solved(actor).get(method) if self._lineage(actor) else None
 
     def _any_of(self, actor: str, patterns: Tuple[str, ...]) -> Optional[bool]:
-        if not patterns or actor not in self._classes or actor in self._contracts:
+        if not patterns or not self._lineage(actor) or actor in self._contracts:
             return None
         matching = [changes for name, changes in self._solved(actor).items()
                     if any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)]
@@ -65,26 +65,11 @@ class StateChanges:
             self._by_actor[actor] = self._solve(actor)
         return self._by_actor[actor]
 
-    def _lineage(self, actor: str) -> List[ClassFact]:
-        """The class and its bases in the tree, nearest first (depth first, each once)."""
-        found: List[ClassFact] = []
-        seen = set()
-        stack = [actor]
-        while stack:
-            qualname = self._canonical(stack.pop())
-            cls = self._classes.get(qualname)
-            if cls is None or qualname in seen:
-                continue
-            seen.add(qualname)
-            found.append(cls)
-            stack.extend(reversed(cls.bases))
-        return found
-
     def _solve(self, actor: str) -> Dict[str, bool]:
         """Every method the actor's class has in the tree -> whether it changes state,
         following ``self.<method>()`` calls to a fixed point."""
         methods: Dict[str, MethodFact] = {}
-        for cls in self._lineage(actor):
+        for cls, _ in self._lineage(actor):
             for method in cls.methods:
                 methods.setdefault(method.name, method)
         changes = {name: method.changes_state for name, method in methods.items()}

@@ -9,7 +9,8 @@ from actorlint.model.facts import CALL, Actor, AnySite, BlockingSite, Handler, H
 from actorlint.model.frameworks import framework_of_role
 
 __all__ = [
-    "actor_phrase", "blocks_handler", "capitalized", "handler_phrase", "handler_sites", "is_self_call",
+    "actor_phrase", "blocks_handler", "capitalized", "handler_phrase", "handler_sites", "holds_handler",
+    "is_self_call",
     "short_name", "target_phrase", "waits_for_work", "waits_in_handler",
 ]
 
@@ -44,6 +45,13 @@ def waits_in_handler(site: AnySite, handler: Handler) -> bool:
     if not isinstance(site, MessageSite) or site.kind != CALL:
         return False
     return not (site.awaited and handler.method.is_async)
+
+
+def holds_handler(site: AnySite, handler: Handler) -> bool:
+    """What ACT101 or ACT102 would report in the handler: a blocking call, or a wait for
+    another actor's reply (or for work no actor does) that holds the actor."""
+    return blocks_handler(site, handler) or (
+        isinstance(site, MessageSite) and waits_in_handler(site, handler) and not is_self_call(site, handler))
 
 
 def blocks_handler(site: AnySite, handler: Handler) -> bool:

@@ -8,10 +8,8 @@ from __future__ import annotations
 from typing import Dict, Iterator, List, Set, Tuple
 
 from actorlint.diagnostics import Diagnostic, Location, Span
-from actorlint.model.facts import BlockingSite, ClassFact, Handler, MessageSite, ProjectFacts
-from actorlint.rules._context import (
-    blocks_handler, capitalized, handler_phrase, is_self_call, short_name, waits_in_handler,
-)
+from actorlint.model.facts import BlockingSite, ClassFact, Handler, ProjectFacts
+from actorlint.rules._context import capitalized, handler_phrase, holds_handler, short_name
 from actorlint.rules.base import ProjectRule
 
 __all__ = ["SingleActorBottleneck"]
@@ -88,17 +86,16 @@ class SingleActorBottleneck(ProjectRule):
             for (_, qualname), span in facts.shared_actors:
                 shared.setdefault(qualname, []).append((facts.path, span))
             busy.update(qualname for _, qualname in facts.concurrent_classes + facts.pooled_classes)
-        classes: Dict[str, ClassFact] = {cls.qualname: cls for facts in project.files for cls in facts.classes}
         reported: Set[str] = set()
         for path in sorted(project.sites):
             for site in project.sites[path]:
                 handler = project.handlers.get(site.function) if site.function else None
-                if handler is None or handler.method.qualname in reported or not self._blocks(site, handler):
+                if handler is None or handler.method.qualname in reported or not holds_handler(site, handler):
                     continue
                 actor = handler.actor
-                cls = classes.get(actor.qualname)
-                if actor.qualname not in shared or actor.qualname in busy or cls is None \
-                        or self._serves_many(cls, handler, project):
+                entry = project.classes.get(actor.qualname)
+                if actor.qualname not in shared or actor.qualname in busy or entry is None \
+                        or self._serves_many(entry[0], handler, project):
                     continue
                 reported.add(handler.method.qualname)
                 where_path, where = shared[actor.qualname][0]
@@ -115,13 +112,6 @@ class SingleActorBottleneck(ProjectRule):
                         Location(path, site.span, f"blocks: `{what}`"),
                     ),
                 )
-
-    @staticmethod
-    def _blocks(site: object, handler: Handler) -> bool:
-        """What ACT101 or ACT102 would report in the handler."""
-        if isinstance(site, BlockingSite):
-            return blocks_handler(site, handler)
-        return isinstance(site, MessageSite) and waits_in_handler(site, handler) and not is_self_call(site, handler)
 
     @staticmethod
     def _serves_many(cls: ClassFact, handler: Handler, project: ProjectFacts) -> bool:

@@ -5,10 +5,10 @@ ACT302  actor-as-cache  an actor's handlers only read and write entries of one d
 
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Optional, Set, Tuple
+from typing import Iterator, List, Optional, Set, Tuple
 
 from actorlint.diagnostics import Diagnostic, Location, Span
-from actorlint.model.facts import Actor, ClassFact, Handler, ProjectFacts
+from actorlint.model.facts import Actor, ProjectFacts
 from actorlint.rules._context import actor_phrase, capitalized
 from actorlint.rules.base import ProjectRule
 
@@ -103,19 +103,13 @@ class ActorAsCache(ProjectRule):
     preview = True
 
     def check(self, project: ProjectFacts) -> Iterator[Diagnostic]:
-        classes: Dict[str, Tuple[ClassFact, str]] = {
-            cls.qualname: (cls, facts.path) for facts in project.files for cls in facts.classes
-        }
         concurrent = {(framework, qualname) for facts in project.files
                       for framework, qualname in facts.concurrent_classes}
-        handlers: Dict[str, List[Handler]] = {}
-        for handler in project.handlers.values():
-            handlers.setdefault(handler.actor.qualname, []).append(handler)
         for qualname in sorted(project.actors):
             actor = project.actors[qualname]
-            if actor.task_queue or qualname not in classes or (actor.framework, qualname) in concurrent:
+            if actor.task_queue or qualname not in project.classes or (actor.framework, qualname) in concurrent:
                 continue
-            found = self._cache(actor, handlers.get(qualname, []), classes, project)
+            found = self._cache(actor, project)
             if found is None:
                 continue
             attr, state, readers, writers = found
@@ -129,16 +123,16 @@ class ActorAsCache(ProjectRule):
                 related=(Location(state[0], state[1], f"the cached entries: `self.{attr}`"),),
             )
 
-    def _cache(self, actor: Actor, handlers: List[Handler], classes: Dict[str, Tuple[ClassFact, str]],
-               project: ProjectFacts) -> Optional[Tuple[str, Tuple[str, Span], List[str], List[str]]]:
+    def _cache(self, actor: Actor, project: ProjectFacts) -> Optional[Tuple[str, Tuple[str, Span], List[str], List[str]]]:
         """The attribute an actor serves as a cache, where it is made, and the handlers
         reading and writing it; None when the actor is anything more than that."""
         spec = project.frameworks.get(actor.framework)
         lifecycle = spec.lifecycle_handlers if spec is not None else ()
-        served = [h for h in handlers if h.method.name not in lifecycle and not h.method.name.startswith("__")]
+        served = [h for h in project.handlers_of(actor.qualname)
+                  if h.method.name not in lifecycle and not h.method.name.startswith("__")]
         if not served or any(h.method.is_async or h.method.cache_access is None for h in served):
             return None
-        lineage = _lineage(actor.qualname, classes)
+        lineage = project.lineage(actor.qualname)
         if any(cls.concurrent for cls, _ in lineage):
             return None
         read: Set[str] = set()
@@ -159,20 +153,6 @@ class ActorAsCache(ProjectRule):
         if not readers or not writers:
             return None
         return attr, state, readers, writers
-
-
-def _lineage(qualname: str, classes: Dict[str, Tuple[ClassFact, str]]) -> List[Tuple[ClassFact, str]]:
-    """The class and its bases in the tree, nearest first."""
-    found: List[Tuple[ClassFact, str]] = []
-    stack, seen = [qualname], set()
-    while stack:
-        name = stack.pop()
-        if name in seen or name not in classes:
-            continue
-        seen.add(name)
-        found.append(classes[name])
-        stack.extend(reversed(classes[name][0].bases))
-    return found
 
 
 def _names(methods: List[str]) -> str:

@@ -6,10 +6,10 @@ ACT304  fire-and-forget-side-effect  a cast to an in-memory actor whose handler 
 from __future__ import annotations
 
 import fnmatch
-from typing import Dict, Iterator, List, Optional, Set, Tuple
+from typing import Dict, Iterator, Optional, Sequence, Set, Tuple
 
 from actorlint.diagnostics import Diagnostic, Location
-from actorlint.model.facts import CAST, BlockingSite, ClassFact, Handler, MessageSite, ProjectFacts
+from actorlint.model.facts import CAST, BlockingSite, Handler, MessageSite, ProjectFacts
 from actorlint.model.side_effects import side_effect
 from actorlint.rules._context import actor_phrase
 from actorlint.rules.base import ProjectRule
@@ -88,22 +88,18 @@ class FireAndForgetSideEffect(ProjectRule):
     preview = True
 
     def check(self, project: ProjectFacts) -> Iterator[Diagnostic]:
-        classes: Dict[str, ClassFact] = {cls.qualname: cls for facts in project.files for cls in facts.classes}
         retried: Set[str] = {qualname for facts in project.files for _, qualname in facts.retried_classes}
         effects = self._effects(project)
-        by_actor: Dict[str, List[Handler]] = {}
-        for handler in project.handlers.values():
-            by_actor.setdefault(handler.actor.qualname, []).append(handler)
         for path in sorted(project.sites):
             for site in project.sites[path]:
                 if not isinstance(site, MessageSite) or site.kind != CAST or site.target is None \
                         or site.target.actor is None or site.lifecycle:
                     continue
                 actor = project.actors.get(site.target.actor)
-                cls = classes.get(site.target.actor)
-                if actor is None or cls is None or actor.task_queue or cls.retried or actor.qualname in retried:
+                entry = project.classes.get(site.target.actor)
+                if actor is None or entry is None or actor.task_queue or entry[0].retried or actor.qualname in retried:
                     continue
-                found = self._effect_of(site, by_actor.get(actor.qualname, []), effects, project)
+                found = self._effect_of(site, project.handlers_of(actor.qualname), effects, project)
                 if found is None:
                     continue
                 handler, (effect_path, effect) = found
@@ -130,7 +126,7 @@ class FireAndForgetSideEffect(ProjectRule):
         return found
 
     @staticmethod
-    def _effect_of(site: MessageSite, handlers: List[Handler], effects: Dict[str, Tuple[str, BlockingSite]],
+    def _effect_of(site: MessageSite, handlers: Sequence[Handler], effects: Dict[str, Tuple[str, BlockingSite]],
                    project: ProjectFacts) -> Optional[Tuple[Handler, Tuple[str, BlockingSite]]]:
         """The handler the cast runs (its named method, or for a message naming none the
         framework's default handlers) and the side effect in it, if any."""

@@ -16,10 +16,7 @@ from actorlint.model.facts import (
     CALL, AnySite, FileFacts, Handler, MessageSite, ProjectFacts, TimeLimitSite, Timeout,
 )
 from actorlint.model.frameworks import RUNTIME_MODULE
-from actorlint.rules._context import (
-    blocks_handler, capitalized, handler_phrase, handler_sites, is_self_call, target_phrase,
-    waits_in_handler,
-)
+from actorlint.rules._context import capitalized, handler_phrase, handler_sites, holds_handler, target_phrase
 from actorlint.rules.base import FileRule, ProjectRule
 
 __all__ = ["CallWithoutTimeout", "HandlerWithoutTimeLimit", "TimeLimitWithoutHeadroom"]
@@ -144,13 +141,9 @@ def _in_unit(seconds: float, unit: float) -> str:
 def counts_for_time_limit(site: AnySite, handler: Handler) -> bool:
     """Whether a site is work that ACT101, ACT102 or ACT201 would report in the handler,
     whatever time limit the call carries itself (the rules.md reading of ACT202)."""
-    if blocks_handler(site, handler):
+    if holds_handler(site, handler):
         return True
-    if not isinstance(site, MessageSite) or site.kind != CALL:
-        return False
-    if site.timeout in Timeout.UNBOUNDED:
-        return True
-    return waits_in_handler(site, handler) and not is_self_call(site, handler)
+    return isinstance(site, MessageSite) and site.kind == CALL and site.timeout in Timeout.UNBOUNDED
 
 
 class HandlerWithoutTimeLimit(FileRule):
