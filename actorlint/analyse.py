@@ -46,6 +46,10 @@ class FileJob:
     # False for a file read only for what it teaches the others (``extend-exclude``):
     # its own diagnostics are not reported and it is never fixed.
     reported: bool = True
+    # False for a file of the project that the paths asked for do not include (checking
+    # staged files reads the rest of the project): a whole-tree run would report it, so
+    # its findings are worked out and cached with the others, but not shown.
+    asked: bool = True
 
 
 def module_name_for(path: Path, packages: Optional[Dict[str, Tuple[str, ...]]] = None) -> Tuple[str, bool]:

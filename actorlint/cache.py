@@ -124,20 +124,32 @@ class Cache:
         """Store facts under ``key``; failures only cost the next run some time."""
         self._store(self._fact_path(key), _FACTS_HEADER + key.encode("ascii") + b"\n" + serial.dumps(facts))
 
-    def get_run(self, slot: str, key: str, kind: Type[T]) -> Optional[T]:
-        """The ``kind`` result stored in ``slot`` when the run that stored it had ``key``."""
+    def entry(self, key: str) -> Optional[bytes]:
+        """The stored form of the facts for ``key`` (as ``put`` wrote them), or None."""
+        return _read_entry(self._fact_path(key), _FACTS_HEADER + key.encode("ascii") + b"\n")
+
+    def get_run(self, slot: str, kind: Type[T]) -> Optional[Tuple[str, Tuple[str, ...], T]]:
+        """The run stored in ``slot``: the key it was stored under, the fact keys it used
+        and its ``kind`` result; None when absent or not of that shape."""
         path = self.folder / "runs" / slot
-        payload = _read_entry(path, _RUN_HEADER + key.encode("ascii") + b"\n")
-        if payload is None:
+        try:
+            data = read_regular_file(path, _MAX_ENTRY_BYTES, follow_symlinks=False)
+        except OSError:
             return None
-        stored = _decode(payload, Tuple[Tuple[str, ...], kind])  # type: ignore[valid-type]
+        newline = data.find(b"\n")
+        if not data.startswith(_RUN_HEADER) or newline < 0:
+            return None
+        key = data[len(_RUN_HEADER):newline]
+        if not re.fullmatch(rb"[0-9a-f]{64}", key):
+            return None
+        stored = _decode(data[newline + 1:], Tuple[Tuple[str, ...], kind])  # type: ignore[valid-type]
         if stored is None:
             return None
         try:
             os.utime(path)  # used: keep it when pruning
         except OSError:
             pass
-        return stored[1]
+        return key.decode("ascii"), stored[0], stored[1]
 
     def put_run(self, slot: str, key: str, fact_keys: Sequence[str], result: object) -> None:
         """Store a run's result in ``slot`` (replacing the last one) under its key, with
@@ -303,9 +315,9 @@ def _remove(path: Path) -> None:
 @lru_cache(maxsize=None)
 def _stored_shapes() -> str:
     """The shape of every stored type: a changed field makes every old entry unreachable."""
-    from actorlint.engine import RunResult
+    from actorlint.incremental import RunRecord
 
-    text = serial.shape_of(FileFacts) + serial.shape_of(RunResult)
+    text = serial.shape_of(FileFacts) + serial.shape_of(RunRecord)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -134,19 +134,22 @@ def check(
                 # The rest of the project as context; the text on stdin stands for the file.
                 root = project_root(config_file, Path(os.path.abspath(stdin_filename)).parent)
                 if root is not None:
-                    file_jobs += jobs_for_paths([], cwd, project_context(root, [Path(name)], settings, cwd))
+                    unasked, context = project_context(root, [Path(name)], settings, cwd)
+                    file_jobs += jobs_for_paths([], cwd, context, unasked)
     else:
         try:
             files, context = discover_with_context(paths, settings, force_exclude=force_exclude)
         except DiscoveryError as error:
             raise _fail(str(error))
         root = project_root(config_file, _common_folder(paths, cwd))
+        unasked: List[Path] = []
         if root is not None:
             # Checking part of a project (pre-commit's staged files, a path) reads the
-            # rest as context, so that those files get what a whole-tree run gives them.
+            # rest too, so that those files get what a whole-tree run gives them.
             asked = [Path(p) for p in paths] + files + context
-            context = context + project_context(root, asked, settings, cwd)
-        file_jobs = jobs_for_paths(files, cwd, context)
+            unasked, more_context = project_context(root, asked, settings, cwd)
+            context = context + more_context
+        file_jobs = jobs_for_paths(files, cwd, context, unasked)
 
     workers = jobs or os.cpu_count() or 1
     fixed = 0

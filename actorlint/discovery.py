@@ -262,19 +262,22 @@ def project_root(config_file: Optional[Path], start: Path) -> Optional[Path]:
     return None
 
 
-def project_context(root: Path, known: Sequence[Path], settings: Settings, cwd: Path) -> List[Path]:
-    """The project's other Python files under ``root``, read as context so that checking a
-    few files gives, for them, what checking the whole project gives (what a handle passed
-    in from another module is, which class is an actor). Excluded files stay out; files
-    in ``known`` (already asked for, or context) are not repeated. Nothing is added when
-    the paths asked for already cover the root."""
+def project_context(root: Path, known: Sequence[Path], settings: Settings,
+                    cwd: Path) -> Tuple[List[Path], List[Path]]:
+    """The project's other Python files under ``root``, read so that checking a few files
+    gives, for them, what checking the whole project gives (what a handle passed in from
+    another module is, which class is an actor): those a tree run would report, and those
+    it reads only as context (``extend-exclude``). Excluded files stay out; files in
+    ``known`` (already asked for, or context) are not repeated. Nothing is added when the
+    paths asked for already cover the root."""
     absolute_root = os.path.normcase(os.path.abspath(root))
     known_keys = {os.path.normcase(os.path.abspath(p)) for p in known}
     for key in known_keys:
         if absolute_root == key or absolute_root.startswith(key.rstrip(os.sep) + os.sep):
-            return []
+            return [], []
     shown = os.path.relpath(root, cwd) if os.path.splitdrive(str(root))[0] == os.path.splitdrive(str(cwd))[0] \
         else str(root)
-    found = _walk(shown, _Filter(settings), KEPT)
-    return sorted(Path(display) for display, absolute, level in found
-                  if level != UNKNOWN and os.path.normcase(os.path.normpath(absolute)) not in known_keys)
+    found = [(Path(display), level) for display, absolute, level in _walk(shown, _Filter(settings), KEPT)
+             if level != UNKNOWN and os.path.normcase(os.path.normpath(absolute)) not in known_keys]
+    return (sorted(path for path, level in found if level == KEPT),
+            sorted(path for path, level in found if level == UNREPORTED))

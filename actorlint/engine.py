@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from pathlib import Path
@@ -14,7 +13,8 @@ from actorlint import judging
 from actorlint.analyse import FileJob, gc_paused, module_name_for
 from actorlint.cache import Cache, file_stamp
 from actorlint.config import Settings
-from actorlint.facts_collection import Inputs, collect_facts, read_inputs, unreported_paths
+from actorlint.facts_collection import collect_facts, collect_project, read_inputs, unreported_paths
+from actorlint.incremental import RunRecord, fact_keys, reuse, run_key, run_slot
 from actorlint.fix_loop import FileChange, FixResult, fix_files
 from actorlint.judging import RunResult, run_rules
 from actorlint.rules import installed_rules
@@ -48,39 +48,35 @@ def _check_files(jobs: Sequence[FileJob], settings: Settings, workers: int, use_
                  prefilter: bool) -> RunResult:
     cache = Cache.open(settings) if use_cache else None
     inputs = read_inputs(jobs, cache, prefilter)
-    run = _run_key(inputs, settings, prefilter) if cache is not None else None
-    if run is not None:
-        assert cache is not None
-        stored = cache.get_run(*run, RunResult)
-        if stored is not None:
-            return stored  # nothing changed since the last run like this one
-    files = collect_facts(inputs.jobs, settings, workers=workers, cache=cache, prefilter=prefilter,
-                          inputs=inputs)
-    result = judging.run_rules(files, settings, unreported_paths(inputs.jobs))
-    if cache is not None:
-        if run is not None and not result.internal_errors:
-            cache.put_run(*run, [inputs.keys[i] for i in sorted(inputs.keys)], result)
-        if cache.wrote:
-            cache.prune()
+    slot = run_slot(inputs, settings, prefilter, _rules_identity(settings)) if cache is not None else None
+    if slot is None or cache is None:
+        files = collect_facts(inputs.jobs, settings, workers=workers, cache=cache, prefilter=prefilter,
+                              inputs=inputs)
+        return judging.run_rules(files, settings, unreported_paths(inputs.jobs))
+    keys = fact_keys(inputs)
+    key = run_key(keys)
+    stored = cache.get_run(slot, RunRecord)
+    if stored is not None and stored[2].covers(inputs.jobs):
+        stored_key, old_keys, record = stored
+        if stored_key == key:
+            return record.answer(inputs.jobs)  # nothing changed since the last run like this one
+        if len(old_keys) == len(keys) and reuse(record, old_keys, inputs, cache, settings, prefilter):
+            cache.put_run(slot, key, keys, record)
+            return record.answer(inputs.jobs)
+    collected = collect_project(inputs.jobs, settings, workers=workers, cache=cache, prefilter=prefilter,
+                                inputs=inputs)
+    # Every file a tree run reports is judged, so that the record answers any part of the
+    # project; only the files asked for are shown.
+    judged = judging.run_rules(collected.facts, settings,
+                               frozenset(job.display_path for job in inputs.jobs if not job.reported))
+    record = RunRecord.of(judged, collected.facts, inputs, settings, collected.pairs if prefilter else frozenset())
+    if not judged.internal_errors:
+        cache.put_run(slot, key, keys, record)
+    if cache.wrote:
+        cache.prune()
+    result = record.answer(inputs.jobs)
+    result.internal_errors = judged.internal_errors
     return result
-
-
-def _run_key(inputs: Inputs, settings: Settings, prefilter: bool) -> Optional[Tuple[str, str]]:
-    """Where a run's result is kept (a digest of the settings, the folder and the files'
-    paths) and the key it is valid for (that, the rules installed and every file's cache
-    key); None when a file has no key (standard input, an unreadable file)."""
-    if len(inputs.keys) != len(inputs.jobs):
-        return None
-    slot = hashlib.sha256()
-    for part in ("run-1", settings.fingerprint(), str(settings.root), os.getcwd(), str(prefilter)):
-        slot.update(part.encode("utf-8", "surrogatepass") + b"\0")
-    for job in inputs.jobs:
-        slot.update(job.display_path.encode("utf-8", "surrogatepass") + (b"\0" if job.reported else b"\1"))
-    key = hashlib.sha256(slot.digest())
-    key.update(_rules_identity(settings).encode("utf-8", "surrogatepass"))
-    for index in range(len(inputs.jobs)):
-        key.update(inputs.keys[index].encode("ascii") + b"\0")
-    return slot.hexdigest(), key.hexdigest()
 
 
 def _rules_identity(settings: Optional[Settings] = None) -> str:
@@ -93,12 +89,15 @@ def _rules_identity(settings: Optional[Settings] = None) -> str:
     return "\n".join(parts)
 
 
-def jobs_for_paths(paths: Sequence[Path], cwd: Path, context: Sequence[Path] = ()) -> List[FileJob]:
-    """File jobs for discovered paths, and for ``context`` files read but not reported."""
+def jobs_for_paths(paths: Sequence[Path], cwd: Path, context: Sequence[Path] = (),
+                   unasked: Sequence[Path] = ()) -> List[FileJob]:
+    """File jobs for discovered paths, for ``context`` files read but never reported, and
+    for ``unasked`` files of the project read (and judged) but not shown this time."""
     jobs = []
     packages: Dict[str, Tuple[str, ...]] = {}
-    for paths_of_kind, reported in ((paths, True), (context, False)):
+    for paths_of_kind, reported, asked in ((paths, True, True), (unasked, True, False), (context, False, False)):
         for path in paths_of_kind:
             module, is_package = module_name_for(path, packages)
-            jobs.append(FileJob(str(path), display_path(path, cwd), module, is_package, reported=reported))
+            jobs.append(FileJob(str(path), display_path(path, cwd), module, is_package, reported=reported,
+                                asked=asked))
     return jobs

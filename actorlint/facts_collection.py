@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 from actorlint.analyse import FileJob
 from actorlint.cache import Cache
@@ -17,7 +17,8 @@ from actorlint.prefilter import FileWords, PairMatcher, WordMatcher, framework_w
 from actorlint.source import read_source_bytes
 from actorlint.workers import Runner
 
-__all__ = ["Inputs", "collect_facts", "read_inputs", "unreported_paths"]
+__all__ = ["Collected", "Inputs", "collect_facts", "collect_project", "pairs_digest", "read_inputs",
+           "unreported_paths"]
 
 
 _SYNTAX_ONLY = "-syntax"
@@ -55,6 +56,15 @@ def read_inputs(jobs: Sequence[FileJob], cache: Optional[Cache], prefilter: bool
     return Inputs(jobs, texts, keys)
 
 
+@dataclass
+class Collected:
+    """Every job's facts, and the prefilter's pairs: every (name, module) pair the files
+    left syntax-only were checked against (None when no file needed the prefilter)."""
+
+    facts: List[FileFacts]
+    pairs: Optional[FrozenSet[Tuple[str, str]]]
+
+
 def collect_facts(jobs: Sequence[FileJob], settings: Settings, *, workers: int,
                   cache: Optional[Cache], prefilter: bool = True,
                   inputs: Optional[Inputs] = None) -> List[FileFacts]:
@@ -64,6 +74,15 @@ def collect_facts(jobs: Sequence[FileJob], settings: Settings, *, workers: int,
     parsed in full, in rounds; the others are only checked for syntax. ``inputs``: the
     jobs already read (by ``read_inputs`` with the same cache).
     """
+    return collect_project(jobs, settings, workers=workers, cache=cache, prefilter=prefilter,
+                           inputs=inputs).facts
+
+
+def collect_project(jobs: Sequence[FileJob], settings: Settings, *, workers: int,
+                    cache: Optional[Cache], prefilter: bool = True,
+                    inputs: Optional[Inputs] = None) -> Collected:
+    """``collect_facts``, with the prefilter's pairs."""
+    pairs: Optional[FrozenSet[Tuple[str, str]]] = None
     if inputs is None:
         inputs = read_inputs(jobs, cache, prefilter)
     jobs, texts, keys = inputs.jobs, inputs.texts, inputs.keys
@@ -94,7 +113,8 @@ def collect_facts(jobs: Sequence[FileJob], settings: Settings, *, workers: int,
             analyse_all(remaining)
         elif remaining:
             modules = {i: jobs[i].module for i in remaining}
-            rest, digest = _analyse_in_rounds(remaining, texts, modules, results, settings, analyse_all, syntax_only)
+            rest, pairs = _analyse_in_rounds(remaining, texts, modules, results, settings, analyse_all, syntax_only)
+            digest = pairs_digest(pairs)
             for index in rest:
                 if index in syntax_only:
                     results[index] = syntax_only[index]
@@ -108,15 +128,15 @@ def collect_facts(jobs: Sequence[FileJob], settings: Settings, *, workers: int,
                 if cache is not None and index in keys:
                     cache.put(keys[index] + _SYNTAX_ONLY, replace(facts, prefilter_digest=digest))
             analyse_all(again)
-    return [results[i] for i in range(len(jobs))]
+    return Collected([results[i] for i in range(len(jobs))], pairs)
 
 
 def _analyse_in_rounds(remaining: List[int], texts: Dict[int, bytes], modules: Dict[int, str],
                        results: Dict[int, FileFacts],
                        settings: Settings, analyse_all: Callable[[Sequence[int]], None],
-                       syntax_only: Dict[int, FileFacts]) -> Tuple[List[int], str]:
+                       syntax_only: Dict[int, FileFacts]) -> Tuple[List[int], FrozenSet[Tuple[str, str]]]:
     """Analyse the files the prefilter picks, round after round; return the others, and
-    the digest of every (name, module) pair they were checked against.
+    every (name, module) pair they were checked against.
 
     Each round looks for new words only: the framework words first, then the pairs the
     files analysed so far define. A file unreadable as text is analysed (to report why).
@@ -126,7 +146,7 @@ def _analyse_in_rounds(remaining: List[int], texts: Dict[int, bytes], modules: D
     catalog = catalog_for(settings.frameworks)
     known = list(results.values())
     initial = names_found(resolve(known, catalog, settle=False), catalog) if known else set()
-    initial_digest = _pairs_digest(initial)
+    initial_digest = pairs_digest(initial)
     parked = {i for i in remaining if i in syntax_only and syntax_only[i].prefilter_digest == initial_digest}
     candidates = set(remaining) - parked
     matcher: Union[PairMatcher, WordMatcher] = WordMatcher(framework_words(catalog))
@@ -148,14 +168,16 @@ def _analyse_in_rounds(remaining: List[int], texts: Dict[int, bytes], modules: D
             candidates |= parked  # a pair they were never checked against: scan them now
             parked = set()
         matcher = PairMatcher(new_pairs, file_words)
-    return sorted(candidates | parked), _pairs_digest(looked_for | initial)
+    return sorted(candidates | parked), frozenset(looked_for | initial)
 
 
-def _pairs_digest(pairs: Set[Tuple[str, str]]) -> str:
+def pairs_digest(pairs: Iterable[Tuple[str, str]]) -> str:
+    """The digest of a set of prefilter pairs, which syntax-only facts keep."""
     text = "\n".join(f"{name} {module}" for name, module in sorted(pairs))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def unreported_paths(jobs: Sequence[FileJob]) -> FrozenSet[str]:
-    """The display paths of the files read only as context (``FileJob.reported``)."""
-    return frozenset(job.display_path for job in jobs if not job.reported)
+    """The display paths of the files whose findings are not shown: read only as context
+    (``FileJob.reported``), or not among the paths asked for (``FileJob.asked``)."""
+    return frozenset(job.display_path for job in jobs if not (job.reported and job.asked))

@@ -20,7 +20,7 @@ checks that the diagnostics are the same with the prefilter on and off.
 from __future__ import annotations
 
 import re
-from typing import Dict, FrozenSet, Iterable, List, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from actorlint.model.facts import ProjectFacts
 from actorlint.model.frameworks import Catalog
@@ -171,9 +171,11 @@ class PairMatcher:
                 self._package_words.setdefault(module[len(IN_PACKAGE):], set()).add(name.encode("utf-8"))
             else:
                 self._names_by_module.setdefault(module.encode("utf-8"), set()).add(name.encode("utf-8"))
+        self._defined = defined
         self._definitions = _definition_pattern(defined) if defined else None
         self._other_modules = [m for m in self._names_by_module if not _WORD.fullmatch(m)]
         self._patterns: Dict[bytes, "re.Pattern[bytes]"] = {}
+        self._named_definitions: Optional["re.Pattern[bytes]"] = None
 
     def _has(self, data: bytes, words: FrozenSet[bytes], word: bytes) -> bool:
         if _WORD.fullmatch(word):
@@ -182,6 +184,27 @@ class PairMatcher:
         if pattern is None:
             pattern = self._patterns[word] = word_pattern([word.decode("utf-8")])
         return pattern.search(data) is not None
+
+    def matched(self, data: bytes, module: str = "") -> FrozenSet[Tuple[str, str]]:
+        """Every pair the file holding ``data`` matches (empty exactly when ``search``
+        is False): what decides, round after round, whether the file is picked."""
+        found: Set[Tuple[str, str]] = set()
+        if self._definitions is not None:
+            if self._named_definitions is None:
+                self._named_definitions = _definition_pattern(self._defined, capture=True)
+            found.update((name.decode("utf-8"), DEFINES) for name in self._named_definitions.findall(data))
+        top = as_written(module).partition(".")[0]
+        in_package = self._package_words.get(top)
+        if in_package:
+            found.update((name.decode("utf-8"), IN_PACKAGE + top)
+                         for name in in_package.intersection(self._file_words.of(data)))
+        if self._names_by_module:
+            words = self._file_words.of(data)
+            for module_word, names in self._names_by_module.items():
+                if self._has(data, words, module_word):
+                    found.update((name.decode("utf-8"), module_word.decode("utf-8"))
+                                 for name in names if self._has(data, words, name))
+        return frozenset(found)
 
     def search(self, data: bytes, module: str = "") -> bool:
         """Whether the file holding ``data`` (module ``module``) is picked."""
@@ -206,9 +229,11 @@ def _entry_points(catalog: Catalog) -> Set[str]:
     return found
 
 
-def _definition_pattern(names: Iterable[str]) -> "re.Pattern[bytes]":
-    """A pattern matching ``def name`` or ``class name`` for any of ``names``."""
-    return re.compile(rb"(?<![\w])(?:def|class)[ \t]+(?:" + _alternatives(names) + rb")(?![\w])")
+def _definition_pattern(names: Iterable[str], capture: bool = False) -> "re.Pattern[bytes]":
+    """A pattern matching ``def name`` or ``class name`` for any of ``names`` (``capture``:
+    with the name as its group)."""
+    group = b"(" if capture else b"(?:"
+    return re.compile(rb"(?<![\w])(?:def|class)[ \t]+" + group + _alternatives(names) + rb")(?![\w])")
 
 
 # A whole word as the patterns below see one: a run of ASCII word bytes.

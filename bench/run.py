@@ -420,7 +420,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--fixit-subset", default=",".join(DEFAULT_FIXIT_SUBSET),
                         help="comma-separated corpus folders (name prefixes) for the Fixit comparison")
     parser.add_argument("--skip", default="", help="comma-separated task keys to leave out "
-                        "(cold,warm,touched,staged,alone,parse1,parseN,ruff_async,ruff_all,fixit,cold_subset)")
+                        "(cold,warm,touched,edited,staged,alone,parse1,parseN,ruff_async,ruff_all,fixit,cold_subset)")
     parser.add_argument("--ruff", default=None, help="the ruff executable (default: beside this Python)")
     parser.add_argument("--json", type=Path, help="write every sample and the environment here")
     parser.add_argument("--write-docs", action="store_true", help=f"rewrite {DOCS_PAGE.relative_to(REPO)}")
@@ -555,6 +555,15 @@ def _bench(args: argparse.Namespace, cache: Path, sources: List[Path], skip: set
     def restore() -> None:
         touch_target.write_bytes(original)
 
+    def edit(rep: int) -> None:
+        """An edit that moves the file's code: a comment line inserted at its top, so that
+        every position in its facts changes (the touched run's comment at the end moves
+        nothing, which the run record can see; this is the costlier, common edit of an
+        actor module)."""
+        settle(rep)
+        stamp = f"# actorlint bench: edited, repetition {rep}, {time.time_ns()}\n".encode()
+        touch_target.write_bytes(stamp + original)
+
     # Pre-commit's case: only the touched file is asked for; the rest of the project is
     # read as context from the warm cache. Against it: the same file alone in a folder of
     # its own (its own config, so its own project and cache), warm, touched the same way.
@@ -586,6 +595,8 @@ def _bench(args: argparse.Namespace, cache: Path, sources: List[Path], skip: set
              files_lines, len(discovered), before=settle),
         Task("touched", "actorlint warm, one file touched", lint + rel_roots, files_lines,
              len(discovered), before=touch, after=restore),
+        Task("edited", "actorlint warm, one file edited (a line inserted at its top)", lint + rel_roots,
+             files_lines, len(discovered), before=edit, after=restore),
         Task("staged", "actorlint warm, only the touched file asked for (a staged file)",
              lint + [str(touch_target.relative_to(work))], _lines([touch_target]), 1,
              before=touch, after=restore),
@@ -641,7 +652,7 @@ def _bench(args: argparse.Namespace, cache: Path, sources: List[Path], skip: set
     # What actorlint said: diagnostics, ACT000, internal errors; warm agrees with cold?
     reports: Dict[str, dict] = {}
     for task in tasks_all:
-        if task.key in ("cold", "warm", "touched", "cold_subset", "prime") and task.outputs:
+        if task.key in ("cold", "warm", "touched", "edited", "cold_subset", "prime") and task.outputs:
             reports[task.key] = _actorlint_report(*task.outputs[-1])
     checks = {}
     if "cold" in reports and "_keys" in reports["cold"]:
@@ -828,21 +839,23 @@ def render(tasks: List[Task], env: dict, reports: Dict[str, dict], checks: Dict[
     verdict("warm ≤ ruff --select ASYNC,S113 --no-cache (wall)", warm_vs_ruff, f"{_fmt(warm_vs_ruff)}x",
             None if warm_vs_ruff is None else warm_vs_ruff <= 1.0,
             f"warm {_fmt(med('warm'))} s, ruff {_fmt(med('ruff_async'))} s")
-    # Paired by repetition (the touched run and the warm run of the same round).
-    pairs = [(t.wall - w.wall, t.cpu - w.cpu) for t, w in
-             zip(by_key["touched"].samples if "touched" in by_key else [],
-                 by_key["warm"].samples if "warm" in by_key else [])
-             if not (t.timed_out or w.timed_out)]
-    extra = statistics.median(p[0] for p in pairs) if pairs else None
-    extra_cpu = statistics.median(p[1] for p in pairs) if pairs else None
+    def extra_over(key: str, base: str, measure: str = "wall") -> Optional[float]:
+        """The median of ``key``'s samples minus ``base``'s, paired by repetition (the two
+        runs of the same round)."""
+        paired = [getattr(a, measure) - getattr(b, measure) for a, b in
+                  zip(by_key[key].samples if key in by_key else [], by_key[base].samples if base in by_key else [])
+                  if not (a.timed_out or b.timed_out)]
+        return statistics.median(paired) if paired else None
+
+    extra = extra_over("touched", "warm")
     verdict("one file changed: < 1 s on top of warm (wall)", extra, f"{_fmt(extra)} s",
             None if extra is None else extra < 1.0,
-            f"CPU: {_fmt(extra_cpu)} s; touched: {env['touched_file']}")
-    staged_pairs = [s.wall - a.wall for s, a in
-                    zip(by_key["staged"].samples if "staged" in by_key else [],
-                        by_key["alone"].samples if "alone" in by_key else [])
-                    if not (s.timed_out or a.timed_out)]
-    staged_extra = statistics.median(staged_pairs) if staged_pairs else None
+            f"CPU: {_fmt(extra_over('touched', 'warm', 'cpu'))} s; touched: {env['touched_file']}")
+    edited_extra = extra_over("edited", "warm")
+    verdict("one file edited, its code moved: < 1 s on top of warm (wall)", edited_extra,
+            f"{_fmt(edited_extra)} s", None if edited_extra is None else edited_extra < 1.0,
+            f"CPU: {_fmt(extra_over('edited', 'warm', 'cpu'))} s; edited: {env['touched_file']}")
+    staged_extra = extra_over("staged", "alone")
     verdict("one staged file: <= 0.5 s over the file alone, warm (wall)", staged_extra,
             f"{_fmt(staged_extra)} s", None if staged_extra is None else staged_extra <= 0.5,
             f"staged {_fmt(med('staged'))} s, alone {_fmt(med('alone'))} s")
@@ -932,7 +945,8 @@ commit {env['actorlint_commit']}{_commit_note(env)}.
 Which files the parse-only runs parse: {env['parse_basis']}
 ({env['parsed_files']:,} files, {env['parsed_lines']:,} lines{'' if not parse_failed else f'; {parse_failed} failed to parse'}).
 The one-file-changed run appends a unique comment line to `{env['touched_file']}` and
-restores it afterwards. The Fixit comparison runs on {', '.join(env['fixit_subset']) or 'nothing'}
+restores it afterwards; the edited run inserts one at its top instead, which moves every
+position in the file. The Fixit comparison runs on {', '.join(env['fixit_subset']) or 'nothing'}
 ({env['fixit_subset_files']:,} files, {env['fixit_subset_lines']:,} lines).
 
 ## Machine

@@ -149,6 +149,8 @@ class CheckThenAct(FileRule):
     summary = "A call's reply decides a later message to the same actor"
 
     def check(self, facts: FileFacts, project: ProjectFacts) -> Iterator[Diagnostic]:
+        if not facts.dependencies:
+            return
         # A failing assert ends a test, and a test drives the actor alone: no guard there.
         hows = _GUARDS if self.settings.is_test_path(Path(os.path.abspath(facts.path))) else _GUARDS | {"assert"}
         for check, act in _pairs(facts, project, hows, reading_checks=True):

@@ -1,0 +1,180 @@
+"""Reusing the last run's findings: one record per way of checking a project, and the test
+that the files changed since cannot change those findings.
+
+A record (the cache's ``runs/<slot>``) belongs to one project as a run sees it: the
+settings, the folder, the set of files and the rules installed make its slot. It holds
+the fact key each file had, the findings of every file the run judged (selection and
+suppressions applied), and what the prefilter needs to judge one changed file alone. A
+later run in the same slot:
+
+* with the same fact keys reports the record's findings for the files asked for, so a
+  few files asked for (pre-commit's staged files) are answered from a tree run's record;
+* with a few files changed analyses only those. When each one's facts are, byte for byte,
+  what they were, and the prefilter would pick it (or leave it) as before, nothing any
+  other file or rule reads has changed, and the record's findings stand. That is the
+  common edit: a module that uses no actor, a comment, a docstring, a body whose lines
+  keep their places. Anything else runs the whole pipeline, which finds the changed
+  files' facts in the cache.
+
+Why the prefilter test is exact: the files analysed in full are the least set closed under
+"a file naming a framework word or a pair found in the set's facts". A changed file whose
+facts are unchanged keeps that set the same when it still names a framework word, or when
+the pairs of the record it matches are the ones its old text matched (kept in the record
+for the files picked through pairs). A file left syntax-only must still match nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, replace
+from typing import FrozenSet, List, Optional, Sequence, Tuple
+
+from actorlint import serial
+from actorlint.analyse import FileJob
+from actorlint.cache import Cache
+from actorlint.config import Settings
+from actorlint.diagnostics import Diagnostic
+from actorlint.facts_collection import Inputs, pairs_digest
+from actorlint.judging import RunResult
+from actorlint.model.declared import catalog_for
+from actorlint.model.facts import FileFacts
+from actorlint.model.resolve import resolve
+from actorlint.prefilter import FileWords, PairMatcher, WordMatcher, framework_words, names_found
+from actorlint.workers import Runner
+
+__all__ = ["MAX_CHANGED_FILES", "RunRecord", "fact_keys", "reuse", "run_key", "run_slot"]
+
+# Beyond this many changed files the whole pipeline (with its worker pool) is cheaper.
+MAX_CHANGED_FILES = 16
+
+Pair = Tuple[str, str]
+
+
+@dataclass
+class RunRecord:
+    """A run's findings for the files it judged, and what a later run needs to reuse them."""
+
+    diagnostics: List[Diagnostic]
+    # The display paths whose findings were worked out (every file a tree run reports),
+    # and of those the ones that count as checked (not skipped).
+    judged: Tuple[str, ...]
+    checked: Tuple[str, ...]
+    # The prefilter's pairs (none without the prefilter), and, for each file analysed in
+    # full although it names no framework word, the pairs its text matches.
+    pairs: Tuple[Pair, ...]
+    pickers: Tuple[Tuple[str, Tuple[Pair, ...]], ...]
+
+    @classmethod
+    def of(cls, judged: RunResult, facts: Sequence[FileFacts], inputs: Inputs, settings: Settings,
+           pairs: Optional[FrozenSet[Pair]]) -> "RunRecord":
+        """The record of a run that judged every reported file of ``inputs`` (``pairs``:
+        the prefilter's, None when it ran no round)."""
+        paths = frozenset(job.display_path for job in inputs.jobs if job.reported)
+        checked = tuple(sorted(f.path for f in facts if f.path in paths and not f.skipped))
+        if pairs is None:  # every file came from the cache: the pairs its facts define
+            catalog = catalog_for(settings.frameworks)
+            pairs = frozenset(names_found(resolve(facts, catalog, settle=False), catalog))
+        return cls(list(judged.diagnostics), tuple(sorted(paths)), checked, tuple(sorted(pairs)),
+                   _pickers(facts, inputs, pairs, settings) if pairs else ())
+
+    def covers(self, jobs: Sequence[FileJob]) -> bool:
+        """Whether every file ``jobs`` ask for was judged here."""
+        judged = frozenset(self.judged)
+        return all(job.display_path in judged for job in jobs if job.reported and job.asked)
+
+    def answer(self, jobs: Sequence[FileJob]) -> RunResult:
+        """The result of a run of ``jobs``: the findings of the files they ask for."""
+        asked = frozenset(job.display_path for job in jobs if job.reported and job.asked)
+        return RunResult([d for d in self.diagnostics if d.path in asked],
+                         sum(1 for path in self.checked if path in asked))
+
+
+def run_slot(inputs: Inputs, settings: Settings, prefilter: bool, rules_identity: str) -> Optional[str]:
+    """The slot of a run's record: a digest of the settings, the folder, the rules and the
+    project's files (not which of them are asked for); None when a file has no cache key
+    (standard input, an unreadable file): such a run keeps no record."""
+    if len(inputs.keys) != len(inputs.jobs):
+        return None
+    slot = hashlib.sha256()
+    for part in ("run-2", settings.fingerprint(), str(settings.root), os.getcwd(), str(prefilter),
+                 rules_identity):
+        slot.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    for path, reported in sorted((job.display_path, job.reported) for job in inputs.jobs):
+        slot.update(path.encode("utf-8", "surrogatepass") + (b"\0" if reported else b"\1"))
+    return slot.hexdigest()
+
+
+def fact_keys(inputs: Inputs) -> Tuple[str, ...]:
+    """Every file's fact key, in the order of the files' display paths."""
+    order = sorted(range(len(inputs.jobs)), key=lambda i: inputs.jobs[i].display_path)
+    return tuple(inputs.keys[i] for i in order)
+
+
+def run_key(keys: Sequence[str]) -> str:
+    """The key a record is valid for: its files' fact keys."""
+    digest = hashlib.sha256()
+    for key in keys:
+        digest.update(key.encode("ascii") + b"\0")
+    return digest.hexdigest()
+
+
+def _pickers(facts: Sequence[FileFacts], inputs: Inputs, pairs: FrozenSet[Pair],
+               settings: Settings) -> Tuple[Tuple[str, Tuple[Pair, ...]], ...]:
+    """For each file analysed in full that names no framework word, the pairs it matches."""
+    words = WordMatcher(framework_words(catalog_for(settings.frameworks)))
+    matcher = PairMatcher(pairs, FileWords())
+    found = []
+    for index, file_facts in enumerate(facts):
+        text = inputs.texts.get(index)
+        if file_facts.parsed and text is not None and not words.search(text):
+            job = inputs.jobs[index]
+            found.append((job.display_path, tuple(sorted(matcher.matched(text, job.module)))))
+    return tuple(sorted(found))
+
+
+def reuse(record: RunRecord, old_keys: Sequence[str], inputs: Inputs, cache: Cache,
+          settings: Settings, prefilter: bool) -> bool:
+    """Whether ``record``'s findings hold for ``inputs``, whose files changed since it was
+    written are analysed here (and cached): True when every changed file's facts are
+    those it had and the prefilter treats it as it did."""
+    order = sorted(range(len(inputs.jobs)), key=lambda i: inputs.jobs[i].display_path)
+    changed = [(index, old) for index, old in zip(order, old_keys) if inputs.keys[index] != old]
+    if not changed or len(changed) > MAX_CHANGED_FILES:
+        return False
+    words = WordMatcher(framework_words(catalog_for(settings.frameworks)))
+    matcher = PairMatcher(record.pairs, FileWords())
+    pickers = dict(record.pickers)
+    full: List[Tuple[int, bytes]] = []
+    syntax: List[Tuple[int, bytes]] = []
+    for index, old in changed:
+        job, text = inputs.jobs[index], inputs.texts.get(index)
+        if text is None:
+            return False
+        stored = cache.entry(old)
+        if stored is not None:
+            if prefilter and not words.search(text):
+                known = pickers.get(job.display_path)
+                if known is None or tuple(sorted(matcher.matched(text, job.module))) != known:
+                    return False
+            full.append((index, stored))
+            continue
+        stored = cache.entry(old + "-syntax")
+        if stored is None or not prefilter or words.search(text) or matcher.search(text, job.module):
+            return False
+        syntax.append((index, stored))
+    digest = pairs_digest(record.pairs)
+    with Runner(settings, 1) as runner:
+        for task, wanted in (("syntax", syntax), ("analyse", full)):
+            jobs = [inputs.jobs[index] for index, _ in wanted]
+            for (index, stored), facts in zip(wanted, runner.map(task, jobs)):
+                if facts is None or facts.internal_error is not None:
+                    return False
+                key = inputs.keys[index]
+                if task == "syntax":
+                    facts = replace(facts, prefilter_digest=digest)
+                    key += "-syntax"
+                cache.put(key, facts)
+                if serial.dumps(facts) != stored:
+                    return False
+    return True
