@@ -22,6 +22,8 @@ from actorlint import suppressions
 from actorlint.complexity import DEFAULT_MAX_FILE_TOKENS, pre_parse_problem
 from actorlint.diagnostics import Diagnostic, Severity, Span
 from actorlint.model.facts import FileFacts
+from actorlint.model.frameworks import BUILTIN_CATALOG
+from actorlint.prefilter import framework_matcher
 from actorlint.source import (
     cpython_parse, decode_source, describe_decode_error, describe_syntax_error, line_and_column,
     read_source_bytes,
@@ -107,9 +109,10 @@ def error_diagnostic(display_path: str, message: str, line: int = 1, column: int
     )
 
 
-def _read(job: FileJob) -> Tuple[FileFacts, Optional[str]]:
+def _read(job: FileJob, catalog: Optional[object] = None) -> Tuple[FileFacts, Optional[str]]:
     """Empty facts for the file and its text; the text is None when the facts already say
-    why there is nothing to parse (unreadable, undecodable, NUL bytes, skip-file)."""
+    why there is nothing to parse (unreadable, undecodable, NUL bytes, skip-file).
+    ``catalog``: the frameworks whose words the facts say whether the file names."""
     empty = FileFacts(path=job.display_path, module=job.module)
     try:
         data = job.source if job.source is not None else read_source_bytes(job.path)
@@ -117,6 +120,8 @@ def _read(job: FileJob) -> Tuple[FileFacts, Optional[str]]:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         empty = replace(empty, errors=(error_diagnostic(job.display_path, f"Cannot read file: {reason}"),))
         return empty, None
+    if catalog is not None:
+        empty = replace(empty, names_framework=framework_matcher(catalog).search(data))  # type: ignore[arg-type]
     try:
         source = decode_source(data)
     except (SyntaxError, LookupError, ValueError) as error:  # ValueError: UnicodeError too
@@ -166,7 +171,7 @@ def analyse(job: FileJob, blocking: Optional[Mapping] = None, catalog: Optional[
     frameworks; a file predicted to cost more than ``max_file_tokens`` (see
     actorlint/complexity.py) is not parsed.
     """
-    empty, source = _read(job)
+    empty, source = _read(job, BUILTIN_CATALOG if catalog is None else catalog)
     if source is None:
         return empty
 
@@ -243,4 +248,5 @@ def _parse_and_collect(job: FileJob, empty: FileFacts, source: str,
             empty = replace(empty, errors=(error_diagnostic(job.display_path, "Cannot analyse file: it is nested too deeply"),))
             return empty
     # Any file: a project rule (a plugin's) may report in one without actor code.
-    return replace(facts, suppressions=suppressions.Suppressions.from_source(source))
+    return replace(facts, suppressions=suppressions.Suppressions.from_source(source),
+                   names_framework=empty.names_framework)

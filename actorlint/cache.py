@@ -37,8 +37,8 @@ from actorlint.config import Settings
 from actorlint.model.facts import FileFacts
 from actorlint.safe_read import read_regular_file
 
-__all__ = ["CACHE_DIR_ENV", "CACHE_DIR_NAME", "Cache", "cache_location", "clean", "code_identity",
-           "file_stamp"]
+__all__ = ["CACHE_DIR_ENV", "CACHE_DIR_NAME", "SYNTAX_ONLY", "Cache", "cache_location", "clean",
+           "code_identity", "file_stamp"]
 
 CACHE_DIR_NAME = ".actorlint_cache"
 CACHE_DIR_ENV = "ACTORLINT_CACHE_DIR"
@@ -49,6 +49,8 @@ _TAG = (
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
 _GITIGNORE = b"# Created by actorlint.\n*\n"
+# The suffix of the key of a file's facts when the prefilter only checked its syntax.
+SYNTAX_ONLY = "-syntax"
 _FACTS_HEADER = b"actorlint-facts-1 "
 _RUN_HEADER = b"actorlint-run-1 "
 # Larger entries are not ours (the largest real one seen is well under a megabyte).
@@ -216,7 +218,7 @@ class Cache:
                 continue
             for key in keys:
                 live.add(key)
-                live.add(key + "-syntax")
+                live.add(key + SYNTAX_ONLY)
         return live
 
 

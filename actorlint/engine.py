@@ -56,7 +56,7 @@ def _check_files(jobs: Sequence[FileJob], settings: Settings, workers: int, use_
     keys = fact_keys(inputs)
     key = run_key(keys)
     stored = cache.get_run(slot, RunRecord)
-    if stored is not None and stored[2].covers(inputs.jobs):
+    if stored is not None:
         stored_key, old_keys, record = stored
         if stored_key == key:
             return record.answer(inputs.jobs)  # nothing changed since the last run like this one

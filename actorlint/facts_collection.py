@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 from actorlint.analyse import FileJob
-from actorlint.cache import Cache
+from actorlint.cache import SYNTAX_ONLY, Cache
 from actorlint.config import Settings
 from actorlint.model.declared import catalog_for
 from actorlint.model.facts import FileFacts
@@ -19,9 +19,6 @@ from actorlint.workers import Runner
 
 __all__ = ["Collected", "Inputs", "collect_facts", "collect_project", "pairs_digest", "read_inputs",
            "unreported_paths"]
-
-
-_SYNTAX_ONLY = "-syntax"
 
 
 @dataclass
@@ -94,7 +91,7 @@ def collect_project(jobs: Sequence[FileJob], settings: Settings, *, workers: int
             if cached is not None:
                 results[index] = cached
                 continue
-            cached = cache.get(key + _SYNTAX_ONLY)
+            cached = cache.get(key + SYNTAX_ONLY)
             if cached is not None:
                 syntax_only[index] = cached
 
@@ -116,19 +113,28 @@ def collect_project(jobs: Sequence[FileJob], settings: Settings, *, workers: int
             rest, pairs = _analyse_in_rounds(remaining, texts, modules, results, settings, analyse_all, syntax_only)
             digest = pairs_digest(pairs)
             for index in rest:
-                if index in syntax_only:
-                    results[index] = syntax_only[index]
+                known = syntax_only.get(index)
+                if known is not None:
+                    # Checked against every pair of this run: say so, or the next run
+                    # scans it again.
+                    results[index] = known if known.prefilter_digest == digest else \
+                        _syntax_only(cache, keys.get(index), replace(known, prefilter_digest=digest))
             unchecked = [i for i in rest if i not in results]
             again = []
             for index, facts in zip(unchecked, runner.map("syntax", [jobs[i] for i in unchecked])):
                 if facts is None:
                     again.append(index)  # CPython rejects it: parse in full for the same ACT000
                     continue
-                results[index] = facts
-                if cache is not None and index in keys:
-                    cache.put(keys[index] + _SYNTAX_ONLY, replace(facts, prefilter_digest=digest))
+                results[index] = _syntax_only(cache, keys.get(index), replace(facts, prefilter_digest=digest))
             analyse_all(again)
     return Collected([results[i] for i in range(len(jobs))], pairs)
+
+
+def _syntax_only(cache: Optional[Cache], key: Optional[str], facts: FileFacts) -> FileFacts:
+    """``facts`` of a file left syntax-only, cached under its key."""
+    if cache is not None and key is not None:
+        cache.put(key + SYNTAX_ONLY, facts)
+    return facts
 
 
 def _analyse_in_rounds(remaining: List[int], texts: Dict[int, bytes], modules: Dict[int, str],

@@ -32,7 +32,7 @@ from typing import FrozenSet, List, Optional, Sequence, Tuple
 
 from actorlint import serial
 from actorlint.analyse import FileJob
-from actorlint.cache import Cache
+from actorlint.cache import SYNTAX_ONLY, Cache
 from actorlint.config import Settings
 from actorlint.diagnostics import Diagnostic
 from actorlint.facts_collection import Inputs, pairs_digest
@@ -40,7 +40,7 @@ from actorlint.judging import RunResult
 from actorlint.model.declared import catalog_for
 from actorlint.model.facts import FileFacts
 from actorlint.model.resolve import resolve
-from actorlint.prefilter import FileWords, PairMatcher, WordMatcher, framework_words, names_found
+from actorlint.prefilter import FileWords, PairMatcher, framework_matcher, names_found
 from actorlint.workers import Runner
 
 __all__ = ["MAX_CHANGED_FILES", "RunRecord", "fact_keys", "reuse", "run_key", "run_slot"]
@@ -53,13 +53,14 @@ Pair = Tuple[str, str]
 
 @dataclass
 class RunRecord:
-    """A run's findings for the files it judged, and what a later run needs to reuse them."""
+    """A run's findings for every file it reports, and what a later run needs to reuse them.
+
+    Every reported file is judged, asked for or not, so a record answers a run of any part
+    of its project (its slot fixes which files are reported)."""
 
     diagnostics: List[Diagnostic]
-    # The display paths whose findings were worked out (every file a tree run reports),
-    # and of those the ones that count as checked (not skipped).
-    judged: Tuple[str, ...]
-    checked: Tuple[str, ...]
+    # The reported files a ``skip-file`` comment leaves out (they do not count as checked).
+    skipped: Tuple[str, ...]
     # The prefilter's pairs (none without the prefilter), and, for each file analysed in
     # full although it names no framework word, the pairs its text matches.
     pairs: Tuple[Pair, ...]
@@ -70,24 +71,19 @@ class RunRecord:
            pairs: Optional[FrozenSet[Pair]]) -> "RunRecord":
         """The record of a run that judged every reported file of ``inputs`` (``pairs``:
         the prefilter's, None when it ran no round)."""
-        paths = frozenset(job.display_path for job in inputs.jobs if job.reported)
-        checked = tuple(sorted(f.path for f in facts if f.path in paths and not f.skipped))
+        reported = frozenset(job.display_path for job in inputs.jobs if job.reported)
+        skipped = tuple(sorted(f.path for f in facts if f.skipped and f.path in reported))
         if pairs is None:  # every file came from the cache: the pairs its facts define
             catalog = catalog_for(settings.frameworks)
             pairs = frozenset(names_found(resolve(facts, catalog, settle=False), catalog))
-        return cls(list(judged.diagnostics), tuple(sorted(paths)), checked, tuple(sorted(pairs)),
-                   _pickers(facts, inputs, pairs, settings) if pairs else ())
-
-    def covers(self, jobs: Sequence[FileJob]) -> bool:
-        """Whether every file ``jobs`` ask for was judged here."""
-        judged = frozenset(self.judged)
-        return all(job.display_path in judged for job in jobs if job.reported and job.asked)
+        return cls(list(judged.diagnostics), skipped, tuple(sorted(pairs)),
+                   _pickers(facts, inputs, pairs) if pairs else ())
 
     def answer(self, jobs: Sequence[FileJob]) -> RunResult:
         """The result of a run of ``jobs``: the findings of the files they ask for."""
         asked = frozenset(job.display_path for job in jobs if job.reported and job.asked)
         return RunResult([d for d in self.diagnostics if d.path in asked],
-                         sum(1 for path in self.checked if path in asked))
+                         len(asked) - sum(1 for path in self.skipped if path in asked))
 
 
 def run_slot(inputs: Inputs, settings: Settings, prefilter: bool, rules_identity: str) -> Optional[str]:
@@ -120,14 +116,13 @@ def run_key(keys: Sequence[str]) -> str:
 
 
 def _pickers(facts: Sequence[FileFacts], inputs: Inputs, pairs: FrozenSet[Pair],
-               settings: Settings) -> Tuple[Tuple[str, Tuple[Pair, ...]], ...]:
+             ) -> Tuple[Tuple[str, Tuple[Pair, ...]], ...]:
     """For each file analysed in full that names no framework word, the pairs it matches."""
-    words = WordMatcher(framework_words(catalog_for(settings.frameworks)))
     matcher = PairMatcher(pairs, FileWords())
     found = []
     for index, file_facts in enumerate(facts):
         text = inputs.texts.get(index)
-        if file_facts.parsed and text is not None and not words.search(text):
+        if file_facts.parsed and not file_facts.names_framework and text is not None:
             job = inputs.jobs[index]
             found.append((job.display_path, tuple(sorted(matcher.matched(text, job.module)))))
     return tuple(sorted(found))
@@ -142,7 +137,7 @@ def reuse(record: RunRecord, old_keys: Sequence[str], inputs: Inputs, cache: Cac
     changed = [(index, old) for index, old in zip(order, old_keys) if inputs.keys[index] != old]
     if not changed or len(changed) > MAX_CHANGED_FILES:
         return False
-    words = WordMatcher(framework_words(catalog_for(settings.frameworks)))
+    words = framework_matcher(catalog_for(settings.frameworks))
     matcher = PairMatcher(record.pairs, FileWords())
     pickers = dict(record.pickers)
     full: List[Tuple[int, bytes]] = []
@@ -159,7 +154,7 @@ def reuse(record: RunRecord, old_keys: Sequence[str], inputs: Inputs, cache: Cac
                     return False
             full.append((index, stored))
             continue
-        stored = cache.entry(old + "-syntax")
+        stored = cache.entry(old + SYNTAX_ONLY)
         if stored is None or not prefilter or words.search(text) or matcher.search(text, job.module):
             return False
         syntax.append((index, stored))
@@ -173,7 +168,7 @@ def reuse(record: RunRecord, old_keys: Sequence[str], inputs: Inputs, cache: Cac
                 key = inputs.keys[index]
                 if task == "syntax":
                     facts = replace(facts, prefilter_digest=digest)
-                    key += "-syntax"
+                    key += SYNTAX_ONLY
                 cache.put(key, facts)
                 if serial.dumps(facts) != stored:
                     return False

@@ -28,7 +28,8 @@ from actorlint.model.inference import imports_any
 from actorlint.model.module_keys import as_written
 from actorlint.model.values import Symbol, read_assumption
 
-__all__ = ["FileWords", "PairMatcher", "WordMatcher", "framework_words", "names_found", "word_pattern"]
+__all__ = ["FileWords", "PairMatcher", "WordMatcher", "framework_matcher", "framework_words", "names_found",
+           "word_pattern"]
 
 
 def framework_words(catalog: Catalog) -> Set[str]:
@@ -122,6 +123,17 @@ def _flow_pairs(project: ProjectFacts, catalog: Catalog) -> Set[Tuple[str, str]]
                 package = as_written(facts.module).partition(".")[0]
                 pairs.update((param, IN_PACKAGE + package) for param, _, _ in spec.injects)
     return pairs
+
+
+_FRAMEWORK_MATCHERS: Dict[int, Tuple[Catalog, "WordMatcher"]] = {}
+
+
+def framework_matcher(catalog: Catalog) -> "WordMatcher":
+    """The matcher of ``framework_words(catalog)``, built once per catalog."""
+    known = _FRAMEWORK_MATCHERS.get(id(catalog))
+    if known is None or known[0] is not catalog:
+        known = _FRAMEWORK_MATCHERS[id(catalog)] = (catalog, WordMatcher(framework_words(catalog)))
+    return known[1]
 
 
 class WordMatcher:

@@ -381,6 +381,8 @@ class FileFacts:
     skipped: bool = False
     # False when the prefilter left the file out and only its syntax was checked.
     parsed: bool = True
+    # Whether its text names a framework word (the prefilter's first round picks it).
+    names_framework: bool = False
     # For such a file: the digest of the prefilter words it was checked against.
     prefilter_digest: str = ""
     # The file's suppression comments, read only when the file has sites that may become
