@@ -158,9 +158,19 @@ def reuse(record: RunRecord, old_keys: Sequence[str], inputs: Inputs, cache: Cac
         if stored is None or not prefilter or words.search(text) or matcher.search(text, job.module):
             return False
         syntax.append((index, stored))
+    # A text seen before (an undone edit, a branch switched back) has its facts cached.
+    for wanted, suffix in ((full, ""), (syntax, SYNTAX_ONLY)):
+        for index, stored in list(wanted):
+            known = cache.entry(inputs.keys[index] + suffix)
+            if known is not None:
+                if known != stored:
+                    return False
+                wanted.remove((index, stored))
     digest = pairs_digest(record.pairs)
     with Runner(settings, 1) as runner:
         for task, wanted in (("syntax", syntax), ("analyse", full)):
+            if not wanted:
+                continue
             jobs = [inputs.jobs[index] for index, _ in wanted]
             for (index, stored), facts in zip(wanted, runner.map(task, jobs)):
                 if facts is None or facts.internal_error is not None:

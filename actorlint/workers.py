@@ -111,9 +111,10 @@ class Runner:
     def __enter__(self) -> "Runner":
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
         if self._pool is not None:
-            self._pool.shutdown()
+            # Leaving on an exception (Ctrl-C): drop the queued work instead of waiting for it.
+            self._pool.shutdown(cancel_futures=exc_type is not None)
             self._pool = None
 
     def map(self, task: str, jobs: List[FileJob]) -> List[Optional[FileFacts]]:

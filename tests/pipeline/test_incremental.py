@@ -162,3 +162,19 @@ def test_matched_pairs_agree_with_the_pick(text: bytes, module: str) -> None:
     matched = matcher.matched(text, module)
     assert bool(matched) == matcher.search(text, module)
     assert matched <= pairs
+
+
+def test_an_undone_edit_is_answered_without_analysing_anything(project: Path, monkeypatch) -> None:
+    from actorlint import workers
+
+    _check(".")
+    original = (project / "shop/actors.py").read_text(encoding="utf-8")
+    _edit(project / "shop/actors.py", lambda text: text + "# reviewed\n")
+    _check(".")
+    (project / "shop/actors.py").write_text(original, encoding="utf-8")
+    analysed = []
+    real = workers.analyse_safely
+    monkeypatch.setattr(workers, "analyse_safely", lambda job, knowledge: analysed.append(job) or real(job, knowledge))
+    pipeline = _Pipeline(monkeypatch)
+    assert _check(".") == [("shop/client.py", 6, "ACT201")]
+    assert pipeline.runs == 0 and analysed == []  # its facts were cached under its text's key
