@@ -465,6 +465,15 @@ class ProjectFacts:
         """The handlers of one actor (grouped once)."""
         return self._handlers_by("actor", lambda handler: handler.actor.qualname).get(actor, ())
 
+    def handlers_reaching(self, actor: str) -> Tuple[Handler, ...]:
+        """The handlers a message to ``actor`` can run: its own, then those it inherits
+        from actor classes it is based on in the tree (the nearest definition of a name)."""
+        found: List[Handler] = []
+        for owner in [cls.qualname for cls, _ in self.lineage(actor)] or [actor]:
+            nearer = {handler.method.name for handler in found}
+            found.extend(h for h in self.handlers_of(owner) if h.method.name not in nearer)
+        return tuple(found)
+
     def _handlers_by(self, kind: str, key: Callable[[Handler], str]) -> Dict[str, Tuple[Handler, ...]]:
         if kind not in self._grouped:
             grouped: Dict[str, List[Handler]] = {}

@@ -152,6 +152,9 @@ class Framework:
     # decorators that pool a class's instances (Thespian ``@troupe``), and what to use
     # instead of one busy shared actor (ACT303).
     shared_keywords: Tuple[str, ...] = ()
+    # Roles of the lists a registry gives for a class (Pykka ``ActorRegistry.get_by_class``):
+    # code taking their first element (``[0]``) runs the class as one shared instance.
+    shared_element_roles: Tuple[str, ...] = ()
     pool_decorators: Tuple[str, ...] = ()
     pool_remedy: str = ""
     # The roles of calls that configure or make instances, where those keywords and
@@ -182,6 +185,9 @@ FRAMEWORKS: Mapping[str, Framework] = {
         default_handlers=("on_receive",),
         lifecycle_handlers=("on_start", "on_stop", "on_failure"),
         cache_remedy="a dict guarded by a `threading.Lock` (or a concurrent cache) in the callers' process",
+        shared_element_roles=("pykka.ref_list",),
+        pool_remedy="several instances (each `start()`ed) that callers take in turn, or the blocking work "
+                    "moved out of the handler",
     ),
     "ray": Framework(
         name="ray",

@@ -1,6 +1,6 @@
 """One actor for everyone: a shared instance whose handler blocks.
 
-ACT303  single-actor-bottleneck  a blocking handler of an actor run as one named instance
+ACT303  single-actor-bottleneck  a blocking handler of an actor run as one shared instance
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ class SingleActorBottleneck(ProjectRule):
     """## What it does
     Checks for a handler that blocks (a blocking call, as ACT101 reports, or a wait for
     another actor, as ACT102 reports) in an actor that the code runs as one shared instance
-    found by name: Ray `Cls.options(name=..., get_if_exists=True)`, Thespian
-    `createActor(Cls, globalName=...)`; and nothing lets it serve several messages at once
+    found by name or from a registry: Ray `Cls.options(name=..., get_if_exists=True)`,
+    Thespian `createActor(Cls, globalName=...)`, Pykka `ActorRegistry.get_by_class(Cls)[0]`;
+    and nothing lets it serve several messages at once
     (Ray `max_concurrency` or an async actor, Thespian `@troupe`, several instances behind a
     `ray.util.ActorPool`).
 
@@ -35,7 +36,8 @@ class SingleActorBottleneck(ProjectRule):
     once, and keep the one named actor for what must be serialized.
 
     Not reported: actors whose class is not in the checked tree, handlers that do not
-    block, and actors created without a name. A preview rule: it runs with `--preview`.
+    block, actors created without a name, and a registry's instances used all together
+    (`for ref in ActorRegistry.get_by_class(Cls)`). A preview rule: it runs with `--preview`.
 
     ## Example
     ```python
@@ -76,7 +78,7 @@ class SingleActorBottleneck(ProjectRule):
 
     code = "ACT303"
     name = "single-actor-bottleneck"
-    summary = "A handler blocks in an actor the code runs as one shared named instance"
+    summary = "A handler blocks in an actor the code runs as one shared instance"
     preview = True
 
     def check(self, project: ProjectFacts) -> Iterator[Diagnostic]:
@@ -105,7 +107,8 @@ class SingleActorBottleneck(ProjectRule):
                 yield self.diagnostic(
                     handler.where, handler.method.span,
                     f"{capitalized(handler_phrase(handler))} blocks (`{what}` on line {site.span.line}), and the "
-                    f"code runs `{short_name(actor.qualname)}` as one shared instance found by name: every caller "
+                    f"code runs `{short_name(actor.qualname)}` as one shared instance, found by name or from a registry: "
+                    f"every caller "
                     f"queues behind it; use {remedy}",
                     related=(
                         Location(where_path, where, "the one shared instance is made or found here"),

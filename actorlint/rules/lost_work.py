@@ -99,7 +99,7 @@ class FireAndForgetSideEffect(ProjectRule):
                 entry = project.classes.get(site.target.actor)
                 if actor is None or entry is None or actor.task_queue or entry[0].retried or actor.qualname in retried:
                     continue
-                found = self._effect_of(site, project.handlers_of(actor.qualname), effects, project)
+                found = self._effect_of(site, project.handlers_reaching(actor.qualname), effects, project)
                 if found is None:
                     continue
                 handler, (effect_path, effect) = found

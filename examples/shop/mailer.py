@@ -49,8 +49,9 @@ class MailService:
 
 
 class SplitMailService:
-    """The fix: receipts (callers wait) and newsletters (fire-and-forget) get their own
-    mailer actors, so a burst of newsletters never delays a receipt."""
+    """The fix for ACT301: receipts (callers wait) and newsletters (fire-and-forget) get
+    their own mailer actors, so a burst of newsletters never delays a receipt. The
+    newsletters still live only in a mailbox until sent (ACT304; outbox.py is its fix)."""
 
     def __init__(self, host="localhost"):
         self.receipts = ReceiptMailer.start(host)

@@ -59,8 +59,8 @@ class Semantics(Protocol):
     def named(self, value: Value, name: str) -> Value:
         """A value read through a name (a handle takes the name as its origin)."""
 
-    def element(self, handle: Handle) -> Value:
-        """``handle[i]`` for a framework value."""
+    def element(self, handle: Handle, subscript: Optional[cst.Subscript] = None) -> Value:
+        """``handle[i]`` (the ``subscript``, when written) for a framework value."""
 
     def annotation(self, generic: Value, element: Value) -> Value:
         """The handle that an annotation ``generic[element]`` declares."""
@@ -176,7 +176,7 @@ class Evaluator:
         if isinstance(node, cst.Subscript):
             base = self.value_of(node.value, scope)
             if isinstance(base, Handle):
-                return self.semantics.element(base)
+                return self.semantics.element(base, node)
             if isinstance(base, Many):
                 return containers.subscripted(base, node)
             self.consult(base, USE_ELEMENT)

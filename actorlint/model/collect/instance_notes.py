@@ -1,7 +1,8 @@
 """How the code runs its actors, noted where it creates or looks them up: several
 messages at once (``Cls.options(max_concurrency=8)``, for ACT302 and ACT303), with its messages retried
 after a crash (``max_task_retries``, ACT304), one shared instance found by name (``Cls.options(name="registry", get_if_exists=True)``, Thespian
-``createActor(Cls, globalName="registry")``, for ACT303), or a pool of instances
+``createActor(Cls, globalName="registry")``, Pykka ``ActorRegistry.get_by_class(Cls)[0]``,
+for ACT303), or a pool of instances
 (``ActorPool([...])``). Which keywords mean what is framework data."""
 
 from __future__ import annotations
@@ -59,6 +60,18 @@ class InstanceNotes:
             self.retried.add(ActorClass(framework, actor))
         if any(name in spec.shared_keywords and value not in (Const(None), Const(False)) for name, value in keywords):
             self.shared.append((ActorClass(framework, actor), node))
+
+    def taken_first(self, subscript: cst.Subscript, role: str, actor: str) -> None:
+        """``registry_list[0]``: the first instance of ``actor`` out of a list a registry
+        gives for its class (the framework's ``shared_element_roles``), which treats the
+        class as one shared instance (Pykka ``ActorRegistry.get_by_class(Cls)[0]``)."""
+        framework = framework_of_role(role)
+        spec = self.catalog.frameworks.get(framework)
+        if spec is None or role not in spec.shared_element_roles or len(subscript.slice) != 1:
+            return
+        index = subscript.slice[0].slice
+        if isinstance(index, cst.Index) and isinstance(index.value, cst.Integer) and index.value.value == "0":
+            self.shared.append((ActorClass(framework, actor), subscript))
 
     def pool(self, framework: str, actor: str) -> None:
         """Instances of ``actor`` served behind a pool (``ActorPool(actors)``)."""

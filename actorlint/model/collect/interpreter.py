@@ -82,9 +82,13 @@ class Interpreter:
             return replace(value, origin=name)
         return value
 
-    def element(self, handle: Handle) -> Value:
+    def element(self, handle: Handle, subscript: Optional[cst.Subscript] = None) -> Value:
         role = ELEMENT_ROLES.get(handle.role)
-        return Handle(role, handle.actor) if role is not None else UNKNOWN
+        if role is None:
+            return UNKNOWN
+        if subscript is not None and handle.actor:
+            self.instances.taken_first(subscript, handle.role, handle.actor)
+        return Handle(role, handle.actor)
 
     def task_self(self, function: str) -> Optional[Handle]:
         decorated = self.binder.decorated.get(function)
