@@ -11,7 +11,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 import click
 
@@ -19,6 +19,7 @@ from actorlint import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     from actorlint.analyse import FileJob
+    from actorlint.config import Settings
     from actorlint.engine import FileChange
     from actorlint.plugins import PluginOrigin
 
@@ -69,7 +70,7 @@ def cli() -> None:
 @click.option("--statistics", is_flag=True, help="Show how many diagnostics each rule produced.")
 @click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only, no summary.")
 @click.option("--force-exclude", is_flag=True, help="Apply exclusions to paths given explicitly too (for pre-commit).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes [default: all cores].")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes [default: the CPUs this process may run on].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), envvar="ACTORLINT_CACHE_DIR", show_envvar=True,
               help="Keep the cache here [default: .actorlint_cache in the project root].")
@@ -97,20 +98,24 @@ def check(
     from actorlint.rules import installed_rules
 
     cwd = Path.cwd()
-    paths = paths or (".",)
+    # As in Ruff, `--stdin-filename` with no path reads standard input.
+    paths = paths or (("-",) if stdin_filename else (".",))
     try:
         if config_path:
             config_file: Optional[Path] = Path(config_path)
         else:
             config_file = find_config_file(cwd) or find_config_file(_common_folder(paths, cwd))
         settings = load_settings(config_file, cwd)
+        flags = {"--select": _split_codes(select), "--ignore": _split_codes(ignore),
+                 "--extend-select": _split_codes(extend_select)}
         settings = settings.with_overrides(
-            select=_split_codes(select) or None,
-            ignore=_split_codes(ignore) or None,
-            extend_select=_split_codes(extend_select) or None,
+            select=flags["--select"] or None,
+            ignore=flags["--ignore"] or None,
+            extend_select=flags["--extend-select"] or None,
         )
     except ConfigError as error:
         raise _fail(str(error))
+    _refuse_unknown_selectors(settings, flags, config_file)
     if cache_dir:
         settings = replace(settings, cache_dir=Path(cache_dir))
     if preview is not None:
@@ -151,7 +156,11 @@ def check(
             context = context + more_context
         file_jobs = jobs_for_paths(files, cwd, context, unasked)
 
-    workers = jobs or os.cpu_count() or 1
+    if not file_jobs:
+        # As Ruff warns; "All checks passed!" would claim a check that never happened.
+        click.echo("warning: No Python files found under the given path(s)", err=True)
+        quiet = True
+    workers = jobs or _usable_cpus()
     fixed = 0
     not_written: List["FileChange"] = []
     if fix or diff:
@@ -197,6 +206,30 @@ def check(
         raise click.exceptions.Exit(EXIT_ERROR)
     if result.diagnostics and not exit_zero:
         raise click.exceptions.Exit(EXIT_FOUND)
+
+
+def _usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity, as a container or ``taskset`` sets
+    it), not the machine's count."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on every platform
+        return os.cpu_count() or 1
+
+
+def _refuse_unknown_selectors(settings: "Settings", flags: Dict[str, Tuple[str, ...]],
+                              config_file: Optional[Path]) -> None:
+    """Exit 2 naming the first selector that selects no installed rule, and where it is
+    written (a flag, or a key of the config file), as Ruff does."""
+    from actorlint.rules import ALL_RULES, loaded_plugins
+
+    rules = list(ALL_RULES)
+    if settings.names_plugin_codes():  # only then can a selector name a plugin's rule
+        rules += loaded_plugins(settings.plugin_timeout).rules
+    for key, selector in settings.unknown_selectors(rule.code for rule in rules):
+        flag = next((name for name, values in flags.items() if selector in values), None)
+        where = flag or f"`{key}` in {config_file}"
+        raise _fail(f"unknown rule selector `{selector}` ({where}); `actorlint rules` lists the rules")
 
 
 def _write_changes(changes: Sequence["FileChange"]) -> List["FileChange"]:
@@ -342,8 +375,21 @@ def explain(code: str) -> None:
     click.echo(rule.documentation())
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+
+
 def main(argv: Optional[Sequence[str]] = None) -> None:
-    """Run the command line; exit codes: 0 clean, 1 diagnostics, 2 errors."""
-    # click exits 2 on usage errors itself, like our own configuration errors.
-    cli.main(args=list(argv) if argv is not None else None, prog_name="actorlint",
-             standalone_mode=True)
+    """Run the command line; exit codes: 0 clean, 1 diagnostics, 2 errors, 130 Ctrl-C."""
+    try:
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name="actorlint",
+                        standalone_mode=False)
+    except click.exceptions.Abort:  # Ctrl-C (click turns KeyboardInterrupt into Abort)
+        click.echo("Aborted!", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt:
+        click.echo("Aborted!", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException as error:  # usage errors: exit 2, as before
+        error.show()
+        sys.exit(error.exit_code)
+    sys.exit(code if isinstance(code, int) else EXIT_CLEAN)

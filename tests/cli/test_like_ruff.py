@@ -1,0 +1,101 @@
+"""Command-line habits people bring from Ruff (issue 17): unknown selectors are errors,
+a run over no Python files says so, Ctrl-C exits 130, and the default worker count follows
+the CPUs the process may use. Each through the real CLI."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from actorlint import cli as cli_module
+from tests.cli_helpers import PROJECT_ROOT, WORKER, write_tree
+
+
+@pytest.mark.parametrize("flag, selector", [
+    ("--select", "ACT999"),  # no such rule
+    ("--select", "ACT9"),  # a prefix of no rule
+    ("--extend-select", "ACM101"),  # a plugin code with no plugin installed
+    ("--ignore", "XYZ"),
+])
+def test_an_unknown_selector_on_the_command_line_is_an_error(tmp_path: Path, run, flag, selector) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    result = run("check", flag, selector, "src")
+    assert result.exit_code == 2
+    assert f"unknown rule selector `{selector}` ({flag})" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("config, where", [
+    ('select = ["ACT1", "ACT777"]', "`select`"),
+    ('ignore = ["ACT59"]', "`ignore`"),
+    ('per-file-ignores = { "tests/*" = ["ACT2", "ACT404"] }', "`per-file-ignores (tests/*)`"),
+    ('extend-safe-fixes = ["ACT9"]', "`extend-safe-fixes`"),
+])
+def test_an_unknown_selector_in_the_config_is_an_error_naming_its_key(tmp_path: Path, run, config, where) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER}, pyproject=f"[tool.actorlint]\n{config}\n")
+    result = run("check", "src")
+    assert result.exit_code == 2
+    assert f"({where} in " in result.stderr and "pyproject.toml" in result.stderr
+
+
+@pytest.mark.parametrize("selectors", [("ACT1",), ("ACT101", "ACT2"), ("ALL",), ("ACT000",)])
+def test_known_selectors_and_prefixes_are_accepted(tmp_path: Path, run, selectors) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    result = run("check", "--select", ",".join(selectors), "--ignore", "ACT5", "src")
+    assert result.exit_code in (0, 1), result.stderr
+
+
+def test_no_python_files_says_so(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"docs/readme.txt": "not python\n"})
+    result = run("check", "docs")
+    assert result.exit_code == 0
+    assert "No Python files found" in result.stderr
+    assert "All checks passed!" not in result.stdout
+    as_json = run("check", "--output-format", "json", "docs")
+    assert as_json.stdout.strip() == "[]" and "No Python files found" in as_json.stderr
+
+
+def test_python_files_found_say_nothing_of_the_kind(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    assert "No Python files" not in run("check", "src").stderr
+
+
+def test_ctrl_c_exits_130(tmp_path: Path) -> None:
+    for index in range(3000):  # a run of several seconds
+        (tmp_path / f"worker_{index}.py").write_text(WORKER, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[tool.actorlint]\n", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "actorlint", "check", "--no-cache", "--jobs", "2", "."],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        # A shell's background job ignores SIGINT; a terminal's foreground one does not.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    time.sleep(1.0)
+    assert process.poll() is None, "the run ended before it could be interrupted"
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert b"Aborted!" in err and b"Traceback" not in err
+
+
+def test_the_default_worker_count_follows_the_cpu_affinity(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli_module.os, "sched_getaffinity", lambda pid: {3}, raising=False)
+    monkeypatch.setattr(cli_module.os, "cpu_count", lambda: 64)
+    assert cli_module._usable_cpus() == 1
+    monkeypatch.delattr(cli_module.os, "sched_getaffinity")
+    assert cli_module._usable_cpus() == 64
+
+
+def test_stdin_filename_without_a_dash_reads_standard_input(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/other.py": "x = 1\n"})
+    result = run("check", "--output-format", "json", "--stdin-filename", "src/worker.py", input=WORKER)
+    dashed = run("check", "--output-format", "json", "--stdin-filename", "src/worker.py", "-", input=WORKER)
+    assert result.exit_code == dashed.exit_code == 1
+    assert result.stdout == dashed.stdout and '"path": "src/worker.py"' in result.stdout
