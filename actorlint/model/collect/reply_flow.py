@@ -65,7 +65,8 @@ def dependencies(pending: List["SiteDraft"], asserted: FrozenSet[int] = frozense
                 if second == first or act.fields["target"].origin != origin:
                     continue
                 at, blocks = act.candidate.order, act.candidate.blocks
-                arguments = [flow.scan(argument, at, blocks) for argument in _message_arguments(act.node)]
+                arguments = [flow.scan(argument, at, blocks)
+                             for argument in _message_arguments(act.node, act.fields["target"].member)]
                 guards = [guard for guard in act.candidate.guards if flow.scan(guard, at, blocks)[0]]
                 # ``if token: lock.release(token)``: the actor is handed back what it issued
                 # and checks it itself (a protocol, not a decision taken for it).
@@ -78,19 +79,40 @@ def dependencies(pending: List["SiteDraft"], asserted: FrozenSet[int] = frozense
     return found
 
 
-def _message_arguments(node: cst.CSTNode) -> List[cst.BaseExpression]:
+def _message_arguments(node: cst.CSTNode, member: Optional[str] = None) -> List[cst.BaseExpression]:
     """The argument expressions a message site sends: its own and those of the calls it
-    is chained on (``proxy.m(x).get()`` sends ``x``; ``ray.get(h.m.remote(x))`` too)."""
+    is chained on (``proxy.m(x).get()`` sends ``x``), and, for a wait given the message
+    itself (the call chained on the target's ``member``), that message's
+    (``ray.get(h.m.remote(x))`` sends ``x``, not the call)."""
     if isinstance(node, cst.Await):
         node = node.expression
     arguments: List[cst.BaseExpression] = []
     while isinstance(node, (cst.Call, cst.Attribute)):
         if isinstance(node, cst.Call):
-            arguments.extend(arg.value for arg in node.args)
+            for arg in node.args:
+                if member is not None and _chained_on(arg.value, member):
+                    arguments.extend(_message_arguments(arg.value))
+                else:
+                    arguments.append(arg.value)
             node = node.func
         else:
             node = node.value
     return arguments
+
+
+def _chained_on(node: cst.BaseExpression, member: str) -> bool:
+    """Whether ``node`` is a call chained on an attribute ``member`` (``h.m.remote(x)``)."""
+    if not isinstance(node, cst.Call):
+        return False
+    inner: cst.BaseExpression = node.func
+    while isinstance(inner, (cst.Attribute, cst.Call)):
+        if isinstance(inner, cst.Attribute):
+            if inner.attr.value == member:
+                return True
+            inner = inner.value
+        else:
+            inner = inner.func
+    return False
 
 
 def _changes(node: cst.CSTNode) -> bool:
