@@ -70,3 +70,27 @@ def test_rules_and_docs_show_the_status(tmp_path: Path, run) -> None:
     assert "Status: preview" in render_rule_page(rules_by_code()["ACT302"])
     assert "Status: stable" in render_rule_page(rules_by_code()["ACT101"])
     assert "| preview |" in render_index(ALL_RULES)
+
+
+def test_the_new_rules_carry_related_locations_in_json_and_sarif(monkeypatch) -> None:
+    """ACT302-ACT304 on the example app, as a user runs them: every finding points at the
+    place that makes it (the dict, the shared instance, the side effect) in both formats."""
+    from click.testing import CliRunner
+
+    from actorlint.cli import cli
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[2] / "examples")
+    args = ["check", "--no-cache", "--preview", "--select", "ACT302,ACT303,ACT304"]
+    found = json.loads(CliRunner().invoke(cli, args + ["--output-format", "json", "."]).output)
+    related = {(d["code"], d["path"], d["line"]): [(r["path"], r["line"], r["message"]) for r in d["related"]]
+               for d in found}
+    assert related[("ACT302", "shop/price_cache.py", 14)] == [
+        ("shop/price_cache.py", 17, "the cached entries: `self.prices`")]
+    assert related[("ACT303", "shop/venues.py", 12)] == [
+        ("shop/venues.py", 23, "the one shared instance is made or found here"),
+        ("shop/venues.py", 13, "blocks: `requests.get`")]
+    assert related[("ACT304", "shop/mailer.py", 45)] == [("shop/mailer.py", 20, "sends mail: `smtplib.SMTP.sendmail`")]
+    log = json.loads(CliRunner().invoke(cli, args + ["--output-format", "sarif", "."]).output)
+    results = log["runs"][0]["results"]
+    assert len(results) == len(found)
+    assert all(len(r["relatedLocations"]) == len(d["related"]) for r, d in zip(results, found))
