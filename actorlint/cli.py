@@ -6,6 +6,7 @@ configuration or internal error.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -20,6 +21,7 @@ from actorlint import __version__
 if TYPE_CHECKING:  # pragma: no cover
     from actorlint.analyse import FileJob
     from actorlint.config import Settings
+    from actorlint.diagnostics import Diagnostic
     from actorlint.engine import FileChange
     from actorlint.plugins import PluginOrigin
 
@@ -67,7 +69,8 @@ def cli() -> None:
 @click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="text", show_default=True)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this pyproject.toml / actorlint.toml instead of discovering one.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics are found.")
-@click.option("--statistics", is_flag=True, help="Show how many diagnostics each rule produced.")
+@click.option("--statistics", is_flag=True, help="Show how many diagnostics each rule produced (text or JSON).")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report to this file instead of standard output.")
 @click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only, no summary.")
 @click.option("--force-exclude", is_flag=True, help="Apply exclusions to paths given explicitly too (for pre-commit).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes [default: the CPUs this process may run on].")
@@ -84,8 +87,8 @@ def cli() -> None:
 def check(
     paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ...],
     extend_select: Tuple[str, ...], output_format: str, config_path: Optional[str],
-    exit_zero: bool, statistics: bool, quiet: bool, force_exclude: bool, jobs: Optional[int],
-    no_cache: bool, cache_dir: Optional[str], stdin_filename: Optional[str], show_fixes: bool, fix: bool,
+    exit_zero: bool, statistics: bool, output_file: Optional[str], quiet: bool, force_exclude: bool,
+    jobs: Optional[int], no_cache: bool, cache_dir: Optional[str], stdin_filename: Optional[str], show_fixes: bool, fix: bool,
     unsafe_fixes: bool, diff: bool, preview: Optional[bool],
 ) -> None:
     """Check PATHS (files or folders; default `.`; `-` reads standard input)."""
@@ -172,8 +175,7 @@ def check(
             for change in outcome.changes:
                 click.echo(unified_diff(_shown(change.job.display_path), change.source.text, change.text),
                            nl=False)
-            count = outcome.fixed
-            click.echo(f"Would fix {count} error{'s' if count != 1 else ''}.", err=True)
+            click.echo(_would_fix(outcome.fixed, outcome.remaining.diagnostics, unsafe_fixes), err=True)
             raise click.exceptions.Exit(EXIT_FOUND if outcome.changes else EXIT_CLEAN)
         not_written = _write_changes(outcome.changes)
         stdin_job = next((job for job in file_jobs if job.is_stdin), None)
@@ -189,12 +191,19 @@ def check(
     context = ReportContext(
         rules=rules, files_checked=result.files_checked, show_fixes=show_fixes,
         statistics=statistics, quiet=quiet, unsafe_fixes=unsafe_fixes,
+        internal_errors=tuple(result.internal_errors),
     )
     out = sys.stderr if fix and "-" in paths else sys.stdout
-    render(output_format, result.diagnostics, context, out)
-    if fixed and output_format == "text" and not quiet:
-        out.write(f"Fixed {fixed} error{'s' if fixed != 1 else ''}.\n")
-    out.flush()
+    if output_file:
+        try:
+            out = open(output_file, "w", encoding="utf-8")
+        except OSError as error:
+            raise _fail(f"cannot write the report to {output_file}: {error.strerror or error}")
+    with out if output_file else contextlib.nullcontext(out):
+        render(output_format, result.diagnostics, context, out)
+        if fixed and output_format == "text" and not quiet:
+            out.write(f"Fixed {fixed} error{'s' if fixed != 1 else ''}.\n")
+        out.flush()
     from actorlint.printable import printable_lines
 
     for message in result.internal_errors:
@@ -206,6 +215,20 @@ def check(
         raise click.exceptions.Exit(EXIT_ERROR)
     if result.diagnostics and not exit_zero:
         raise click.exceptions.Exit(EXIT_FOUND)
+
+
+def _would_fix(count: int, remaining: Sequence["Diagnostic"], unsafe_fixes: bool) -> str:
+    """``--diff``'s summary, with Ruff's hint at the unsafe fixes left out."""
+    from actorlint.diagnostics import Applicability
+
+    hidden = 0 if unsafe_fixes else sum(
+        1 for d in remaining if d.fix is not None and d.fix.edits and d.fix.applicability is Applicability.UNSAFE)
+    noun = "fix" if hidden == 1 else "fixes"
+    if count == 0:
+        return f"No errors would be fixed ({hidden} {noun} available with `--unsafe-fixes`)." if hidden \
+            else "No errors would be fixed."
+    summary = f"Would fix {count} error{'s' if count != 1 else ''}"
+    return f"{summary} ({hidden} additional {noun} available with `--unsafe-fixes`)." if hidden else f"{summary}."
 
 
 def _usable_cpus() -> int:

@@ -72,7 +72,7 @@ DEFAULT_PYPROJECT = '[project]\nname = "demo"\n\n[tool.actorlint]\nselect = ["AC
 
 JSON_KEYS = {
     "code", "name", "message", "path", "line", "column", "end_line", "end_column",
-    "severity", "fix",
+    "severity", "fix", "url",
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional, Tuple
 
 from actorlint import __version__
 
@@ -51,6 +51,13 @@ class ReportContext:
     unsafe_fixes: bool = False
     tool_version: str = __version__
     docs_base_url: str = DEFAULT_DOCS_BASE_URL
+    # Internal errors of the run (a rule or the collector crashed): SARIF then says the
+    # run did not succeed.
+    internal_errors: Tuple[str, ...] = ()
+
+    def rule_url(self, code: str) -> Optional[str]:
+        """Where the documentation of a built-in rule lives (None for a plugin's rule)."""
+        return f"{self.docs_base_url}{code}.md" if code.startswith("ACT") else None
 
     def rule_name(self, code: str, fallback: str = "") -> str:
         """The registered name of rule ``code``, or ``fallback`` when it is unknown."""

@@ -111,6 +111,26 @@ def _related_location(index: int, location: Location) -> Dict[str, Any]:
     return related
 
 
+def _fix(diagnostic: Diagnostic) -> Dict[str, Any]:
+    """A SARIF fix: the edits as replacements of character ranges (offsets in code points
+    from the start of the file, as ``columnKind`` says)."""
+    assert diagnostic.fix is not None
+    artifact = _physical_location(diagnostic.path, diagnostic.span)["artifactLocation"]
+    replacements = [{"deletedRegion": {"charOffset": edit.start, "charLength": edit.end - edit.start},
+                     "insertedContent": {"text": edit.content}} for edit in diagnostic.fix.edits]
+    return {"description": {"text": f"{diagnostic.fix.title} ({diagnostic.fix.applicability.value})"},
+            "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}]}
+
+
+def _invocation(ctx: "ReportContext") -> Dict[str, Any]:
+    """The run's invocation: unsuccessful, with each internal error, when a rule crashed."""
+    invocation: Dict[str, Any] = {"executionSuccessful": not ctx.internal_errors}
+    if ctx.internal_errors:
+        invocation["toolExecutionNotifications"] = [
+            {"level": "error", "message": {"text": message}} for message in ctx.internal_errors]
+    return invocation
+
+
 def build_log(
     diagnostics: Sequence[Diagnostic], ctx: "ReportContext", sources: Optional[SourceCache] = None
 ) -> Dict[str, Any]:
@@ -133,6 +153,8 @@ def build_log(
                 _related_location(index, location)
                 for index, location in enumerate(diagnostic.related, 1)
             ]
+        if diagnostic.fix is not None and diagnostic.fix.edits:
+            result["fixes"] = [_fix(diagnostic)]
         result["partialFingerprints"] = {FINGERPRINT_KEY: identity}
         results.append(result)
     run: Dict[str, Any] = {
@@ -144,7 +166,7 @@ def build_log(
                 "rules": [_rule_descriptor(info, ctx) for info in infos],
             }
         },
-        "invocations": [{"executionSuccessful": True}],
+        "invocations": [_invocation(ctx)],
         "originalUriBaseIds": {SRCROOT: {"uri": _srcroot_uri()}},
         "columnKind": "unicodeCodePoints",
         "results": results,

@@ -202,12 +202,18 @@ def test_json_output(tmp_path: Path, run) -> None:
     data = json_diagnostics(result)
     assert len(data) == 2
     for item in data:
-        assert set(item) == JSON_KEYS
+        assert set(item) - {"fix_title", "edits"} == JSON_KEYS
         assert item["path"] == "src/worker.py"  # relative to cwd, though given absolute
         assert item["severity"] == "warning"
     first, second = data
     assert first["fix"] is None  # ACT101 has no fix
     assert second["fix"] == "unsafe"  # ACT201 adds a timeout: unsafe
+    assert second["url"].endswith("/docs/rules/ACT201.md") and first["url"].endswith("/docs/rules/ACT101.md")
+    source = (tmp_path / "src" / "worker.py").read_text(encoding="utf-8")
+    fixed = source
+    for edit in sorted(second["edits"], key=lambda e: e["start"], reverse=True):
+        fixed = fixed[:edit["start"]] + edit["content"] + fixed[edit["end"]:]
+    assert fixed == source.replace('ref.ask("x")', 'ref.ask("x", timeout=5.0)')  # what --fix writes
     assert (first["code"], first["name"]) == ("ACT101", "blocking-call-in-handler")
     assert (first["line"], first["column"], first["end_line"], first["end_column"]) == (8, 9, 8, 22)
     assert "time.sleep" in first["message"]

@@ -4,6 +4,7 @@ the CPUs the process may use. Each through the real CLI."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -99,3 +100,50 @@ def test_stdin_filename_without_a_dash_reads_standard_input(tmp_path: Path, run)
     dashed = run("check", "--output-format", "json", "--stdin-filename", "src/worker.py", "-", input=WORKER)
     assert result.exit_code == dashed.exit_code == 1
     assert result.stdout == dashed.stdout and '"path": "src/worker.py"' in result.stdout
+
+
+UNTIMED = """\
+import pykka
+
+
+class Echo(pykka.ThreadingActor):
+    def on_receive(self, message):
+        return message
+
+
+def use():
+    ref = Echo.start()
+    return ref.ask("x")
+"""
+
+
+def test_output_file_holds_the_report(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    result = run("check", "--output-format", "json", "--output-file", "report.json", "src")
+    assert result.exit_code == 1 and result.stdout == ""
+    written = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert [(d["code"], d["line"]) for d in written] == [(d["code"], d["line"]) for d in json.loads(
+        run("check", "--output-format", "json", "src").stdout)]
+
+
+def test_statistics_in_json(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER, "src/echo.py": UNTIMED})
+    rows = json.loads(run("check", "--output-format", "json", "--statistics", "src").stdout)
+    # Checked by hand: worker.py sleeps in a handler (ACT101) and asks without a timeout
+    # (ACT201), echo.py asks without one too; ACT201's fix (a timeout) is unsafe.
+    assert rows == [
+        {"code": "ACT201", "name": "call-without-timeout", "count": 2, "fixable": True, "fixable_count": 0},
+        {"code": "ACT101", "name": "blocking-call-in-handler", "count": 1, "fixable": False, "fixable_count": 0},
+    ]
+    unsafe = json.loads(run("check", "--output-format", "json", "--statistics", "--unsafe-fixes", "src").stdout)
+    assert unsafe[0]["fixable_count"] == 2
+
+
+def test_diff_hints_at_unsafe_fixes(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/echo.py": UNTIMED})
+    only_unsafe = run("check", "--diff", "src")
+    assert only_unsafe.exit_code == 0 and only_unsafe.stdout == ""
+    assert "No errors would be fixed (1 fix available with `--unsafe-fixes`)." in only_unsafe.stderr
+    applied = run("check", "--diff", "--unsafe-fixes", "src")
+    assert applied.exit_code == 1 and applied.stdout.endswith('timeout=5.0)\n')
+    assert "Would fix 1 error." in applied.stderr

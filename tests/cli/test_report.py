@@ -206,14 +206,16 @@ JSON_KEYS = [
     "end_column",
     "severity",
     "fix",
+    "url",
 ]
+URL = "https://github.com/actorlint/actorlint/blob/main/docs/rules/"
 
 
 def test_json_objects() -> None:
     output = run("json", SAMPLE[:3])
     assert output.endswith("]\n")
     data = json.loads(output)
-    assert [list(item) for item in data] == [JSON_KEYS] * 3
+    assert [list(item) for item in data] == [JSON_KEYS] * 2 + [JSON_KEYS + ["fix_title", "edits"]]
     assert data[0] == {
         "code": "ACT000",
         "name": "syntax-error",
@@ -225,6 +227,7 @@ def test_json_objects() -> None:
         "end_column": 4,
         "severity": "error",
         "fix": None,
+        "url": URL + "ACT000.md",
     }
     assert data[2] == {
         "code": "ACT201",
@@ -237,8 +240,12 @@ def test_json_objects() -> None:
         "end_column": 20,
         "severity": "warning",
         "fix": "safe",
+        "url": URL + "ACT201.md",
+        "fix_title": "Add `timeout=`",
+        "edits": [{"start": 10, "end": 10, "content": ", timeout=5"}],
     }
     assert json.loads(run("json", [SAMPLE[3]]))[0]["fix"] == "unsafe"
+    assert ctx().rule_url("ACM101") is None  # a plugin's rule: no page of ours
 
 
 def test_json_indent_and_empty() -> None:
@@ -674,3 +681,24 @@ def test_gitlab_from_the_command_line(tmp_path: Path, monkeypatch: pytest.Monkey
         ("ACT202", 7), ("ACT101", 8), ("ACT101", 9),
     ]
     assert json.loads(CliRunner().invoke(cli, args + ["--exit-zero"]).output) == report
+
+
+def test_sarif_fixes_and_a_failed_execution() -> None:
+    log = json.loads(run("sarif", SAMPLE[2:4]))
+    results = log["runs"][0]["results"]
+    assert results[0]["fixes"] == [{
+        "description": {"text": "Add `timeout=` (safe)"},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": "pkg/mod.py", "uriBaseId": "%SRCROOT%"},
+            "replacements": [{"deletedRegion": {"charOffset": 10, "charLength": 0},
+                              "insertedContent": {"text": ", timeout=5"}}],
+        }],
+    }]
+    assert results[1]["fixes"][0]["artifactChanges"][0]["replacements"] == [
+        {"deletedRegion": {"charOffset": 3, "charLength": 3}, "insertedContent": {"text": "tell"}}]
+    assert log["runs"][0]["invocations"] == [{"executionSuccessful": True}]
+    crashed = json.loads(run("sarif", SAMPLE[:1], ctx(internal_errors=("internal error in rule ACT101 on a.py",))))
+    assert crashed["runs"][0]["invocations"] == [{
+        "executionSuccessful": False,
+        "toolExecutionNotifications": [{"level": "error", "message": {"text": "internal error in rule ACT101 on a.py"}}],
+    }]
