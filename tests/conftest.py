@@ -23,3 +23,11 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture(autouse=True)
+def _outside_ci_checkouts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests expect paths as a local run prints them; a CI job (GitHub Actions, GitLab CI)
+    running this suite names its checkout, which the CI formats would make paths relative to."""
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    monkeypatch.delenv("CI_PROJECT_DIR", raising=False)

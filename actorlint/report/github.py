@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, List, Sequence, TextIO, Tuple
 
 from actorlint.diagnostics import Diagnostic, Severity
 from actorlint.printable import printable
+from actorlint.report.ci_paths import relative_to_checkout
 
 if TYPE_CHECKING:  # pragma: no cover
     from actorlint.report.context import ReportContext
@@ -36,7 +37,7 @@ def format_command(diagnostic: Diagnostic) -> str:
     span = diagnostic.span
     command = "error" if diagnostic.severity == Severity.ERROR else "warning"
     props: List[Tuple[str, str]] = [
-        ("file", diagnostic.path),
+        ("file", relative_to_checkout(diagnostic.path, "GITHUB_WORKSPACE")),
         ("line", str(span.line)),
         ("endLine", str(span.end_line)),
     ]

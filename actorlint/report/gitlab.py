@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, TextIO
 
 from actorlint.diagnostics import Diagnostic, Severity
 from actorlint.printable import valid_unicode
+from actorlint.report.ci_paths import relative_to_checkout
 from actorlint.report.fingerprint import SourceCache, fingerprints
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,8 +49,11 @@ def _issue(diagnostic: Diagnostic, identity: str) -> Dict[str, Any]:
         "fingerprint": identity,
         "severity": _SEVERITY[diagnostic.severity],
         "location": {
-            "path": valid_unicode(report_path(diagnostic.path)),
-            "lines": {"begin": span.line, "end": max(span.end_line, span.line)},
+            "path": valid_unicode(report_path(relative_to_checkout(diagnostic.path, "CI_PROJECT_DIR"))),
+            "positions": {
+                "begin": {"line": span.line, "column": span.column},
+                "end": {"line": max(span.end_line, span.line), "column": span.end_column},
+            },
         },
     }
 

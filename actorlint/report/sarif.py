@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, TextIO, T
 from urllib.parse import quote
 
 from actorlint.diagnostics import Diagnostic, Location, Severity, Span
+from actorlint.report.ci_paths import base_folder, relative_to_checkout
 from actorlint.report.fingerprint import SourceCache, fingerprint, fingerprints
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,6 +40,10 @@ SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "actorlintFingerprint/v1"
 
 
+# Code scanning resolves the log's relative URIs against the repository's checkout.
+_CHECKOUT = "GITHUB_WORKSPACE"
+
+
 def path_to_uri(path: str) -> Tuple[str, Optional[str]]:
     """``(uri, uriBaseId)`` for a printed path: a percent-encoded relative URI with forward
     slashes based at ``%SRCROOT%``, or an absolute ``file:`` URI and no base."""
@@ -49,12 +54,13 @@ def path_to_uri(path: str) -> Tuple[str, Optional[str]]:
 
 
 def _srcroot_uri() -> str:
-    uri = Path.cwd().as_uri()
+    """The checkout (``GITHUB_WORKSPACE`` when set, else the current folder) as a URI."""
+    uri = Path(base_folder(_CHECKOUT) or Path.cwd()).as_uri()
     return uri if uri.endswith("/") else uri + "/"
 
 
 def _physical_location(path: str, span: Span) -> Dict[str, Any]:
-    uri, base = path_to_uri(path)
+    uri, base = path_to_uri(relative_to_checkout(path, _CHECKOUT))
     artifact: Dict[str, Any] = {"uri": uri}
     if base is not None:
         artifact["uriBaseId"] = base

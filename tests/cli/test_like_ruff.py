@@ -147,3 +147,34 @@ def test_diff_hints_at_unsafe_fixes(tmp_path: Path, run) -> None:
     applied = run("check", "--diff", "--unsafe-fixes", "src")
     assert applied.exit_code == 1 and applied.stdout.endswith('timeout=5.0)\n')
     assert "Would fix 1 error." in applied.stderr
+
+
+@pytest.mark.parametrize("fmt, variable", [("github", "GITHUB_WORKSPACE"), ("sarif", "GITHUB_WORKSPACE"),
+                                           ("gitlab", "CI_PROJECT_DIR")])
+def test_ci_formats_name_files_relative_to_the_checkout(tmp_path: Path, monkeypatch, fmt, variable) -> None:
+    """A job that runs actorlint in a subfolder of the checkout still points at the right
+    files: the service resolves paths against the checkout, not the job's folder."""
+    from click.testing import CliRunner
+
+    from actorlint.cli import cli
+
+    write_tree(tmp_path, {"service/src/worker.py": WORKER}, pyproject=None)
+    (tmp_path / "service" / "pyproject.toml").write_text("[tool.actorlint]\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "service")
+    args = ["check", "--no-cache", "--output-format", fmt, "src"]
+    monkeypatch.delenv(variable, raising=False)
+    plain = CliRunner().invoke(cli, args).output
+    monkeypatch.setenv(variable, str(tmp_path))
+    in_ci = CliRunner().invoke(cli, args).output
+    if fmt == "github":
+        assert "file=src/worker.py," in plain and "file=service/src/worker.py," in in_ci
+    elif fmt == "sarif":
+        def uris(output):
+            run = json.loads(output)["runs"][0]
+            return ({r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]},
+                    run["originalUriBaseIds"]["%SRCROOT%"]["uri"])
+        assert uris(plain) == ({"src/worker.py"}, (tmp_path / "service").as_uri() + "/")
+        assert uris(in_ci) == ({"service/src/worker.py"}, tmp_path.as_uri() + "/")
+    else:
+        assert {i["location"]["path"] for i in json.loads(plain)} == {"src/worker.py"}
+        assert {i["location"]["path"] for i in json.loads(in_ci)} == {"service/src/worker.py"}

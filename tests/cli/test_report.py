@@ -589,7 +589,7 @@ def test_gitlab_report_of_real_findings(tmp_path: Path, monkeypatch: pytest.Monk
             "check_name": "ACT000",
             "fingerprint": sha256_of("ACT000", "pkg/broken.py", "def broken(:", "0"),
             "severity": "critical",
-            "location": {"path": "pkg/broken.py", "lines": {"begin": 1, "end": 1}},
+            "location": {"path": "pkg/broken.py", "positions": {"begin": {"line": 1, "column": 12}, "end": {"line": 1, "column": 12}}},
         },
         {
             "description": "ACT202 Handler `on_receive` of `Poller` has no time limit "
@@ -599,21 +599,21 @@ def test_gitlab_report_of_real_findings(tmp_path: Path, monkeypatch: pytest.Monk
                 "ACT202", "pkg/poller.py", "def on_receive(self, message):", "0"
             ),
             "severity": "major",
-            "location": {"path": "pkg/poller.py", "lines": {"begin": 7, "end": 7}},
+            "location": {"path": "pkg/poller.py", "positions": {"begin": {"line": 7, "column": 9}, "end": {"line": 7, "column": 19}}},
         },
         {
             "description": "ACT101 `time.sleep` sleeps inside handler `on_receive` of `Poller`",
             "check_name": "ACT101",
             "fingerprint": sha256_of("ACT101", "pkg/poller.py", "time.sleep(5)", "0"),
             "severity": "major",
-            "location": {"path": "pkg/poller.py", "lines": {"begin": 8, "end": 8}},
+            "location": {"path": "pkg/poller.py", "positions": {"begin": {"line": 8, "column": 9}, "end": {"line": 8, "column": 22}}},
         },
         {
             "description": "ACT101 `time.sleep` sleeps inside handler `on_receive` of `Poller`",
             "check_name": "ACT101",
             "fingerprint": sha256_of("ACT101", "pkg/poller.py", "time.sleep(5)", "1"),
             "severity": "major",
-            "location": {"path": "pkg/poller.py", "lines": {"begin": 9, "end": 9}},
+            "location": {"path": "pkg/poller.py", "positions": {"begin": {"line": 9, "column": 9}, "end": {"line": 9, "column": 22}}},
         },
     ]
 
@@ -624,8 +624,8 @@ def test_gitlab_fingerprints_survive_edits_elsewhere(
     before = json.loads(lint_to_gitlab(tmp_path, monkeypatch, {"pkg/poller.py": POLLER}))
     moved = POLLER.replace("import time\n", '"""Polls."""\n\nimport os\nimport time\n')
     after = json.loads(lint_to_gitlab(tmp_path, monkeypatch, {"pkg/poller.py": moved}))
-    assert [issue["location"]["lines"]["begin"] for issue in before] == [7, 8, 9]
-    assert [issue["location"]["lines"]["begin"] for issue in after] == [10, 11, 12]
+    assert [issue["location"]["positions"]["begin"]["line"] for issue in before] == [7, 8, 9]
+    assert [issue["location"]["positions"]["begin"]["line"] for issue in after] == [10, 11, 12]
     # The ACT202 message names the line of the sleep, so it changed; the identity did not.
     assert before[0]["description"] != after[0]["description"]
     assert [issue["fingerprint"] for issue in before] == [issue["fingerprint"] for issue in after]
@@ -645,7 +645,7 @@ def test_gitlab_fields_from_diagnostics() -> None:
         diag("ACT000", "pkg/broken.py", 2, 1, message="invalid syntax"),
     ]
     report = json.loads(run("gitlab", diagnostics))
-    assert report[0]["location"] == {"path": "pkg/mod.py", "lines": {"begin": 3, "end": 6}}
+    assert report[0]["location"] == {"path": "pkg/mod.py", "positions": {"begin": {"line": 3, "column": 5}, "end": {"line": 6, "column": 2}}}
     assert report[0]["description"] == "ACT101 spans lines"
     assert report[0]["check_name"] == "ACT101"
     assert [issue["severity"] for issue in report] == ["major", "critical"]
@@ -677,7 +677,7 @@ def test_gitlab_from_the_command_line(tmp_path: Path, monkeypatch: pytest.Monkey
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1, result.output
     report = json.loads(result.output)
-    assert [(issue["check_name"], issue["location"]["lines"]["begin"]) for issue in report] == [
+    assert [(issue["check_name"], issue["location"]["positions"]["begin"]["line"]) for issue in report] == [
         ("ACT202", 7), ("ACT101", 8), ("ACT101", 9),
     ]
     assert json.loads(CliRunner().invoke(cli, args + ["--exit-zero"]).output) == report
