@@ -107,7 +107,8 @@ def check(
         if config_path:
             config_file: Optional[Path] = Path(config_path)
         else:
-            config_file = find_config_file(cwd) or find_config_file(_common_folder(paths, cwd))
+            # The config nearest the files checked, as Ruff finds it (then the current folder's).
+            config_file = find_config_file(_common_folder(paths, cwd)) or find_config_file(cwd)
         settings = load_settings(config_file, cwd)
         flags = {"--select": _split_codes(select), "--ignore": _split_codes(ignore),
                  "--extend-select": _split_codes(extend_select)}

@@ -353,13 +353,13 @@ One file is read; files are never merged.
 1. `actorlint check --config PATH` reads `PATH`, and nothing else. A file named
    `pyproject.toml` is read from its `[tool.actorlint]` table, any other file as top-level
    keys.
-2. Otherwise actorlint looks in the current folder, then in each folder above it, and
-   takes the first folder that has one of, in this order: `.actorlint.toml`,
-   `actorlint.toml`, a `pyproject.toml` that has a `[tool.actorlint]` table (a
-   `pyproject.toml` without one is passed over).
-3. When that finds nothing, the same search starts from the folder holding the checked
-   paths (their common folder), so `actorlint check ../other-project` uses that project's
-   configuration.
+2. Otherwise actorlint looks in the folder holding the checked paths (their common
+   folder), then in each folder above it, and takes the first folder that has one of, in
+   this order: `.actorlint.toml`, `actorlint.toml`, a `pyproject.toml` that has a
+   `[tool.actorlint]` table (a `pyproject.toml` without one is passed over). So
+   `actorlint check ../other-project` and `actorlint check examples/` use the
+   configuration nearest the code, as Ruff does.
+3. When that finds nothing, the same search starts from the current folder.
 4. Without a file, every key has its default.
 
 The folder of the file is the project root: patterns in `exclude`, `extend-exclude` and

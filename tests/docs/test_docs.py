@@ -444,3 +444,23 @@ def test_code_blocks_longer_fence_shows_a_fence() -> None:
     assert code_blocks(markdown) == [
         (1, "markdown", "```python\nx = 1\n```\n"), (7, "py", "y = 2\n"),
     ]
+
+
+def test_the_readme_sample_output_is_what_the_command_prints(monkeypatch) -> None:
+    """The lines of the README's `actorlint check examples/` sample (the elided `...` aside)
+    are lines the command prints, from the repository root as the README runs it."""
+    import re
+
+    from click.testing import CliRunner
+
+    from actorlint.cli import cli
+
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    sample = re.search(r"```text\n\$ actorlint check examples/\n(.*?)```", readme, re.S).group(1)
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(cli, ["check", "--no-cache", "examples/"])
+    assert result.exit_code == 1
+    printed = result.output.splitlines()
+    shown = [line for line in sample.splitlines() if line and line != "..."]
+    assert shown and all(line in printed for line in shown), set(shown) - set(printed)
