@@ -33,7 +33,7 @@ EXIT_ERROR = 2
 
 # The names of actorlint.report.FORMATS, spelled out so that `--help` does not import the
 # reporters (tests/cli/test_report.py checks that the two agree).
-OUTPUT_FORMATS = ("text", "json", "github", "sarif", "gitlab")
+OUTPUT_FORMATS = ("text", "full", "json", "github", "sarif", "gitlab")
 
 
 def _split_codes(values: Sequence[str]) -> Tuple[str, ...]:
@@ -192,7 +192,8 @@ def check(
     context = ReportContext(
         rules=rules, files_checked=result.files_checked, show_fixes=show_fixes,
         statistics=statistics, quiet=quiet, unsafe_fixes=unsafe_fixes,
-        internal_errors=tuple(result.internal_errors),
+        internal_errors=tuple(result.internal_errors), color=_wants_color(output_file),
+        texts={job.display_path: _decoded(job.source) for job in file_jobs if job.is_stdin and job.source is not None},
     )
     out = sys.stderr if fix and "-" in paths else sys.stdout
     if output_file:
@@ -230,6 +231,25 @@ def _would_fix(count: int, remaining: Sequence["Diagnostic"], unsafe_fixes: bool
             else "No errors would be fixed."
     summary = f"Would fix {count} error{'s' if count != 1 else ''}"
     return f"{summary} ({hidden} additional {noun} available with `--unsafe-fixes`)." if hidden else f"{summary}."
+
+
+def _wants_color(output_file: Optional[str]) -> bool:
+    """Colour for the ``full`` format: ``FORCE_COLOR`` forces it, ``NO_COLOR`` turns it
+    off (https://no-color.org), otherwise a terminal on standard output gets it."""
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("NO_COLOR") or output_file:
+        return False
+    return sys.stdout.isatty()
+
+
+def _decoded(data: bytes) -> str:
+    from actorlint.source import decode_source
+
+    try:
+        return decode_source(data)
+    except (SyntaxError, LookupError, ValueError):
+        return data.decode("utf-8", errors="replace")
 
 
 def _usable_cpus() -> int:

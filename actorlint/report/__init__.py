@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable, Dict, Sequence, TextIO
 
 from actorlint.diagnostics import Diagnostic
-from actorlint.report import github, gitlab, json_format, sarif, text
+from actorlint.report import full, github, gitlab, json_format, sarif, text
 from actorlint.report.context import DEFAULT_DOCS_BASE_URL, ReportContext, RuleInfo
 
 __all__ = [
@@ -26,6 +26,7 @@ Reporter = Callable[[Sequence[Diagnostic], ReportContext, TextIO], None]
 #: Output format name -> the function that writes it.
 FORMATS: Dict[str, Reporter] = {
     "text": text.write,
+    "full": full.write,
     "json": json_format.write,
     "github": github.write,
     "sarif": sarif.write,

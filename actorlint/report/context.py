@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Tuple
 
 from actorlint import __version__
@@ -54,6 +54,10 @@ class ReportContext:
     # Internal errors of the run (a rule or the collector crashed): SARIF then says the
     # run did not succeed.
     internal_errors: Tuple[str, ...] = ()
+    # ``full`` format: colour (a terminal that wants it), and the text of files read
+    # from elsewhere than their path (standard input), by path.
+    color: bool = False
+    texts: Mapping[str, str] = field(default_factory=dict)
 
     def rule_url(self, code: str) -> Optional[str]:
         """Where the documentation of a built-in rule lives (None for a plugin's rule)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from actorlint.diagnostics import Diagnostic, Span
 
@@ -45,6 +45,15 @@ class SourceCache:
                 lines = []
             self._lines[path] = lines
         return lines
+
+    def line(self, path: str, number: int, texts: Optional[Mapping[str, str]] = None) -> Optional[str]:
+        """Line ``number`` (from 1) of the file, or None past its end or when unreadable;
+        ``texts``: the text of files read from elsewhere (standard input) by path."""
+        if texts and path in texts:
+            lines = _LINE_BREAK.split(texts[path])
+        else:
+            lines = self._file_lines(path)
+        return lines[number - 1] if 1 <= number <= len(lines) else None
 
     def text(self, path: str, span: Span) -> str:
         """The source lines ``span.line`` to ``span.end_line`` joined by newlines, or ``""``."""

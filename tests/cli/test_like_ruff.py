@@ -178,3 +178,51 @@ def test_ci_formats_name_files_relative_to_the_checkout(tmp_path: Path, monkeypa
     else:
         assert {i["location"]["path"] for i in json.loads(plain)} == {"src/worker.py"}
         assert {i["location"]["path"] for i in json.loads(in_ci)} == {"service/src/worker.py"}
+
+
+FULL_ACT101 = """\
+src/worker.py:8:9: ACT101 `time.sleep` sleeps inside handler `on_receive` of `Worker`
+  |
+7 |     def on_receive(self, message):
+8 |         time.sleep(2)
+  |         ^^^^^^^^^^^^^ ACT101
+9 |         return message
+  |
+  = help: A blocking call runs inside an actor's message handler; see \
+https://github.com/actorlint/actorlint/blob/main/docs/rules/ACT101.md
+
+Found 1 error.
+"""
+
+
+def test_full_format_shows_the_source_with_a_caret_and_help(tmp_path: Path, run, monkeypatch) -> None:
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    # Checked by hand against WORKER: line 8 is `        time.sleep(2)`, the call spans
+    # columns 9-21; the lines around it are shown with their numbers.
+    assert run("check", "--select", "ACT101", "--output-format", "full", "src").stdout == FULL_ACT101
+    fixable = run("check", "--select", "ACT201", "--output-format", "full", "src").stdout
+    assert "  |     return ref.ask(\"x\")\n" not in fixable  # the gutter holds the number
+    assert "14 |     return ref.ask(\"x\")\n   |            ^^^^^^^^^^^^ ACT201\n" in fixable
+    assert "   = help: Add `timeout=5.0` (unsafe fix)\n" in fixable
+
+
+def test_full_format_colour_follows_force_color_and_no_color(tmp_path: Path, run, monkeypatch) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    args = ("check", "--select", "ACT101", "--output-format", "full", "src")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    assert "\x1b[" not in run(*args).stdout  # not a terminal
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    coloured = run(*args).stdout
+    assert "\x1b[31m\x1b[1m^^^^^^^^^^^^^ ACT101\x1b[0m" in coloured
+    monkeypatch.delenv("FORCE_COLOR")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in run(*args).stdout
+
+
+def test_full_format_shows_standard_input_not_the_file_on_disk(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/worker.py": "x = 1\n"})
+    out = run("check", "--select", "ACT101", "--output-format", "full", "--stdin-filename", "src/worker.py",
+              input=WORKER).stdout
+    assert "8 |         time.sleep(2)\n" in out

@@ -85,7 +85,7 @@ SAMPLE = [
 
 
 def test_formats_registry() -> None:
-    assert set(FORMATS) == {"text", "json", "github", "sarif", "gitlab"}
+    assert set(FORMATS) == {"text", "full", "json", "github", "sarif", "gitlab"}
 
 
 def test_cli_offers_every_format() -> None:
