@@ -81,6 +81,7 @@ def cli() -> None:
 @click.option("--show-fixes", is_flag=True, help="Show the fix each fixable diagnostic offers.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes (and unsafe ones with --unsafe-fixes).")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (and count) unsafe fixes.")
+@click.option("--add-noqa", is_flag=True, help="Add a `# noqa: CODE` comment for every current finding; write nothing else.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing (exit 1 if any).")
 @click.option("--preview/--no-preview", default=None,
               help="Run preview rules too (replaces the config's `preview`).")
@@ -89,7 +90,7 @@ def check(
     extend_select: Tuple[str, ...], output_format: str, config_path: Optional[str],
     exit_zero: bool, statistics: bool, output_file: Optional[str], quiet: bool, force_exclude: bool,
     jobs: Optional[int], no_cache: bool, cache_dir: Optional[str], stdin_filename: Optional[str], show_fixes: bool, fix: bool,
-    unsafe_fixes: bool, diff: bool, preview: Optional[bool],
+    unsafe_fixes: bool, add_noqa: bool, diff: bool, preview: Optional[bool],
 ) -> None:
     """Check PATHS (files or folders; default `.`; `-` reads standard input)."""
     from actorlint.config import ConfigError, find_config_file, load_settings
@@ -167,6 +168,18 @@ def check(
     workers = jobs or _usable_cpus()
     fixed = 0
     not_written: List["FileChange"] = []
+    if add_noqa:
+        if fix or diff or any(job.is_stdin for job in file_jobs):
+            raise _fail("--add-noqa cannot be combined with --fix, --diff or standard input")
+        from actorlint.add_noqa import add_noqa as add_directives
+
+        found = check_files(file_jobs, settings, workers=workers, use_cache=not no_cache)
+        outcome = add_directives(file_jobs, found.diagnostics)
+        for message in outcome.refused + found.internal_errors:
+            click.echo(f"error: {_shown(message)}", err=True)
+        count = outcome.added
+        click.echo(f"Added {count} noqa directive{'s' if count != 1 else ''}.", err=True)
+        raise click.exceptions.Exit(EXIT_ERROR if outcome.refused or found.internal_errors else EXIT_CLEAN)
     if fix or diff:
         outcome = fix_files(file_jobs, settings, workers=workers, use_cache=not no_cache,
                             unsafe=unsafe_fixes)

@@ -226,3 +226,65 @@ def test_full_format_shows_standard_input_not_the_file_on_disk(tmp_path: Path, r
     out = run("check", "--select", "ACT101", "--output-format", "full", "--stdin-filename", "src/worker.py",
               input=WORKER).stdout
     assert "8 |         time.sleep(2)\n" in out
+
+
+NOQA_BEFORE = '''\
+import time
+
+import pykka
+
+
+class Worker(pykka.ThreadingActor):
+    def on_receive(self, message):
+        time.sleep(2)  # noqa: E501
+        return message
+
+
+def use():
+    ref = Worker.start()
+    return ref.ask(
+        "x",
+    )
+
+
+def doc():
+    ref = Worker.start()
+    return ref.ask("""a
+b""")
+'''
+
+# By hand: ACT202 on the handler's def line, ACT101 on the sleep (joining the existing
+# noqa), ACT201 on the first line of a call spread over lines, and on the statement's last
+# line when the flagged line ends inside a string.
+NOQA_AFTER = NOQA_BEFORE.replace(
+    "    def on_receive(self, message):", "    def on_receive(self, message):  # noqa: ACT202").replace(
+    "time.sleep(2)  # noqa: E501", "time.sleep(2)  # noqa: ACT101, E501").replace(
+    "    return ref.ask(\n", "    return ref.ask(  # noqa: ACT201\n").replace(
+    'b""")\n', 'b""")  # noqa: ACT201\n')
+
+
+def test_add_noqa_records_every_finding_once(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/worker.py": NOQA_BEFORE}, pyproject="[tool.actorlint]\n")
+    first = run("check", "--add-noqa", "src")
+    assert first.exit_code == 0 and "Added 4 noqa directives." in first.stderr
+    assert (tmp_path / "src/worker.py").read_text(encoding="utf-8") == NOQA_AFTER
+    assert run("check", "src").exit_code == 0  # every finding is suppressed now
+    again = run("check", "--add-noqa", "src")
+    assert "Added 0 noqa directives." in again.stderr
+    assert (tmp_path / "src/worker.py").read_text(encoding="utf-8") == NOQA_AFTER
+
+
+def test_add_noqa_keeps_line_endings_and_encoding(tmp_path: Path, run) -> None:
+    source = "# -*- coding: latin-1 -*-\n# caf\xe9\n" + NOQA_BEFORE.split("\n\n\ndef doc")[0] + "\n"
+    data = source.replace("\n", "\r\n").encode("latin-1")
+    write_tree(tmp_path, {"src/worker.py": data}, pyproject="[tool.actorlint]\n")
+    assert run("check", "--add-noqa", "src").exit_code == 0
+    written = (tmp_path / "src/worker.py").read_bytes()
+    expected = NOQA_AFTER.split("\n\n\ndef doc")[0]
+    assert written == ("# -*- coding: latin-1 -*-\n# caf\xe9\n" + expected + "\n").replace("\n", "\r\n").encode("latin-1")
+
+
+def test_add_noqa_refuses_fix_and_standard_input(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    assert run("check", "--add-noqa", "--fix", "src").exit_code == 2
+    assert run("check", "--add-noqa", "-", input=WORKER).exit_code == 2
