@@ -66,7 +66,9 @@ def cli() -> None:
 @click.option("--select", multiple=True, metavar="CODES", help="Rule codes or prefixes to enable (replaces the config's `select`).")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Rule codes or prefixes to disable.")
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Rule codes or prefixes to enable on top of `select`.")
-@click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="text", show_default=True)
+@click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="text", show_default=True,
+              help="text: one line per finding; full: with the source and carets; json, github, sarif, gitlab: "
+                   "for scripts and CI services.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this pyproject.toml / actorlint.toml instead of discovering one.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics are found.")
 @click.option("--statistics", is_flag=True, help="Show how many diagnostics each rule produced (text or JSON).")
@@ -374,7 +376,8 @@ def clean(config_path: Optional[str], cache_dir: Optional[str]) -> None:
 
 
 @cli.command("rules")
-@click.option("--output-format", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--output-format", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="A table, or a JSON array for scripts.")
 def list_rules(output_format: str) -> None:
     """List every rule, installed plugins' too: code, name, its fix, preview or stable, summary."""
     from actorlint.rules import installed_rules, loaded_plugins

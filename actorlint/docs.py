@@ -2,7 +2,8 @@
 against the style), and the configuration reference rendered from ``CONFIG_KEYS``.
 
 ``python -m actorlint.docs`` writes ``docs/rules/ACTnnn.md`` for every registered rule, the
-index ``docs/rules/README.md`` and ``docs/configuration.md``; ``python -m actorlint.docs
+index ``docs/rules/README.md``, ``docs/configuration.md`` and the command-line reference
+``docs/cli.md`` (``docs_cli.py``); ``python -m actorlint.docs
 --check`` writes nothing and exits 1 when a page is missing, out of date, or left over from
 a rule that no longer exists. Tests run the same comparison, so the published pages cannot
 drift from the docstrings and the configuration keys.
@@ -21,6 +22,7 @@ from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Seq
 
 from actorlint.config import CONFIG_KEYS, ConfigKey
 from actorlint.diagnostics import Applicability
+from actorlint.docs_cli import CLI_PAGE, render_cli_reference
 from actorlint.model.declared import DECLARATION_KEYS
 from actorlint.rules import ALL_RULES
 from actorlint.rules.base import Rule
@@ -507,6 +509,7 @@ def _generated_files(root: Path, rules: Sequence[Type[Rule]]) -> Dict[Path, str]
     folder = docs_dir(root)
     files = {folder / name: text for name, text in expected_pages(rules).items()}
     files[config_page_path(root)] = render_configuration(rules=rules)
+    files[root / "docs" / CLI_PAGE] = render_cli_reference()
     readme = _read(root / "README.md")
     if readme is not None:
         files[root / "README.md"] = readme_with_rule_table(readme, rules)

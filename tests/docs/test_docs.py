@@ -62,7 +62,7 @@ def test_write_docs_then_nothing_is_stale(tmp_path: Path) -> None:
     written = write_docs(tmp_path)
     assert sorted(p.relative_to(tmp_path).as_posix() for p in written) == sorted(
         [f"docs/rules/{rule.code}.md" for rule in ALL_RULES]
-        + [f"docs/rules/{INDEX_NAME}", f"docs/{CONFIG_PAGE}"]
+        + [f"docs/rules/{INDEX_NAME}", f"docs/{CONFIG_PAGE}", "docs/cli.md"]
     )
     assert not leftover.exists()
     assert stale_pages(tmp_path) == []
@@ -464,3 +464,25 @@ def test_the_readme_sample_output_is_what_the_command_prints(monkeypatch) -> Non
     printed = result.output.splitlines()
     shown = [line for line in sample.splitlines() if line and line != "..."]
     assert shown and all(line in printed for line in shown), set(shown) - set(printed)
+
+
+def test_the_cli_reference_follows_the_commands(tmp_path: Path) -> None:
+    """Every option of every command is on the page, and a changed help text makes it stale."""
+    from actorlint.cli import cli
+    from actorlint.docs_cli import render_cli_reference
+
+    page = render_cli_reference()
+    for name, command in cli.commands.items():
+        assert f"## `actorlint {name}`" in page
+        for param in command.params:
+            for option in getattr(param, "opts", []):
+                if option.startswith("-"):
+                    assert f"{option}" in page, (name, option)
+    option = next(p for p in cli.commands["check"].params if p.name == "exit_zero")
+    original = option.help
+    try:
+        option.help = "Changed."
+        assert render_cli_reference() != page
+    finally:
+        option.help = original
+    assert (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text(encoding="utf-8") == page
