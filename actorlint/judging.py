@@ -9,7 +9,7 @@ import traceback
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, ContextManager, FrozenSet, List, Optional, Sequence
+from typing import Callable, ContextManager, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from actorlint.config import BUILTIN_LETTERS, Settings
 from actorlint.deadline import bounded
@@ -19,6 +19,7 @@ from actorlint.model.facts import FileFacts, ProjectFacts
 from actorlint.model.resolve import resolve
 from actorlint.printable import printable
 from actorlint.rules import FileRule, ProjectRule, installed_rules
+from actorlint.rules.unused_suppressions import UnusedSuppression
 
 __all__ = ["RunResult", "run_rules"]
 
@@ -67,6 +68,33 @@ def run_rules(files: Sequence[FileFacts], settings: Settings,
             found.extend(_contained(rule, lambda: rule.check(project), None, internal, settings))
 
     by_path = {facts.path: facts for facts in files}
+    used: Dict[str, Set[Tuple[int, str]]] = {}
+    kept = _selected(found, by_path, settings, unreported, used)
+    unused_rule = next((rule for rule in rules if isinstance(rule, UnusedSuppression)), None)
+    if unused_rule is not None and not internal:
+        ran = {rule.code for rule in rules}
+        for facts in files:
+            marks = facts.suppressions
+            if facts.path in unreported or marks is None or not marks.directives:
+                continue
+            where = Path(os.path.abspath(facts.path))
+            for finding in unused_rule.unused(
+                    facts.path, marks, used.get(facts.path, set()),
+                    lambda code: code in ran and settings.is_enabled(code) and not settings.is_ignored_for(code, where)):
+                # A bare directive would hide its own report: only `# noqa: ACT100` keeps one.
+                if finding.code not in marks.codes_by_line.get(finding.span.line, ()) \
+                        and not settings.is_ignored_for(finding.code, where):
+                    kept.append(_with_configured_safety(finding, settings))
+    kept = sorted(set(kept), key=lambda d: d.sort_key)
+    checked = sum(1 for facts in files if not facts.skipped and facts.path not in unreported)
+    return RunResult(kept, checked, internal)
+
+
+def _selected(found: Sequence[Diagnostic], by_path: Dict[str, FileFacts], settings: Settings,
+              unreported: FrozenSet[str], used: Dict[str, Set[Tuple[int, str]]]) -> List[Diagnostic]:
+    """The diagnostics that selection, per-file-ignores and suppression comments keep,
+    with their configured fix safety; ``used`` gathers, per file, the (line, code) of what
+    each comment suppressed (code ``*`` for a bare directive), for ACT100."""
     kept = []
     for diagnostic in found:
         if diagnostic.path in unreported or not settings.is_enabled(diagnostic.code):
@@ -76,11 +104,15 @@ def run_rules(files: Sequence[FileFacts], settings: Settings,
         facts = by_path.get(diagnostic.path)
         marks = facts.suppressions if facts is not None else None
         if marks is not None and marks.is_suppressed(diagnostic):
+            hits = used.setdefault(diagnostic.path, set())
+            for line in (diagnostic.span.line, *diagnostic.statement_lines):
+                if line in marks.blanket_lines:
+                    hits.add((line, "*"))
+                if diagnostic.code in marks.codes_by_line.get(line, ()):
+                    hits.add((line, diagnostic.code))
             continue
         kept.append(_with_configured_safety(diagnostic, settings))
-    kept = sorted(set(kept), key=lambda d: d.sort_key)
-    checked = sum(1 for facts in files if not facts.skipped and facts.path not in unreported)
-    return RunResult(kept, checked, internal)
+    return kept
 
 
 def _contained(rule: object, check: Callable[[], object], path: Optional[str],

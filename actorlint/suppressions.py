@@ -15,7 +15,7 @@ from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from actorlint.diagnostics import Diagnostic
 
-__all__ = ["Suppressions", "skip_file"]
+__all__ = ["Directive", "Suppressions", "skip_file"]
 
 # The code that reports unreadable or unparsable files: no comment can hide it.
 _PARSE_ERROR_CODE = "ACT000"
@@ -101,24 +101,43 @@ def _codes(listed: str) -> FrozenSet[str]:
     return frozenset(code.upper() for code in _CODE_SEPARATOR.split(listed) if code)
 
 
-def _directives(comment: str) -> List[_Directive]:
-    """The suppressions one comment carries."""
-    found: List[_Directive] = []
-    for pattern in (_ACTORLINT_IGNORE, _NOQA):
+def _directives(comment: str) -> List[Tuple[str, int, int, _Directive]]:
+    """The suppressions one comment carries: (kind, start, end in the comment, codes)."""
+    found: List[Tuple[str, int, int, _Directive]] = []
+    for kind, pattern in (("ignore", _ACTORLINT_IGNORE), ("noqa", _NOQA)):
         for match in pattern.finditer(comment):
             listed = match.group(1)
-            found.append(None if listed is None else _codes(listed))
+            found.append((kind, match.start(), match.end(), None if listed is None else _codes(listed)))
     return found
 
 
 @dataclass(frozen=True)
+class Directive:
+    """One suppression directive as written: its line and column, its offsets in the
+    file's text, how to remove it (from ``cut_start`` to its end, written over with
+    ``cut_text``: the spaces before it go too, and a comment it starts keeps its ``#``),
+    its kind (``noqa`` or ``ignore``) and the
+    codes it names (None: every code)."""
+
+    line: int
+    column: int
+    start: int
+    end: int
+    cut_start: int
+    cut_text: str
+    kind: str
+    codes: Optional[FrozenSet[str]]
+
+
+@dataclass(frozen=True)
 class Suppressions:
-    """The suppression comments of one file, by line."""
+    """The suppression comments of one file, by line, and each directive as written."""
 
     # Lines whose comment suppresses every code.
     blanket_lines: FrozenSet[int] = frozenset()
     # Lines whose comment suppresses only the codes listed.
     codes_by_line: Dict[int, FrozenSet[str]] = field(default_factory=dict, hash=False)
+    directives: Tuple[Directive, ...] = ()
 
     @classmethod
     def from_source(cls, source: str) -> Suppressions:
@@ -127,13 +146,24 @@ class Suppressions:
             return cls()  # no directive anywhere, in comments or not
         blanket: Set[int] = set()
         codes: Dict[int, Set[str]] = {}
-        for line, _, text in _comments(source):
-            for listed in _directives(text):
+        written: List[Directive] = []
+        for line, offset, text in _comments(source):
+            line_start = max(source.rfind("\n", 0, offset), source.rfind("\r", 0, offset)) + 1
+            for kind, start, end, listed in _directives(text):
                 if listed is None:
                     blanket.add(line)
                 else:
                     codes.setdefault(line, set()).update(listed)
-        return cls(frozenset(blanket), {line: frozenset(c) for line, c in codes.items()})
+                rest = text[end:].strip()
+                if start == 0 and rest:  # "# noqa: ACT101 - why": "# - why" stays a comment
+                    cut, cut_text = offset, "#"
+                else:  # the spaces before it go too (before the comment when it is the whole)
+                    before = source[line_start:offset] if start == 0 else text[:start]
+                    cut = offset + start - (len(before) - len(before.rstrip(" \t")))
+                    cut_text = ""
+                written.append(Directive(line, offset + start - line_start + 1, offset + start, offset + end,
+                                         cut, cut_text, kind, listed))
+        return cls(frozenset(blanket), {line: frozenset(c) for line, c in codes.items()}, tuple(written))
 
     def is_suppressed_at(self, code: str, line: int) -> bool:
         """Whether a comment on ``line`` suppresses ``code``."""

@@ -13,6 +13,7 @@ from actorlint.rules.call_cast import MixedCallAndCast
 from actorlint.rules.parse_errors import UnreadableFile
 from actorlint.rules.payloads import LargePayloadInMessage, RepeatedLargeArgument
 from actorlint.rules.races import CheckThenAct, ReadModifyWrite
+from actorlint.rules.unused_suppressions import UnusedSuppression
 from actorlint.rules.time_limits import (
     CallWithoutTimeout, HandlerWithoutTimeLimit, TimeLimitWithoutHeadroom,
 )
@@ -28,6 +29,7 @@ __all__ = ["ALL_RULES", "FileRule", "ProjectRule", "Rule", "installed_rules", "l
 
 ALL_RULES: List[Type[Rule]] = [
     UnreadableFile,
+    UnusedSuppression,
     BlockingCallInHandler,
     SyncCallInHandler,
     SelfCallDeadlock,
