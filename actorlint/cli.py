@@ -201,7 +201,12 @@ def check(
         result = outcome.remaining
         fixed = outcome.fixed - sum(change.fixed for change in not_written)
     else:
-        result = check_files(file_jobs, settings, workers=workers, use_cache=not no_cache)
+        progress = None
+        if output_format in ("text", "full") and _stderr_is_terminal():
+            from actorlint.progress import Progress
+
+            progress = Progress(sys.stderr)
+        result = check_files(file_jobs, settings, workers=workers, use_cache=not no_cache, progress=progress)
 
     rules = {rule.code: RuleInfo.from_rule(rule) for rule in installed_rules(settings)}
     context = ReportContext(
@@ -246,6 +251,11 @@ def _would_fix(count: int, remaining: Sequence["Diagnostic"], unsafe_fixes: bool
             else "No errors would be fixed."
     summary = f"Would fix {count} error{'s' if count != 1 else ''}"
     return f"{summary} ({hidden} additional {noun} available with `--unsafe-fixes`)." if hidden else f"{summary}."
+
+
+def _stderr_is_terminal() -> bool:
+    """Whether standard error is a terminal (progress is drawn only there)."""
+    return sys.stderr.isatty()
 
 
 def _wants_color(output_file: Optional[str]) -> bool:

@@ -17,11 +17,12 @@ from actorlint.facts_collection import collect_facts, collect_project, read_inpu
 from actorlint.incremental import RunRecord, fact_keys, reuse, run_key, run_slot
 from actorlint.fix_loop import FileChange, FixResult, fix_files
 from actorlint.judging import RunResult, run_rules
+from actorlint.progress import Progress
 from actorlint.rules import installed_rules
 
 __all__ = [
-    "FileChange", "FileJob", "FixResult", "RunResult", "check_files", "display_path", "fix_files",
-    "jobs_for_paths", "run_rules",
+    "FileChange", "FileJob", "FixResult", "RunResult", "check_files", "collect_facts", "display_path",
+    "fix_files", "jobs_for_paths", "run_rules",
 ]
 
 
@@ -38,20 +39,21 @@ def display_path(path: Path, cwd: Path) -> str:
 
 
 def check_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1,
-                use_cache: bool = False, prefilter: bool = True) -> RunResult:
-    """Run the whole pipeline over prepared file jobs (``prefilter``: see collect_facts)."""
+                use_cache: bool = False, prefilter: bool = True, progress: Optional[Progress] = None) -> RunResult:
+    """Run the whole pipeline over prepared file jobs (``prefilter``: see collect_facts;
+    ``progress``: counts the files analysed, for a terminal)."""
     with gc_paused():
-        return _check_files(jobs, settings, workers, use_cache, prefilter)
+        return _check_files(jobs, settings, workers, use_cache, prefilter, progress)
 
 
 def _check_files(jobs: Sequence[FileJob], settings: Settings, workers: int, use_cache: bool,
-                 prefilter: bool) -> RunResult:
+                 prefilter: bool, progress: Optional[Progress]) -> RunResult:
     cache = Cache.open(settings) if use_cache else None
     inputs = read_inputs(jobs, cache, prefilter)
     slot = run_slot(inputs, settings, prefilter, _rules_identity(settings)) if cache is not None else None
     if slot is None or cache is None:
-        files = collect_facts(inputs.jobs, settings, workers=workers, cache=cache, prefilter=prefilter,
-                              inputs=inputs)
+        files = collect_project(inputs.jobs, settings, workers=workers, cache=cache, prefilter=prefilter,
+                                inputs=inputs, progress=progress).facts
         return judging.run_rules(files, settings, unreported_paths(inputs.jobs))
     keys = fact_keys(inputs)
     key = run_key(keys)
@@ -64,7 +66,7 @@ def _check_files(jobs: Sequence[FileJob], settings: Settings, workers: int, use_
             cache.put_run(slot, key, keys, record)
             return record.answer(inputs.jobs)
     collected = collect_project(inputs.jobs, settings, workers=workers, cache=cache, prefilter=prefilter,
-                                inputs=inputs)
+                                inputs=inputs, progress=progress)
     # Every file a tree run reports is judged, so that the record answers any part of the
     # project; only the files asked for are shown.
     judged = judging.run_rules(collected.facts, settings,

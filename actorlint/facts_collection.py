@@ -14,6 +14,7 @@ from actorlint.model.declared import catalog_for
 from actorlint.model.facts import FileFacts
 from actorlint.model.resolve import resolve
 from actorlint.prefilter import FileWords, PairMatcher, WordMatcher, framework_words, names_found
+from actorlint.progress import Progress
 from actorlint.source import read_source_bytes
 from actorlint.workers import Runner
 
@@ -77,8 +78,8 @@ def collect_facts(jobs: Sequence[FileJob], settings: Settings, *, workers: int,
 
 def collect_project(jobs: Sequence[FileJob], settings: Settings, *, workers: int,
                     cache: Optional[Cache], prefilter: bool = True,
-                    inputs: Optional[Inputs] = None) -> Collected:
-    """``collect_facts``, with the prefilter's pairs."""
+                    inputs: Optional[Inputs] = None, progress: Optional[Progress] = None) -> Collected:
+    """``collect_facts``, with the prefilter's pairs (``progress`` counts the files analysed)."""
     pairs: Optional[FrozenSet[Tuple[str, str]]] = None
     if inputs is None:
         inputs = read_inputs(jobs, cache, prefilter)
@@ -95,7 +96,7 @@ def collect_project(jobs: Sequence[FileJob], settings: Settings, *, workers: int
             if cached is not None:
                 syntax_only[index] = cached
 
-    with Runner(settings, workers) as runner:
+    with Runner(settings, workers, progress) as runner:
 
         def analyse_all(indices: Sequence[int]) -> None:
             indices = list(indices)
@@ -127,6 +128,8 @@ def collect_project(jobs: Sequence[FileJob], settings: Settings, *, workers: int
                     continue
                 results[index] = _syntax_only(cache, keys.get(index), replace(facts, prefilter_digest=digest))
             analyse_all(again)
+    if progress is not None:
+        progress.finish()
     return Collected([results[i] for i in range(len(jobs))], pairs)
 
 

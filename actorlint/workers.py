@@ -25,6 +25,7 @@ from actorlint.model import blocking as blocking_table
 from actorlint.model.declared import catalog_for
 from actorlint.model.facts import FileFacts
 from actorlint.model.frameworks import Catalog
+from actorlint.progress import Progress
 
 __all__ = ["Knowledge", "MIN_FILES_FOR_POOL", "Runner", "analyse_safely", "knowledge_for"]
 
@@ -101,9 +102,10 @@ class Runner:
     """Runs per-file work in this process, or in a pool of worker processes created on
     first use and kept for every round of the run (replaced when a worker dies)."""
 
-    def __init__(self, settings: Settings, workers: int) -> None:
+    def __init__(self, settings: Settings, workers: int, progress: Optional["Progress"] = None) -> None:
         self.settings = settings
         self.workers = workers
+        self.progress = progress
         self._pool: Optional[ProcessPoolExecutor] = None
         self._in_progress: Any = None
         self._knowledge: Optional[Knowledge] = None
@@ -119,13 +121,20 @@ class Runner:
 
     def map(self, task: str, jobs: List[FileJob]) -> List[Optional[FileFacts]]:
         """``task`` ("analyse" or "syntax") of every job, in the jobs' order."""
+        if self.progress is not None and task == "analyse":
+            self.progress.expect(len(jobs))
         if self.workers > 1 and len(jobs) >= MIN_FILES_FOR_POOL:
             return self._map_in_pool(task, jobs)
         if task == "syntax":
             return [check_syntax(job, self.settings.max_file_tokens) for job in jobs]
         if self._knowledge is None:
             self._knowledge = knowledge_for(self.settings)
-        return [analyse_safely(job, self._knowledge) for job in jobs]
+        return [self._advanced(analyse_safely(job, self._knowledge)) for job in jobs]
+
+    def _advanced(self, facts: FileFacts, count: int = 1) -> FileFacts:
+        if self.progress is not None:
+            self.progress.advance(count)
+        return facts
 
     def _new_pool(self, workers: int) -> Tuple[ProcessPoolExecutor, Any]:
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
@@ -177,6 +186,8 @@ class Runner:
                 continue
             for index, facts in zip(chunk, produced):
                 results[index] = facts
+            if self.progress is not None and task == "analyse":
+                self.progress.advance(len(chunk))
         if not broken:
             return None
         return sorted({i for i in in_progress if i >= 0 and i not in results})

@@ -288,3 +288,75 @@ def test_add_noqa_refuses_fix_and_standard_input(tmp_path: Path, run) -> None:
     write_tree(tmp_path, {"src/worker.py": WORKER})
     assert run("check", "--add-noqa", "--fix", "src").exit_code == 2
     assert run("check", "--add-noqa", "-", input=WORKER).exit_code == 2
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_progress_shows_after_a_second_and_erases_itself() -> None:
+    import io
+
+    from actorlint.progress import Progress
+
+    clock, stream = _Clock(), io.StringIO()
+    progress = Progress(stream, clock=clock)
+    progress.expect(300)
+    progress.advance(100)
+    assert stream.getvalue() == ""  # a short run never shows it
+    clock.now = 1.5
+    progress.advance(100)
+    assert stream.getvalue() == "\ractorlint: analysing files 200/300"
+    clock.now = 1.55
+    progress.advance(50)  # redrawn at most ten times a second
+    assert stream.getvalue().count("\r") == 1
+    clock.now = 1.7
+    progress.advance(50)
+    progress.finish()
+    assert stream.getvalue().endswith("\ractorlint: analysing files 300/300\r" + " " * 34 + "\r")
+
+
+def test_progress_reaches_a_terminal(tmp_path: Path) -> None:
+    """Through a pseudo-terminal on standard error, a cold run of a few seconds shows it."""
+    import pty
+
+    for index in range(250):
+        (tmp_path / f"worker_{index}.py").write_text(WORKER, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[tool.actorlint]\n", encoding="utf-8")
+    master, slave = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "actorlint", "check", "--no-cache", "--jobs", "1", "."],
+                               cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+                               stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the child closed its end
+            break
+        if not chunk:
+            break
+        seen += chunk
+    process.wait(timeout=120)
+    os.close(master)
+    assert b"\ractorlint: analysing files " in seen and b"/250" in seen
+
+
+@pytest.mark.parametrize("terminal, fmt, shown", [
+    (True, "text", True), (True, "full", True), (True, "json", False), (True, "sarif", False),
+    (False, "text", False),
+])
+def test_progress_only_for_people_on_a_terminal(tmp_path: Path, run, monkeypatch, terminal, fmt, shown) -> None:
+    from actorlint import engine
+
+    write_tree(tmp_path, {"src/worker.py": WORKER})
+    given = []
+    real = engine.check_files
+    monkeypatch.setattr(engine, "check_files", lambda *a, **k: given.append(k.get("progress")) or real(*a, **k))
+    monkeypatch.setattr(cli_module, "_stderr_is_terminal", lambda: terminal)
+    run("check", "--no-cache", "--output-format", fmt, "src")
+    assert (given[0] is not None) == shown
