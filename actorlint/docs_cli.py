@@ -26,6 +26,46 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
+def _names(option: click.Option) -> str:
+    """``-o, --output-file FILE`` or ``--preview / --no-preview``: the spellings and the
+    value's placeholder, written here rather than by click (its wording changes between
+    versions, and the page must not)."""
+    names = ", ".join(sorted(option.opts, key=len))
+    if option.secondary_opts:
+        names += " / " + ", ".join(option.secondary_opts)
+    if option.is_flag:
+        return names
+    kind = option.type
+    if isinstance(kind, click.Choice):
+        placeholder = "[" + "|".join(str(choice) for choice in kind.choices) + "]"
+    elif option.metavar:
+        placeholder = option.metavar
+    elif isinstance(kind, click.Path):
+        placeholder = "DIRECTORY" if not kind.file_okay else "FILE" if not kind.dir_okay else "PATH"
+    elif isinstance(kind, click.IntRange):
+        placeholder = "INTEGER"
+    else:
+        placeholder = kind.name.upper()
+    return f"{names} {placeholder}"
+
+
+def _argument(argument: click.Argument) -> str:
+    """``CODE``, or ``[PATHS]...`` for an optional, repeatable one."""
+    name = (argument.name or "").upper()
+    if not argument.required:
+        name = f"[{name}]"
+    return name + ("..." if argument.nargs == -1 else "")
+
+
+def _description(option: click.Option) -> str:
+    parts = [option.help or ""]
+    if option.show_default and option.default is not None and not option.is_flag:
+        parts.append(f"Default: `{option.default}`.")
+    if option.envvar:
+        parts.append(f"Environment variable: `{option.envvar}`.")
+    return " ".join(part for part in parts if part)
+
+
 def render_cli_reference() -> str:
     """The page: every command's usage, description and options, then the exit codes."""
     from actorlint.cli import cli
@@ -37,18 +77,14 @@ def render_cli_reference() -> str:
         "prints the same.",
         "",
     ]
-    parent = click.Context(cli, info_name="actorlint")
-    for name in cli.list_commands(parent):
-        command = cli.get_command(parent, name)
-        assert command is not None
-        context = click.Context(command, info_name=name, parent=parent)
-        lines += [f"## `actorlint {name}`", "", "```text", f"Usage: {command.get_usage(context).split(': ', 1)[1]}",
-                  "```", "", " ".join((command.help or "").split()), ""]
-        records = [record for param in command.get_params(context)
-                   if (record := param.get_help_record(context)) is not None]
-        if records:
-            lines += ["| Option | Description |", "| --- | --- |"]
-            lines += [f"| `{_cell(opts)}` | {_cell(help_text)} |" for opts, help_text in records]
-            lines.append("")
+    for name in sorted(cli.commands):
+        command = cli.commands[name]
+        arguments = " ".join(_argument(param) for param in command.params if isinstance(param, click.Argument))
+        usage = f"actorlint {name} [OPTIONS]" + (f" {arguments}" if arguments else "")
+        lines += [f"## `actorlint {name}`", "", "```text", usage, "```", "", " ".join((command.help or "").split()), ""]
+        options = [param for param in command.params if isinstance(param, click.Option)]
+        lines += ["| Option | Description |", "| --- | --- |"]
+        lines += [f"| `{_cell(_names(option))}` | {_cell(_description(option))} |" for option in options]
+        lines += ["| `-h, --help` | Show the command's help and exit. |", ""]
     lines += ["## Exit codes", "", _EXIT_CODES]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -324,8 +324,10 @@ def test_progress_reaches_a_terminal(tmp_path: Path) -> None:
     """Through a pseudo-terminal on standard error, a cold run of a few seconds shows it."""
     import pty
 
+    # Long enough for the line to appear (it waits a second) on a fast machine too.
+    padding = "".join(f"\n\ndef helper_{n}(value):\n    return value + {n}\n" for n in range(80))
     for index in range(250):
-        (tmp_path / f"worker_{index}.py").write_text(WORKER, encoding="utf-8")
+        (tmp_path / f"worker_{index}.py").write_text(WORKER + padding, encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text("[tool.actorlint]\n", encoding="utf-8")
     master, slave = pty.openpty()
     process = subprocess.Popen([sys.executable, "-m", "actorlint", "check", "--no-cache", "--jobs", "1", "."],
