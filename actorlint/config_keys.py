@@ -187,6 +187,9 @@ class ConfigKey(NamedTuple):
     type_name: str
 
 
+#: The values of ``require-time-limits``.
+REQUIRE_TIME_LIMITS: Tuple[str, ...] = ("unbounded", "all")
+
 #: Every key of ``[tool.actorlint]``, in the order the docs list them.
 CONFIG_KEYS: Mapping[str, ConfigKey] = {
     "select": ConfigKey(
@@ -265,7 +268,7 @@ CONFIG_KEYS: Mapping[str, ConfigKey] = {
         _check_codes, (), "Rule codes or prefixes whose safe fixes need --unsafe-fixes.", "list of codes"
     ),
     "require-time-limits": ConfigKey(
-        _check_choice("unbounded", "all"), "unbounded",
+        _check_choice(*REQUIRE_TIME_LIMITS), "unbounded",
         'ACT202: "unbounded" reports handlers that block or wait; "all" reports every handler.',
         "string",
     ),

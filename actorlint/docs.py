@@ -3,7 +3,8 @@ against the style), and the configuration reference rendered from ``CONFIG_KEYS`
 
 ``python -m actorlint.docs`` writes ``docs/rules/ACTnnn.md`` for every registered rule, the
 index ``docs/rules/README.md``, ``docs/configuration.md`` and the command-line reference
-``docs/cli.md`` (``docs_cli.py``); ``python -m actorlint.docs
+``docs/cli.md`` (``docs_cli.py``) and the JSON Schema ``docs/actorlint.schema.json``
+(``config_schema.py``); ``python -m actorlint.docs
 --check`` writes nothing and exits 1 when a page is missing, out of date, or left over from
 a rule that no longer exists. Tests run the same comparison, so the published pages cannot
 drift from the docstrings and the configuration keys.
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Type
 
 from actorlint.config import CONFIG_KEYS, ConfigKey
+from actorlint.config_schema import SCHEMA_PAGE, render_schema
 from actorlint.diagnostics import Applicability
 from actorlint.docs_cli import CLI_PAGE, render_cli_reference
 from actorlint.model.declared import DECLARATION_KEYS
@@ -373,6 +375,18 @@ a known one, such as `call_timeout` for `call-timeout`), a value of the wrong ty
 of range, or a file that is not valid TOML stops the run with a message naming the file
 and the key, and exit code 2.
 
+Editors can check the table as you type: [`actorlint.schema.json`](actorlint.schema.json) is a
+JSON Schema of it, generated from the same keys as this page. With taplo or the Even Better
+TOML extension, associate it with the files that hold the configuration:
+
+```toml
+# .taplo.toml
+[[rule]]
+include = ["**/pyproject.toml"]
+keys = ["tool.actorlint"]
+schema.path = "https://raw.githubusercontent.com/actorlint/actorlint/main/docs/actorlint.schema.json"
+```
+
 Patterns are gitignore-style globs: `*` and `?` stay within one folder name and `**`
 spans folders. A pattern without a `/` matches a file or folder name anywhere; one with a
 `/` matches the path from the root; a trailing `/` matches folders only.
@@ -510,6 +524,7 @@ def _generated_files(root: Path, rules: Sequence[Type[Rule]]) -> Dict[Path, str]
     files = {folder / name: text for name, text in expected_pages(rules).items()}
     files[config_page_path(root)] = render_configuration(rules=rules)
     files[root / "docs" / CLI_PAGE] = render_cli_reference()
+    files[root / "docs" / SCHEMA_PAGE] = render_schema()
     readme = _read(root / "README.md")
     if readme is not None:
         files[root / "README.md"] = readme_with_rule_table(readme, rules)

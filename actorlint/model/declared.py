@@ -31,6 +31,7 @@ from actorlint.model.frameworks import (
 
 __all__ = [
     "DECLARATION_KEYS",
+    "TIMEOUT_UNITS",
     "DeclarationError",
     "FrameworkDeclaration",
     "TimeoutParam",
@@ -40,7 +41,8 @@ __all__ = [
 ]
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
-_UNITS = {"seconds": 1.0, "milliseconds": 0.001}
+#: The units a declared framework's timeouts may be in, and their size in seconds.
+TIMEOUT_UNITS = {"seconds": 1.0, "milliseconds": 0.001}
 
 
 class TimeoutParam(NamedTuple):
@@ -254,7 +256,7 @@ def _declaration(name: str, table: Any, builtin: Tuple[str, ...]) -> FrameworkDe
         elif key == "timeout-param":
             values[field] = _timeout_param(raw)
         elif key == "timeout-unit":
-            if raw not in _UNITS:
+            if raw not in TIMEOUT_UNITS:
                 raise DeclarationError(f'expected "seconds" or "milliseconds", got {raw!r}', f".{key}")
             values[field] = raw
         else:
@@ -299,7 +301,7 @@ def compile_declaration(declaration: FrameworkDeclaration) -> Catalog:
         task_queue=declaration.task_queue,
         serializes=declaration.serializes,
         task_decorators=declaration.actor_decorators,
-        unit=_UNITS[declaration.timeout_unit],
+        unit=TIMEOUT_UNITS[declaration.timeout_unit],
         instance_role=instance_role,
         injects=declaration.injects,
         modules=declaration.modules,

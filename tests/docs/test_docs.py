@@ -62,7 +62,7 @@ def test_write_docs_then_nothing_is_stale(tmp_path: Path) -> None:
     written = write_docs(tmp_path)
     assert sorted(p.relative_to(tmp_path).as_posix() for p in written) == sorted(
         [f"docs/rules/{rule.code}.md" for rule in ALL_RULES]
-        + [f"docs/rules/{INDEX_NAME}", f"docs/{CONFIG_PAGE}", "docs/cli.md"]
+        + [f"docs/rules/{INDEX_NAME}", f"docs/{CONFIG_PAGE}", "docs/cli.md", "docs/actorlint.schema.json"]
     )
     assert not leftover.exists()
     assert stale_pages(tmp_path) == []
