@@ -83,6 +83,8 @@ def cli() -> None:
 @click.option("--show-fixes", is_flag=True, help="Show the fix each fixable diagnostic offers.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes (and unsafe ones with --unsafe-fixes).")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (and count) unsafe fixes.")
+@click.option("--show-settings", is_flag=True, help="Print the configuration file, the project root and every setting the run would use, then exit.")
+@click.option("--show-files", is_flag=True, help="Print the files the run would check, then exit.")
 @click.option("--add-noqa", is_flag=True, help="Add a `# noqa: CODE` comment for every current finding; write nothing else.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing (exit 1 if any).")
 @click.option("--preview/--no-preview", default=None,
@@ -92,7 +94,8 @@ def check(
     extend_select: Tuple[str, ...], output_format: str, config_path: Optional[str],
     exit_zero: bool, statistics: bool, output_file: Optional[str], quiet: bool, force_exclude: bool,
     jobs: Optional[int], no_cache: bool, cache_dir: Optional[str], stdin_filename: Optional[str], show_fixes: bool, fix: bool,
-    unsafe_fixes: bool, add_noqa: bool, diff: bool, preview: Optional[bool],
+    unsafe_fixes: bool, show_settings: bool, show_files: bool, add_noqa: bool, diff: bool,
+    preview: Optional[bool],
 ) -> None:
     """Check PATHS (files or folders; default `.`; `-` reads standard input)."""
     from actorlint.config import ConfigError, find_config_file, load_settings
@@ -163,6 +166,14 @@ def check(
             context = context + more_context
         file_jobs = jobs_for_paths(files, cwd, context, unasked)
 
+    if show_settings:
+        for line in _settings_report(settings, config_file):
+            click.echo(_shown(line))
+        return
+    if show_files:
+        for job in sorted((job for job in file_jobs if job.reported and job.asked), key=lambda j: j.display_path):
+            click.echo(_shown(job.display_path))
+        return
     if not file_jobs:
         # As Ruff warns; "All checks passed!" would claim a check that never happened.
         click.echo("warning: No Python files found under the given path(s)", err=True)
@@ -237,6 +248,25 @@ def check(
         raise click.exceptions.Exit(EXIT_ERROR)
     if result.diagnostics and not exit_zero:
         raise click.exceptions.Exit(EXIT_FOUND)
+
+
+def _settings_report(settings: "Settings", config_file: Optional[Path]) -> List[str]:
+    """``--show-settings``: where the configuration comes from, every key as TOML, and the
+    rules that run."""
+    from actorlint.config import CONFIG_KEYS
+    from actorlint.docs import toml_value
+    from actorlint.rules import installed_rules
+
+    lines = [f"# Configuration file: {config_file or '(none: defaults)'}", f"# Project root: {settings.root}",
+             "[tool.actorlint]"]
+    for key in CONFIG_KEYS:
+        value = getattr(settings, key.replace("-", "_"))
+        if key == "frameworks":
+            value = [declaration.name for declaration in value]
+        lines.append(f"{key} = {toml_value(value, table=key == 'per-file-ignores')}")
+    running = [rule.code for rule in installed_rules(settings) if settings.runs(rule)]
+    lines.append(f"# Rules that run: {', '.join(running) or '(none)'}")
+    return lines
 
 
 def _would_fix(count: int, remaining: Sequence["Diagnostic"], unsafe_fixes: bool) -> str:

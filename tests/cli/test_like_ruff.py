@@ -362,3 +362,28 @@ def test_progress_only_for_people_on_a_terminal(tmp_path: Path, run, monkeypatch
     monkeypatch.setattr(cli_module, "_stderr_is_terminal", lambda: terminal)
     run("check", "--no-cache", "--output-format", fmt, "src")
     assert (given[0] is not None) == shown
+
+
+def test_show_settings_prints_what_the_run_uses(tmp_path: Path, run) -> None:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
+    write_tree(tmp_path, {"src/worker.py": WORKER}, pyproject='[tool.actorlint]\ncall-timeout = 2.5\npreview = true\n')
+    result = run("check", "--show-settings", "--ignore", "ACT5", "src")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"# Configuration file: {tmp_path / 'pyproject.toml'}"
+    table = tomllib.loads("\n".join(lines))["tool"]["actorlint"]  # valid TOML, as it would be written
+    assert table["call-timeout"] == 2.5 and table["preview"] is True and table["ignore"] == ["ACT5"]
+    running = lines[-1].removeprefix("# Rules that run: ").split(", ")
+    assert "ACT302" in running and "ACT501" not in running and "ACT502" not in running
+
+
+def test_show_files_lists_what_would_be_checked(tmp_path: Path, run) -> None:
+    write_tree(tmp_path, {"src/a.py": "x = 1\n", "src/b.py": "y = 2\n", "src/notes.txt": "",
+                          "build/gen.py": "z = 3\n"}, pyproject="[tool.actorlint]\n")
+    result = run("check", "--show-files", ".")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == ["src/a.py", "src/b.py"]  # build/ is excluded by default
