@@ -390,6 +390,17 @@ def _common_folder(paths: Sequence[str], cwd: Path) -> Path:
 
 
 @cli.command()
+def server() -> None:
+    """Run the language server on standard input and output (for editors; needs the
+    `actorlint[server]` extra)."""
+    try:
+        from actorlint.lsp.server import build_server
+    except ImportError as error:
+        raise _fail(f"the language server needs pygls: pip install 'actorlint[server]' ({error})")
+    build_server().start_io()
+
+
+@cli.command()
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="The config file whose project's cache to remove.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), envvar="ACTORLINT_CACHE_DIR", show_envvar=True,
               help="Remove the cache kept here.")
