@@ -83,6 +83,7 @@ def cli() -> None:
 @click.option("--show-fixes", is_flag=True, help="Show the fix each fixable diagnostic offers.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes (and unsafe ones with --unsafe-fixes).")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (and count) unsafe fixes.")
+@click.option("--watch", is_flag=True, help="Check again whenever a Python or configuration file changes (needs `actorlint[watch]`).")
 @click.option("--show-settings", is_flag=True, help="Print the configuration file, the project root and every setting the run would use, then exit.")
 @click.option("--show-files", is_flag=True, help="Print the files the run would check, then exit.")
 @click.option("--add-noqa", is_flag=True, help="Add a `# noqa: CODE` comment for every current finding; write nothing else.")
@@ -94,10 +95,20 @@ def check(
     extend_select: Tuple[str, ...], output_format: str, config_path: Optional[str],
     exit_zero: bool, statistics: bool, output_file: Optional[str], quiet: bool, force_exclude: bool,
     jobs: Optional[int], no_cache: bool, cache_dir: Optional[str], stdin_filename: Optional[str], show_fixes: bool, fix: bool,
-    unsafe_fixes: bool, show_settings: bool, show_files: bool, add_noqa: bool, diff: bool,
+    unsafe_fixes: bool, watch: bool, show_settings: bool, show_files: bool, add_noqa: bool, diff: bool,
     preview: Optional[bool],
 ) -> None:
     """Check PATHS (files or folders; default `.`; `-` reads standard input)."""
+    if watch:
+        if fix or diff or add_noqa or show_settings or show_files or "-" in paths or stdin_filename:
+            raise _fail("--watch checks files on disk: it cannot be combined with --fix, --diff, "
+                        "--add-noqa, --show-settings, --show-files or standard input")
+        from actorlint.watch import watch_and_rerun
+
+        context = click.get_current_context()
+        watch_and_rerun(lambda: context.invoke(check, **{**context.params, "watch": False}),
+                        [_common_folder(paths or (".",), Path.cwd())])
+        return
     from actorlint.config import ConfigError, find_config_file, load_settings
     from actorlint.discovery import DiscoveryError, discover, discover_with_context, project_context, project_root
     from actorlint.engine import FileJob, check_files, display_path, fix_files, jobs_for_paths

@@ -387,3 +387,35 @@ def test_show_files_lists_what_would_be_checked(tmp_path: Path, run) -> None:
     result = run("check", "--show-files", ".")
     assert result.exit_code == 0
     assert result.stdout.splitlines() == ["src/a.py", "src/b.py"]  # build/ is excluded by default
+
+
+def test_watch_checks_again_when_a_file_changes(tmp_path: Path) -> None:
+    pytest.importorskip("watchfiles")
+    import select
+
+    write_tree(tmp_path, {"src/worker.py": WORKER.replace('ref.ask("x")', 'ref.ask("x", timeout=5)')},
+               pyproject='[tool.actorlint]\nselect = ["ACT201"]\n')
+    process = subprocess.Popen([sys.executable, "-m", "actorlint", "check", "--watch", "src"], cwd=tmp_path,
+                               env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    seen = b""
+
+    def until(marker: bytes, count: int) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 60
+        while seen.count(marker) < count:
+            assert time.monotonic() < deadline, seen
+            ready, _, _ = select.select([process.stdout], [], [], 1)
+            if ready:
+                seen += os.read(process.stdout.fileno(), 4096)
+
+    try:
+        until(b"Watching for file changes.", 1)
+        assert b"All checks passed!" in seen
+        (tmp_path / "src/worker.py").write_text(WORKER, encoding="utf-8")  # the timeout goes
+        until(b"Watching for file changes.", 2)
+        assert b"1 file changed; checking again." in seen
+        assert b"src/worker.py:14:12: ACT201" in seen
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
