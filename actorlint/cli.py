@@ -271,6 +271,8 @@ def _settings_report(settings: "Settings", config_file: Optional[Path]) -> List[
     lines = [f"# Configuration file: {config_file or '(none: defaults)'}", f"# Project root: {settings.root}",
              "[tool.actorlint]"]
     for key in CONFIG_KEYS:
+        if not hasattr(settings, key.replace("-", "_")):
+            continue  # `extend`: its settings are already merged in
         value = getattr(settings, key.replace("-", "_"))
         if key == "frameworks":
             value = [declaration.name for declaration in value]

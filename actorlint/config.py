@@ -9,7 +9,7 @@ import difflib
 import os
 import sys
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 from actorlint.config_keys import (
     CONFIG_KEYS, DEFAULT_EXCLUDE, ConfigError, ConfigKey, _BadValue, _show,
@@ -136,6 +136,12 @@ def load_settings(config_file: Optional[Path], cwd: Path) -> Settings:
     if config_file is None:
         return Settings(root=Path(os.path.abspath(os.fspath(cwd))))
     path = Path(os.path.abspath(os.fspath(config_file)))
+    return Settings(root=path.parent, config_file=path, **_values(path, ()))
+
+
+def _values(path: Path, extending: Tuple[Path, ...]) -> Dict[str, Any]:
+    """The settings ``path`` gives: those of the file it ``extend``s (a path relative to it,
+    read the same way), overridden by its own keys."""
     document = _read_toml(path)
     is_pyproject = path.name == _PYPROJECT
     if is_pyproject:
@@ -158,4 +164,13 @@ def load_settings(config_file: Optional[Path], cwd: Path) -> Settings:
             values[key.replace("-", "_")] = spec.check(raw)
         except _BadValue as error:
             raise ConfigError(f"{where} {key}{error.subkey}: {error.message}") from None
-    return Settings(root=path.parent, config_file=path, **values)
+    base = values.pop("extend", None)
+    if base is None:
+        return values
+    target = Path(os.path.abspath(path.parent / base))
+    if target in extending or target == path:
+        chain = " -> ".join(str(p) for p in (*extending, path, target))
+        raise ConfigError(f"{where} extend: the files extend each other in a circle: {chain}")
+    if not target.is_file():
+        raise ConfigError(f"{where} extend: {target} is not a file")
+    return {**_values(target, (*extending, path)), **values}

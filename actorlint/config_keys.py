@@ -190,8 +190,20 @@ class ConfigKey(NamedTuple):
 #: The values of ``require-time-limits``.
 REQUIRE_TIME_LIMITS: Tuple[str, ...] = ("unbounded", "all")
 
+def _check_path(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _BadValue(f"expected the path of a configuration file, got {_show(value)}")
+    return value
+
+
 #: Every key of ``[tool.actorlint]``, in the order the docs list them.
 CONFIG_KEYS: Mapping[str, ConfigKey] = {
+    "extend": ConfigKey(
+        _check_path, None,
+        "Another configuration file (a path relative to this one) whose settings this file starts from; "
+        "its own keys then replace them, as in Ruff. The project root stays this file's folder.",
+        "string",
+    ),
     "select": ConfigKey(
         _check_codes, ("ALL",),
         "Rule codes or prefixes to enable; the default ALL is every built-in rule and every installed plugin's.",

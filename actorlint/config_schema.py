@@ -63,7 +63,8 @@ def config_schema() -> Dict[str, Any]:
         else:
             shape = {**_BY_TYPE[spec.type_name], **_REFINED.get(key, {})}
             default = spec.default
-            shape["default"] = list(default) if isinstance(default, tuple) else default
+            if default is not None:
+                shape["default"] = list(default) if isinstance(default, tuple) else default
         properties[key] = {**shape, "description": spec.description}
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",

@@ -162,6 +162,10 @@ class DocsError(Exception):
 #: (yet) are ignored. Each sets its key (and perhaps a related one) to a valid value that
 #: is not the default: tests load every example through ``load_settings``.
 CONFIG_EXAMPLES: Mapping[str, str] = {
+    "extend": """
+        [tool.actorlint]
+        extend = "../pyproject.toml"   # a service of a monorepo: the shared settings, then its own
+    """,
     "select": """
         [tool.actorlint]
         select = ["ACT1", "ACT201"]   # the ACT1xx rules and ACT201 only
@@ -310,7 +314,10 @@ def _is_table(spec: ConfigKey) -> bool:
 
 
 def _default_block(key: str, spec: ConfigKey) -> str:
-    """The default as ``key = value``, an array wrapped over several lines when long."""
+    """The default as ``key = value``, an array wrapped over several lines when long
+    (``not set`` for a key without a default)."""
+    if spec.default is None:
+        return "not set"
     inline = f"{key} = {toml_value(spec.default, _is_table(spec))}"
     if len(inline) <= _WRAP or not isinstance(spec.default, (tuple, list)) or _is_table(spec):
         return inline
@@ -438,7 +445,7 @@ def render_configuration(
     lines.append("| Key | Type | Default |")
     lines.append("| --- | --- | --- |")
     for key, spec in keys.items():
-        default = toml_value(spec.default, _is_table(spec))
+        default = "not set" if spec.default is None else toml_value(spec.default, _is_table(spec))
         shown = f"`{_cell(default)}`" if len(default) <= 40 else "see below"
         lines.append(f"| [`{key}`](#{_anchor(key)}) | {_cell(spec.type_name)} | {shown} |")
     for key, spec in keys.items():

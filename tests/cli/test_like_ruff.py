@@ -419,3 +419,28 @@ def test_watch_checks_again_when_a_file_changes(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_extend_starts_from_another_configuration(tmp_path: Path, run, monkeypatch) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.actorlint]\nselect = ["ACT1", "ACT2"]\ncall-timeout = 9\n', encoding="utf-8")
+    service = tmp_path / "service"
+    write_tree(service, {"src/worker.py": WORKER}, pyproject=None)
+    (service / "actorlint.toml").write_text('extend = "../pyproject.toml"\nselect = ["ACT201"]\n', encoding="utf-8")
+    monkeypatch.chdir(service)
+    shown = run("check", "--show-settings", "src").stdout
+    assert 'select = ["ACT201"]' in shown and "call-timeout = 9.0" in shown  # its own key wins; the rest inherited
+    assert f"# Project root: {service}" in shown
+    found = run("check", "--output-format", "json", "--unsafe-fixes", "--diff", "src")
+    assert "timeout=9.0" in found.stdout  # the inherited call-timeout writes the fix
+
+
+def test_extend_in_a_circle_or_to_nothing_is_an_error(tmp_path: Path, run) -> None:
+    (tmp_path / "a.toml").write_text('extend = "b.toml"\n', encoding="utf-8")
+    (tmp_path / "b.toml").write_text('extend = "a.toml"\n', encoding="utf-8")
+    (tmp_path / "src.py").write_text("x = 1\n", encoding="utf-8")
+    circle = run("check", "--config", "a.toml", "src.py")
+    assert circle.exit_code == 2 and "extend each other in a circle" in circle.stderr
+    (tmp_path / "c.toml").write_text('extend = "missing.toml"\n', encoding="utf-8")
+    missing = run("check", "--config", "c.toml", "src.py")
+    assert missing.exit_code == 2 and "missing.toml is not a file" in missing.stderr
