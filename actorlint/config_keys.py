@@ -198,12 +198,6 @@ def _check_path(value: Any) -> str:
 
 #: Every key of ``[tool.actorlint]``, in the order the docs list them.
 CONFIG_KEYS: Mapping[str, ConfigKey] = {
-    "extend": ConfigKey(
-        _check_path, None,
-        "Another configuration file (a path relative to this one) whose settings this file starts from; "
-        "its own keys then replace them, as in Ruff. The project root stays this file's folder.",
-        "string",
-    ),
     "select": ConfigKey(
         _check_codes, ("ALL",),
         "Rule codes or prefixes to enable; the default ALL is every built-in rule and every installed plugin's.",
@@ -295,6 +289,12 @@ CONFIG_KEYS: Mapping[str, ConfigKey] = {
         "In-house actor frameworks, one table each (`[tool.actorlint.frameworks.<name>]`), "
         "understood like the built-in ones.",
         "table of tables",
+    ),
+    "extend": ConfigKey(
+        _check_path, None,
+        "Another configuration file (a path relative to this one) whose settings this file starts from; "
+        "its own keys then replace them, as in Ruff. The project root stays this file's folder.",
+        "string",
     ),
 }
 
