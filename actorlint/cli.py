@@ -12,16 +12,17 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 
 import click
 
 from actorlint import __version__
+from actorlint.cli_support import (
+    EXIT_ERROR, common_folder, decoded, echo_stdin, fail, read_stdin, refuse_unknown_selectors, settings_report, shown,
+    wants_color, would_fix, write_changes,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
-    from actorlint.analyse import FileJob
-    from actorlint.config import Settings
-    from actorlint.diagnostics import Diagnostic
     from actorlint.engine import FileChange
     from actorlint.plugins import PluginOrigin
 
@@ -29,7 +30,6 @@ __all__ = ["main"]
 
 EXIT_CLEAN = 0
 EXIT_FOUND = 1
-EXIT_ERROR = 2
 
 # The names of actorlint.report.FORMATS, spelled out so that `--help` does not import the
 # reporters (tests/cli/test_report.py checks that the two agree).
@@ -41,18 +41,6 @@ def _split_codes(values: Sequence[str]) -> Tuple[str, ...]:
     for value in values:
         codes.extend(part.strip().upper() for part in value.split(",") if part.strip())
     return tuple(codes)
-
-
-def _shown(text: str) -> str:
-    """``text`` (a path, a config value, a message) made safe for the terminal."""
-    from actorlint.printable import printable
-
-    return printable(text)
-
-
-def _fail(message: str) -> "click.exceptions.Exit":
-    click.echo(f"error: {_shown(message)}", err=True)
-    return click.exceptions.Exit(EXIT_ERROR)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -101,13 +89,13 @@ def check(
     """Check PATHS (files or folders; default `.`; `-` reads standard input)."""
     if watch:
         if fix or diff or add_noqa or show_settings or show_files or "-" in paths or stdin_filename:
-            raise _fail("--watch checks files on disk: it cannot be combined with --fix, --diff, "
+            raise fail("--watch checks files on disk: it cannot be combined with --fix, --diff, "
                         "--add-noqa, --show-settings, --show-files or standard input")
         from actorlint.watch import watch_and_rerun
 
         context = click.get_current_context()
         watch_and_rerun(lambda: context.invoke(check, **{**context.params, "watch": False}),
-                        [_common_folder(paths or (".",), Path.cwd())])
+                        [common_folder(paths or (".",), Path.cwd())])
         return
     from actorlint.config import ConfigError, find_config_file, load_settings
     from actorlint.discovery import DiscoveryError, discover, discover_with_context, project_context, project_root
@@ -125,7 +113,7 @@ def check(
             config_file: Optional[Path] = Path(config_path)
         else:
             # The config nearest the files checked, as Ruff finds it (then the current folder's).
-            config_file = find_config_file(_common_folder(paths, cwd)) or find_config_file(cwd)
+            config_file = find_config_file(common_folder(paths, cwd)) or find_config_file(cwd)
         settings = load_settings(config_file, cwd)
         flags = {"--select": _split_codes(select), "--ignore": _split_codes(ignore),
                  "--extend-select": _split_codes(extend_select)}
@@ -135,8 +123,8 @@ def check(
             extend_select=flags["--extend-select"] or None,
         )
     except ConfigError as error:
-        raise _fail(str(error))
-    _refuse_unknown_selectors(settings, flags, config_file)
+        raise fail(str(error))
+    refuse_unknown_selectors(settings, flags, config_file)
     if cache_dir:
         settings = replace(settings, cache_dir=Path(cache_dir))
     if preview is not None:
@@ -148,14 +136,14 @@ def check(
     file_jobs: List[FileJob] = []
     if "-" in paths:
         if len(paths) > 1:
-            raise _fail("`-` (standard input) cannot be combined with other paths")
+            raise fail("`-` (standard input) cannot be combined with other paths")
         name = stdin_filename or "-"
         if stdin_filename and force_exclude and not discover([stdin_filename], settings, force_exclude=True):
             name = ""  # excluded: check nothing, as Ruff does
         if name:
             module, is_package = module_name_for(Path(name)) if stdin_filename else ("stdin", False)
-            shown = display_path(Path(name), cwd) if stdin_filename else "-"
-            file_jobs.append(FileJob(name, shown, module, is_package, source=_read_stdin(), is_stdin=True))
+            reported_as = display_path(Path(name), cwd) if stdin_filename else "-"
+            file_jobs.append(FileJob(name, reported_as, module, is_package, source=read_stdin(), is_stdin=True))
             if stdin_filename:
                 # The rest of the project as context; the text on stdin stands for the file.
                 root = project_root(config_file, Path(os.path.abspath(stdin_filename)).parent)
@@ -166,8 +154,8 @@ def check(
         try:
             files, context = discover_with_context(paths, settings, force_exclude=force_exclude)
         except DiscoveryError as error:
-            raise _fail(str(error))
-        root = project_root(config_file, _common_folder(paths, cwd))
+            raise fail(str(error))
+        root = project_root(config_file, common_folder(paths, cwd))
         unasked: List[Path] = []
         if root is not None:
             # Checking part of a project (pre-commit's staged files, a path) reads the
@@ -178,12 +166,12 @@ def check(
         file_jobs = jobs_for_paths(files, cwd, context, unasked)
 
     if show_settings:
-        for line in _settings_report(settings, config_file):
-            click.echo(_shown(line))
+        for line in settings_report(settings, config_file):
+            click.echo(shown(line))
         return
     if show_files:
         for job in sorted((job for job in file_jobs if job.reported and job.asked), key=lambda j: j.display_path):
-            click.echo(_shown(job.display_path))
+            click.echo(shown(job.display_path))
         return
     if not file_jobs:
         # As Ruff warns; "All checks passed!" would claim a check that never happened.
@@ -194,13 +182,13 @@ def check(
     not_written: List["FileChange"] = []
     if add_noqa:
         if fix or diff or any(job.is_stdin for job in file_jobs):
-            raise _fail("--add-noqa cannot be combined with --fix, --diff or standard input")
+            raise fail("--add-noqa cannot be combined with --fix, --diff or standard input")
         from actorlint.add_noqa import add_noqa as add_directives
 
         found = check_files(file_jobs, settings, workers=workers, use_cache=not no_cache)
         outcome = add_directives(file_jobs, found.diagnostics)
         for message in outcome.refused + found.internal_errors:
-            click.echo(f"error: {_shown(message)}", err=True)
+            click.echo(f"error: {shown(message)}", err=True)
         count = outcome.added
         click.echo(f"Added {count} noqa directive{'s' if count != 1 else ''}.", err=True)
         raise click.exceptions.Exit(EXIT_ERROR if outcome.refused or found.internal_errors else EXIT_CLEAN)
@@ -208,17 +196,17 @@ def check(
         outcome = fix_files(file_jobs, settings, workers=workers, use_cache=not no_cache,
                             unsafe=unsafe_fixes)
         for message in outcome.refused:
-            click.echo(f"warning: {_shown(message)}", err=True)
+            click.echo(f"warning: {shown(message)}", err=True)
         if diff:
             for change in outcome.changes:
-                click.echo(unified_diff(_shown(change.job.display_path), change.source.text, change.text),
+                click.echo(unified_diff(shown(change.job.display_path), change.source.text, change.text),
                            nl=False)
-            click.echo(_would_fix(outcome.fixed, outcome.remaining.diagnostics, unsafe_fixes), err=True)
+            click.echo(would_fix(outcome.fixed, outcome.remaining.diagnostics, unsafe_fixes), err=True)
             raise click.exceptions.Exit(EXIT_FOUND if outcome.changes else EXIT_CLEAN)
-        not_written = _write_changes(outcome.changes)
+        not_written = write_changes(outcome.changes)
         stdin_job = next((job for job in file_jobs if job.is_stdin), None)
         if stdin_job is not None:
-            _echo_stdin(stdin_job, outcome.changes)
+            echo_stdin(stdin_job, outcome.changes)
             quiet = True
         result = outcome.remaining
         fixed = outcome.fixed - sum(change.fixed for change in not_written)
@@ -234,15 +222,15 @@ def check(
     context = ReportContext(
         rules=rules, files_checked=result.files_checked, show_fixes=show_fixes,
         statistics=statistics, quiet=quiet, unsafe_fixes=unsafe_fixes,
-        internal_errors=tuple(result.internal_errors), color=_wants_color(output_file),
-        texts={job.display_path: _decoded(job.source) for job in file_jobs if job.is_stdin and job.source is not None},
+        internal_errors=tuple(result.internal_errors), color=wants_color(output_file),
+        texts={job.display_path: decoded(job.source) for job in file_jobs if job.is_stdin and job.source is not None},
     )
     out = sys.stderr if fix and "-" in paths else sys.stdout
     if output_file:
         try:
             out = open(output_file, "w", encoding="utf-8")
         except OSError as error:
-            raise _fail(f"cannot write the report to {output_file}: {error.strerror or error}")
+            raise fail(f"cannot write the report to {output_file}: {error.strerror or error}")
     with out if output_file else contextlib.nullcontext(out):
         render(output_format, result.diagnostics, context, out)
         if fixed and output_format == "text" and not quiet:
@@ -261,63 +249,9 @@ def check(
         raise click.exceptions.Exit(EXIT_FOUND)
 
 
-def _settings_report(settings: "Settings", config_file: Optional[Path]) -> List[str]:
-    """``--show-settings``: where the configuration comes from, every key as TOML, and the
-    rules that run."""
-    from actorlint.config import CONFIG_KEYS
-    from actorlint.docs import toml_value
-    from actorlint.rules import installed_rules
-
-    lines = [f"# Configuration file: {config_file or '(none: defaults)'}", f"# Project root: {settings.root}",
-             "[tool.actorlint]"]
-    for key in CONFIG_KEYS:
-        if not hasattr(settings, key.replace("-", "_")):
-            continue  # `extend`: its settings are already merged in
-        value = getattr(settings, key.replace("-", "_"))
-        if key == "frameworks":
-            value = [declaration.name for declaration in value]
-        lines.append(f"{key} = {toml_value(value, table=key == 'per-file-ignores')}")
-    running = [rule.code for rule in installed_rules(settings) if settings.runs(rule)]
-    lines.append(f"# Rules that run: {', '.join(running) or '(none)'}")
-    return lines
-
-
-def _would_fix(count: int, remaining: Sequence["Diagnostic"], unsafe_fixes: bool) -> str:
-    """``--diff``'s summary, with Ruff's hint at the unsafe fixes left out."""
-    from actorlint.diagnostics import Applicability
-
-    hidden = 0 if unsafe_fixes else sum(
-        1 for d in remaining if d.fix is not None and d.fix.edits and d.fix.applicability is Applicability.UNSAFE)
-    noun = "fix" if hidden == 1 else "fixes"
-    if count == 0:
-        return f"No errors would be fixed ({hidden} {noun} available with `--unsafe-fixes`)." if hidden \
-            else "No errors would be fixed."
-    summary = f"Would fix {count} error{'s' if count != 1 else ''}"
-    return f"{summary} ({hidden} additional {noun} available with `--unsafe-fixes`)." if hidden else f"{summary}."
-
-
 def _stderr_is_terminal() -> bool:
     """Whether standard error is a terminal (progress is drawn only there)."""
     return sys.stderr.isatty()
-
-
-def _wants_color(output_file: Optional[str]) -> bool:
-    """Colour for the ``full`` format: ``FORCE_COLOR`` forces it, ``NO_COLOR`` turns it
-    off (https://no-color.org), otherwise a terminal on standard output gets it."""
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    if os.environ.get("NO_COLOR") or output_file:
-        return False
-    return sys.stdout.isatty()
-
-
-def _decoded(data: bytes) -> str:
-    from actorlint.source import decode_source
-
-    try:
-        return decode_source(data)
-    except (SyntaxError, LookupError, ValueError):
-        return data.decode("utf-8", errors="replace")
 
 
 def _usable_cpus() -> int:
@@ -329,79 +263,6 @@ def _usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _refuse_unknown_selectors(settings: "Settings", flags: Dict[str, Tuple[str, ...]],
-                              config_file: Optional[Path]) -> None:
-    """Exit 2 naming the first selector that selects no installed rule, and where it is
-    written (a flag, or a key of the config file), as Ruff does."""
-    from actorlint.rules import ALL_RULES, loaded_plugins
-
-    rules = list(ALL_RULES)
-    if settings.names_plugin_codes():  # only then can a selector name a plugin's rule
-        rules += loaded_plugins(settings.plugin_timeout).rules
-    for key, selector in settings.unknown_selectors(rule.code for rule in rules):
-        flag = next((name for name, values in flags.items() if selector in values), None)
-        where = flag or f"`{key}` in {config_file}"
-        raise _fail(f"unknown rule selector `{selector}` ({where}); `actorlint rules` lists the rules")
-
-
-def _write_changes(changes: Sequence["FileChange"]) -> List["FileChange"]:
-    """Write fixed files atomically, each only while it still holds the bytes that were
-    analysed; warn about every file that could not be written and return those."""
-    from actorlint.fixing import FileChanged, encode_source, write_if_unchanged
-
-    failed = []
-    for change in changes:
-        if change.job.is_stdin:
-            continue
-        try:
-            write_if_unchanged(Path(change.job.path), change.original, encode_source(change.source, change.text))
-        except FileChanged as error:
-            click.echo(f"warning: {_shown(change.job.display_path)}: not fixed: {error}", err=True)
-            failed.append(change)
-        except OSError as error:
-            reason = error.strerror or str(error)
-            click.echo(f"error: {_shown(change.job.display_path)}: cannot write the fixes: {_shown(reason)}",
-                       err=True)
-            failed.append(change)
-    return failed
-
-
-def _echo_stdin(job: "FileJob", changes: Sequence["FileChange"]) -> None:
-    """Print standard input, fixed or unchanged, in its own encoding (an editor replaces
-    its buffer with what it reads back)."""
-    from actorlint.fixing import encode_source
-
-    change = next((change for change in changes if change.job.is_stdin), None)
-    data = encode_source(change.source, change.text) if change is not None else (job.source or b"")
-    sys.stdout.flush()
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
-
-
-def _read_stdin() -> bytes:
-    """Standard input's bytes; a usage error when it is closed or endless."""
-    from actorlint.source import MAX_READ_BYTES
-
-    stream = getattr(sys.stdin, "buffer", None)
-    if stream is None:
-        raise _fail("standard input is closed; `-` needs source on standard input")
-    try:
-        data = stream.read(MAX_READ_BYTES + 1)
-    except OSError as error:
-        raise _fail(f"cannot read standard input: {error.strerror or error}")
-    if len(data) > MAX_READ_BYTES:
-        raise _fail(f"standard input is larger than {MAX_READ_BYTES:,} bytes")
-    return data
-
-
-def _common_folder(paths: Sequence[str], cwd: Path) -> Path:
-    absolute = [os.path.abspath(p) for p in paths if p != "-"]
-    if not absolute:
-        return cwd
-    common = Path(os.path.commonpath(absolute))
-    return common if common.is_dir() else common.parent
-
-
 @cli.command()
 def server() -> None:
     """Run the language server on standard input and output (for editors; needs the
@@ -409,7 +270,7 @@ def server() -> None:
     try:
         from actorlint.lsp.server import build_server
     except ImportError as error:
-        raise _fail(f"the language server needs pygls: pip install 'actorlint[server]' ({error})")
+        raise fail(f"the language server needs pygls: pip install 'actorlint[server]' ({error})")
     build_server().start_io()
 
 
@@ -427,16 +288,16 @@ def clean(config_path: Optional[str], cache_dir: Optional[str]) -> None:
         config_file = Path(config_path) if config_path else find_config_file(cwd)
         settings = load_settings(config_file, cwd)
     except ConfigError as error:
-        raise _fail(str(error))
+        raise fail(str(error))
     if cache_dir:
         settings = replace(settings, cache_dir=Path(cache_dir))
     top = cache_location(settings)
     if not top.exists():
-        click.echo(f"No cache at {_shown(str(top))}.", err=True)
+        click.echo(f"No cache at {shown(str(top))}.", err=True)
         return
     if not remove_cache(top):
-        raise _fail(f"{_shown(str(top))} is not an actorlint cache (no CACHEDIR.TAG of ours); left alone")
-    click.echo(f"Removed the cache at {_shown(str(top))}.", err=True)
+        raise fail(f"{shown(str(top))} is not an actorlint cache (no CACHEDIR.TAG of ours); left alone")
+    click.echo(f"Removed the cache at {shown(str(top))}.", err=True)
 
 
 @cli.command("rules")
@@ -464,7 +325,7 @@ def list_rules(output_format: str) -> None:
         status = "preview" if rule.preview else "stable"
         origin = origins.get(rule.code)
         where = f"  (plugin {origin.distribution} {origin.version})" if origin else ""
-        click.echo(_shown(f"{rule.code:<{code_width}}  {rule.name:<{width}}  {fix:<6}  {status:<7}  "
+        click.echo(shown(f"{rule.code:<{code_width}}  {rule.name:<{width}}  {fix:<6}  {status:<7}  "
                           f"{rule.summary}{where}"))
 
 
@@ -492,10 +353,10 @@ def explain(code: str) -> None:
         rule = next((r for r in plugins.rules if r.code == wanted), None)
         origin = plugins.origins.get(wanted)
     if rule is None:
-        raise _fail(f"unknown rule code: {code} (see `actorlint rules`)")
-    click.echo(_shown(f"# {rule.name} ({rule.code})") + "\n")
+        raise fail(f"unknown rule code: {code} (see `actorlint rules`)")
+    click.echo(shown(f"# {rule.name} ({rule.code})") + "\n")
     if origin is not None:
-        click.echo(_shown(f"From {origin}, version {origin.version}.") + "\n")
+        click.echo(shown(f"From {origin}, version {origin.version}.") + "\n")
     click.echo(rule.documentation())
 
 
