@@ -21,13 +21,11 @@ from actorlint.analyse import FileJob
 from actorlint.diagnostics import Diagnostic
 from actorlint.fixing import FileChanged, encode_source, parses, source_from_bytes, write_if_unchanged
 from actorlint.selectors import PARSE_ERROR_CODE
-from actorlint.suppressions import Suppressions
+from actorlint.suppressions import Suppressions, noqa_with_codes
 
 __all__ = ["NoqaResult", "add_noqa", "with_noqa"]
 
 _LINE_BREAK = re.compile(r"(\r\n?|\n)")
-# A noqa directive naming codes, in a comment: its code list is extended in place.
-_NOQA_CODES = re.compile(r"(#\s*(?i:noqa)\s*:\s*)([A-Z]+[0-9]+(?:(?:\s*,\s*|\s+)[A-Z]+[0-9]+)*)")
 
 
 @dataclass
@@ -72,11 +70,10 @@ def with_noqa(text: str, findings: Sequence[Diagnostic]) -> Optional[Tuple[str, 
 
 
 def _add_codes(line: str, codes: Set[str]) -> str:
-    existing = _NOQA_CODES.search(line)
-    if existing is not None:
-        listed = set(re.split(r"[\s,]+", existing.group(2)))
-        merged = ", ".join(sorted(listed | codes))
-        return line[:existing.start(2)] + merged + line[existing.end(2):]
+    """The line with ``codes`` joined to its ``# noqa: ...``, or in a new one at its end."""
+    joined = noqa_with_codes(line, codes)
+    if joined is not None:
+        return joined
     return f"{line.rstrip(' ' + chr(9))}  # noqa: {', '.join(sorted(codes))}"
 
 

@@ -119,8 +119,7 @@ class Cache:
 
     def get(self, key: str) -> Optional[FileFacts]:
         """The cached facts for ``key``, or None when absent or not valid facts."""
-        payload = _read_entry(self._fact_path(key), _FACTS_HEADER + key.encode("ascii") + b"\n")
-        return _decode(payload, FileFacts)
+        return _decode(self.entry(key), FileFacts)
 
     def put(self, key: str, facts: FileFacts) -> None:
         """Store facts under ``key``; failures only cost the next run some time."""

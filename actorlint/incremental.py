@@ -101,10 +101,14 @@ def run_slot(inputs: Inputs, settings: Settings, prefilter: bool, rules_identity
     return slot.hexdigest()
 
 
+def _by_path(inputs: Inputs) -> List[int]:
+    """The indices of the files, in the order of their display paths (the record's)."""
+    return sorted(range(len(inputs.jobs)), key=lambda i: inputs.jobs[i].display_path)
+
+
 def fact_keys(inputs: Inputs) -> Tuple[str, ...]:
     """Every file's fact key, in the order of the files' display paths."""
-    order = sorted(range(len(inputs.jobs)), key=lambda i: inputs.jobs[i].display_path)
-    return tuple(inputs.keys[i] for i in order)
+    return tuple(inputs.keys[i] for i in _by_path(inputs))
 
 
 def run_key(keys: Sequence[str]) -> str:
@@ -133,8 +137,7 @@ def reuse(record: RunRecord, old_keys: Sequence[str], inputs: Inputs, cache: Cac
     """Whether ``record``'s findings hold for ``inputs``, whose files changed since it was
     written are analysed here (and cached): True when every changed file's facts are
     those it had and the prefilter treats it as it did."""
-    order = sorted(range(len(inputs.jobs)), key=lambda i: inputs.jobs[i].display_path)
-    changed = [(index, old) for index, old in zip(order, old_keys) if inputs.keys[index] != old]
+    changed = [(index, old) for index, old in zip(_by_path(inputs), old_keys) if inputs.keys[index] != old]
     if not changed or len(changed) > MAX_CHANGED_FILES:
         return False
     words = framework_matcher(catalog_for(settings.frameworks))

@@ -158,22 +158,24 @@ class Settings:
         named = set(self.select + self.extend_select)
         return [rule.code for rule in rules if rule.preview and rule.code in named]
 
+    def _selector_keys(self) -> List[Tuple[str, Tuple[str, ...]]]:
+        """Every setting holding rule selectors, as (config key, its selectors)."""
+        fields = [("select", self.select), ("extend-select", self.extend_select), ("ignore", self.ignore),
+                  ("extend-safe-fixes", self.extend_safe_fixes), ("extend-unsafe-fixes", self.extend_unsafe_fixes)]
+        return fields + [(f"per-file-ignores ({pattern})", codes) for pattern, codes in self.per_file_ignores]
+
     def unknown_selectors(self, codes: Iterable[str]) -> List[Tuple[str, str]]:
         """(config key, selector) for every selector that names no rule among ``codes``
         (the installed rules'): ``ACT999``, a plugin's code when the plugin is not installed."""
         known = set(codes) | {PARSE_ERROR_CODE}
-        fields = [("select", self.select), ("extend-select", self.extend_select), ("ignore", self.ignore),
-                  ("extend-safe-fixes", self.extend_safe_fixes), ("extend-unsafe-fixes", self.extend_unsafe_fixes)]
-        fields += [(f"per-file-ignores ({pattern})", selectors) for pattern, selectors in self.per_file_ignores]
-        return [(key, selector) for key, selectors in fields for selector in selectors
+        return [(key, selector) for key, selectors in self._selector_keys() for selector in selectors
                 if selector != "ALL" and not any(selector_matches(selector, code) for code in known)]
 
     def names_plugin_codes(self) -> bool:
         """Whether any selector (``ignore`` and the others too) has other letters than the
         built-in rules' ``ACT``: telling whether it names a rule then needs the plugins."""
-        selectors = self.select + self.extend_select + self.ignore + self.extend_safe_fixes + \
-            self.extend_unsafe_fixes + tuple(code for _, codes in self.per_file_ignores for code in codes)
-        return any(selector == "ALL" or selector_parts(selector)[0] != BUILTIN_LETTERS for selector in selectors)
+        return any(selector == "ALL" or selector_parts(selector)[0] != BUILTIN_LETTERS
+                   for _, selectors in self._selector_keys() for selector in selectors)
 
     def may_enable_plugins(self) -> bool:
         """Whether a selector could enable a plugin's code (``ALL``, or other letters

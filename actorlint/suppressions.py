@@ -11,11 +11,11 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
 from actorlint.diagnostics import Diagnostic
 
-__all__ = ["Directive", "Suppressions", "skip_file"]
+__all__ = ["Directive", "Suppressions", "noqa_with_codes", "skip_file"]
 
 # The code that reports unreadable or unparsable files: no comment can hide it.
 _PARSE_ERROR_CODE = "ACT000"
@@ -99,6 +99,17 @@ def skip_file(source: str) -> bool:
 
 def _codes(listed: str) -> FrozenSet[str]:
     return frozenset(code.upper() for code in _CODE_SEPARATOR.split(listed) if code)
+
+
+def noqa_with_codes(line: str, codes: Iterable[str]) -> Optional[str]:
+    """``line`` with ``codes`` joined to the first ``# noqa: ...`` naming codes in it (the
+    list sorted, its codes as written), or None when it has no such directive."""
+    for match in _NOQA.finditer(line):
+        listed = match.group(1)
+        if listed is not None:
+            merged = ", ".join(sorted({code for code in _CODE_SEPARATOR.split(listed) if code} | set(codes)))
+            return line[:match.start(1)] + merged + line[match.end(1):]
+    return None
 
 
 def _directives(comment: str) -> List[Tuple[str, int, int, _Directive]]:

@@ -102,7 +102,7 @@ class Runner:
     """Runs per-file work in this process, or in a pool of worker processes created on
     first use and kept for every round of the run (replaced when a worker dies)."""
 
-    def __init__(self, settings: Settings, workers: int, progress: Optional["Progress"] = None) -> None:
+    def __init__(self, settings: Settings, workers: int, progress: Optional[Progress] = None) -> None:
         self.settings = settings
         self.workers = workers
         self.progress = progress
@@ -125,16 +125,20 @@ class Runner:
             self.progress.expect(len(jobs))
         if self.workers > 1 and len(jobs) >= MIN_FILES_FOR_POOL:
             return self._map_in_pool(task, jobs)
+        return self._map_here(task, jobs)
+
+    def _map_here(self, task: str, jobs: List[FileJob]) -> List[Optional[FileFacts]]:
+        """``map`` in this process."""
         if task == "syntax":
             return [check_syntax(job, self.settings.max_file_tokens) for job in jobs]
         if self._knowledge is None:
             self._knowledge = knowledge_for(self.settings)
-        return [self._advanced(analyse_safely(job, self._knowledge)) for job in jobs]
-
-    def _advanced(self, facts: FileFacts, count: int = 1) -> FileFacts:
-        if self.progress is not None:
-            self.progress.advance(count)
-        return facts
+        results: List[Optional[FileFacts]] = []
+        for job in jobs:
+            results.append(analyse_safely(job, self._knowledge))
+            if self.progress is not None:
+                self.progress.advance()
+        return results
 
     def _new_pool(self, workers: int) -> Tuple[ProcessPoolExecutor, Any]:
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
@@ -152,7 +156,7 @@ class Runner:
         while pending:
             if breaks_without_suspect >= 2:  # workers die before any job: work here instead
                 self.workers = 1
-                for index, facts in zip(pending, self.map(task, [jobs[i] for i in pending])):
+                for index, facts in zip(pending, self._map_here(task, [jobs[i] for i in pending])):
                     results[index] = facts
                 break
             if self._pool is None:

@@ -15,7 +15,7 @@ from actorlint.add_noqa import with_noqa
 from actorlint.diagnostics import Diagnostic, Severity
 from actorlint.fixing import apply_fixes, detect_newline
 from actorlint.lsp.positions import LineIndex
-from actorlint.lsp.session import ProjectSession
+from actorlint.lsp.session import ProjectSession, inside
 
 __all__ = ["build_server"]
 
@@ -39,7 +39,7 @@ class ActorlintServer(LanguageServer):
             if session.contains(path):
                 return session
         folders = [_path(folder.uri) for folder in (self.workspace.folders or {}).values()]
-        folder = next((f for f in folders if str(path).startswith(str(f))), path.parent)
+        folder = next((f for f in folders if inside(path, f)), path.parent)
         session = ProjectSession(folder)
         self.sessions[str(session.root)] = session
         return session

@@ -20,7 +20,12 @@ from actorlint.judging import run_rules
 from actorlint.model.facts import FileFacts
 from actorlint.workers import analyse_safely, knowledge_for
 
-__all__ = ["ProjectSession"]
+__all__ = ["ProjectSession", "inside"]
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` lies in ``folder`` (``/a/bc`` is not in ``/a/b``)."""
+    return os.path.abspath(path).startswith(os.path.join(os.path.abspath(folder), ""))
 
 
 class ProjectSession:
@@ -41,7 +46,8 @@ class ProjectSession:
         return display_path(path, self.root)
 
     def contains(self, path: Path) -> bool:
-        return os.path.abspath(path).startswith(os.path.join(str(self.root), ""))
+        """Whether ``path`` belongs to this project."""
+        return inside(path, self.root)
 
     def check(self, path: Path, text: str) -> List[Diagnostic]:
         """The findings of the file at ``path`` whose text is ``text`` (unsaved, maybe)."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Tuple
 
 from actorlint import __version__
+from actorlint.selectors import BUILTIN_LETTERS
 
 __all__ = ["DEFAULT_DOCS_BASE_URL", "ReportContext", "RuleInfo"]
 
@@ -61,7 +62,7 @@ class ReportContext:
 
     def rule_url(self, code: str) -> Optional[str]:
         """Where the documentation of a built-in rule lives (None for a plugin's rule)."""
-        return f"{self.docs_base_url}{code}.md" if code.startswith("ACT") else None
+        return f"{self.docs_base_url}{code}.md" if code.startswith(BUILTIN_LETTERS) else None
 
     def rule_name(self, code: str, fallback: str = "") -> str:
         """The registered name of rule ``code``, or ``fallback`` when it is unknown."""

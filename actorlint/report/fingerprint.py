@@ -34,6 +34,7 @@ class SourceCache:
 
     def __init__(self) -> None:
         self._lines: Dict[str, List[str]] = {}
+        self._given: Dict[str, List[str]] = {}  # lines of texts not read from disk (stdin)
 
     def _file_lines(self, path: str) -> List[str]:
         lines = self._lines.get(path)
@@ -50,7 +51,9 @@ class SourceCache:
         """Line ``number`` (from 1) of the file, or None past its end or when unreadable;
         ``texts``: the text of files read from elsewhere (standard input) by path."""
         if texts and path in texts:
-            lines = _LINE_BREAK.split(texts[path])
+            lines = self._given.get(path)
+            if lines is None:
+                lines = self._given[path] = _LINE_BREAK.split(texts[path])
         else:
             lines = self._file_lines(path)
         return lines[number - 1] if 1 <= number <= len(lines) else None

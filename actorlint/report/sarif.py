@@ -98,8 +98,9 @@ def _rule_descriptor(info: "RuleInfo", ctx: "ReportContext") -> Dict[str, Any]:
     full = _first_paragraph(info.documentation)
     if full:
         descriptor["fullDescription"] = {"text": full}
-    if info.code.startswith("ACT"):  # plugin rules have no page in actorlint's docs
-        descriptor["helpUri"] = f"{ctx.docs_base_url}{info.code}.md"
+    url = ctx.rule_url(info.code)  # plugin rules have no page in actorlint's docs
+    if url is not None:
+        descriptor["helpUri"] = url
     if info.documentation:
         descriptor["help"] = {"text": info.documentation, "markdown": info.documentation}
     descriptor["defaultConfiguration"] = {"level": "error" if info.code == "ACT000" else "warning"}
@@ -117,11 +118,10 @@ def _related_location(index: int, location: Location) -> Dict[str, Any]:
     return related
 
 
-def _fix(diagnostic: Diagnostic) -> Dict[str, Any]:
-    """A SARIF fix: the edits as replacements of character ranges (offsets in code points
-    from the start of the file, as ``columnKind`` says)."""
+def _fix(diagnostic: Diagnostic, artifact: Dict[str, Any]) -> Dict[str, Any]:
+    """A SARIF fix of the file at ``artifact``: the edits as replacements of character
+    ranges (offsets in code points from the start of the file, as ``columnKind`` says)."""
     assert diagnostic.fix is not None
-    artifact = _physical_location(diagnostic.path, diagnostic.span)["artifactLocation"]
     replacements = [{"deletedRegion": {"charOffset": edit.start, "charLength": edit.end - edit.start},
                      "insertedContent": {"text": edit.content}} for edit in diagnostic.fix.edits]
     return {"description": {"text": f"{diagnostic.fix.title} ({diagnostic.fix.applicability.value})"},
@@ -160,7 +160,7 @@ def build_log(
                 for index, location in enumerate(diagnostic.related, 1)
             ]
         if diagnostic.fix is not None and diagnostic.fix.edits:
-            result["fixes"] = [_fix(diagnostic)]
+            result["fixes"] = [_fix(diagnostic, result["locations"][0]["physicalLocation"]["artifactLocation"])]
         result["partialFingerprints"] = {FINGERPRINT_KEY: identity}
         results.append(result)
     run: Dict[str, Any] = {
