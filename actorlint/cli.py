@@ -12,17 +12,18 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple
 
 import click
 
 from actorlint import __version__
 from actorlint.cli_support import (
-    EXIT_ERROR, common_folder, decoded, echo_stdin, fail, read_stdin, refuse_unknown_selectors, settings_report, shown,
+    EXIT_ERROR, decoded, echo_stdin, fail, read_stdin, refuse_unknown_selectors, settings_report, shown,
     wants_color, would_fix, write_changes,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    from actorlint.config import Settings
     from actorlint.engine import FileChange
     from actorlint.plugins import PluginOrigin
 
@@ -57,7 +58,7 @@ def cli() -> None:
 @click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="text", show_default=True,
               help="text: one line per finding; full: with the source and carets; json, github, sarif, gitlab: "
                    "for scripts and CI services.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this pyproject.toml / actorlint.toml instead of discovering one.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this pyproject.toml / actorlint.toml for every file instead of each file's nearest one.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics are found.")
 @click.option("--statistics", is_flag=True, help="Show how many diagnostics each rule produced (text or JSON).")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report to this file instead of standard output.")
@@ -91,86 +92,79 @@ def check(
         if fix or diff or add_noqa or show_settings or show_files or "-" in paths or stdin_filename:
             raise fail("--watch checks files on disk: it cannot be combined with --fix, --diff, "
                         "--add-noqa, --show-settings, --show-files or standard input")
+        from actorlint.discovery import common_folder
         from actorlint.watch import watch_and_rerun
 
         context = click.get_current_context()
         watch_and_rerun(lambda: context.invoke(check, **{**context.params, "watch": False}),
                         [common_folder(paths or (".",), Path.cwd())])
         return
-    from actorlint.config import ConfigError, find_config_file, load_settings
-    from actorlint.discovery import DiscoveryError, discover, discover_with_context, project_context, project_root
-    from actorlint.engine import FileJob, check_files, display_path, fix_files, jobs_for_paths
+    from actorlint.config import ConfigError, load_settings
+    from actorlint.discovery import DiscoveryError, common_folder
+    from actorlint.engine import check_files, fix_files
     from actorlint.fixing import unified_diff
-    from actorlint.analyse import module_name_for
     from actorlint.report import ReportContext, RuleInfo, render
     from actorlint.rules import installed_rules
+    from actorlint.run_plan import governing_config, merge_fixes, merge_results, plan_files, plan_stdin
 
     cwd = Path.cwd()
     # As in Ruff, `--stdin-filename` with no path reads standard input.
     paths = paths or (("-",) if stdin_filename else (".",))
-    try:
-        if config_path:
-            config_file: Optional[Path] = Path(config_path)
-        else:
-            # The config nearest the files checked, as Ruff finds it (then the current folder's).
-            config_file = find_config_file(common_folder(paths, cwd)) or find_config_file(cwd)
-        settings = load_settings(config_file, cwd)
-        flags = {"--select": _split_codes(select), "--ignore": _split_codes(ignore),
-                 "--extend-select": _split_codes(extend_select)}
-        settings = settings.with_overrides(
-            select=flags["--select"] or None,
-            ignore=flags["--ignore"] or None,
-            extend_select=flags["--extend-select"] or None,
-        )
-    except ConfigError as error:
-        raise fail(str(error))
-    refuse_unknown_selectors(settings, flags, config_file)
-    if cache_dir:
-        settings = replace(settings, cache_dir=Path(cache_dir))
-    if preview is not None:
-        settings = replace(settings, preview=preview)
-    for code in settings.preview_only(installed_rules(settings)):
-        click.echo(f"warning: {code} is a preview rule: selecting it has no effect without "
-                   "`--preview` (or `preview = true` in the config)", err=True)
+    flags = {"--select": _split_codes(select), "--ignore": _split_codes(ignore),
+             "--extend-select": _split_codes(extend_select)}
+    loaded: Dict[Optional[Path], "Settings"] = {}
+    warned: Set[str] = set()
 
-    file_jobs: List[FileJob] = []
-    if "-" in paths:
-        if len(paths) > 1:
-            raise fail("`-` (standard input) cannot be combined with other paths")
-        name = stdin_filename or "-"
-        if stdin_filename and force_exclude and not discover([stdin_filename], settings, force_exclude=True):
-            name = ""  # excluded: check nothing, as Ruff does
-        if name:
-            module, is_package = module_name_for(Path(name)) if stdin_filename else ("stdin", False)
-            reported_as = display_path(Path(name), cwd) if stdin_filename else "-"
-            file_jobs.append(FileJob(name, reported_as, module, is_package, source=read_stdin(), is_stdin=True))
-            if stdin_filename:
-                # The rest of the project as context; the text on stdin stands for the file.
-                root = project_root(config_file, Path(os.path.abspath(stdin_filename)).parent)
-                if root is not None:
-                    unasked, context = project_context(root, [Path(name)], settings, cwd)
-                    file_jobs += jobs_for_paths([], cwd, context, unasked)
-    else:
+    def settings_for(config_file: Optional[Path]) -> "Settings":
+        """The settings a config file gives this run (flags applied), read once."""
+        if config_file in loaded:
+            return loaded[config_file]
         try:
-            files, context = discover_with_context(paths, settings, force_exclude=force_exclude)
-        except DiscoveryError as error:
+            settings = load_settings(config_file, cwd).with_overrides(
+                select=flags["--select"] or None,
+                ignore=flags["--ignore"] or None,
+                extend_select=flags["--extend-select"] or None,
+            )
+        except ConfigError as error:
             raise fail(str(error))
-        root = project_root(config_file, common_folder(paths, cwd))
-        unasked: List[Path] = []
-        if root is not None:
-            # Checking part of a project (pre-commit's staged files, a path) reads the
-            # rest too, so that those files get what a whole-tree run gives them.
-            asked = [Path(p) for p in paths] + files + context
-            unasked, more_context = project_context(root, asked, settings, cwd)
-            context = context + more_context
-        file_jobs = jobs_for_paths(files, cwd, context, unasked)
+        refuse_unknown_selectors(settings, flags, config_file)
+        if cache_dir:
+            settings = replace(settings, cache_dir=Path(cache_dir))
+        if preview is not None:
+            settings = replace(settings, preview=preview)
+        for code in settings.preview_only(installed_rules(settings)):
+            if code not in warned:
+                warned.add(code)
+                click.echo(f"warning: {code} is a preview rule: selecting it has no effect without "
+                           "`--preview` (or `preview = true` in the config)", err=True)
+        loaded[config_file] = settings
+        return settings
+
+    explicit_config = Path(config_path) if config_path else None
+    # The settings of the files asked for (`--show-settings`), read before anything else so
+    # that a broken config is reported first; each file follows its nearest config.
+    asked_folder = Path(os.path.abspath(stdin_filename)).parent if "-" in paths and stdin_filename \
+        else common_folder(paths, cwd)
+    try:
+        config_file = explicit_config or governing_config(asked_folder, cwd)
+        settings = settings_for(config_file)
+        if "-" in paths:
+            if len(paths) > 1:
+                raise fail("`-` (standard input) cannot be combined with other paths")
+            groups = plan_stdin(read_stdin(), stdin_filename, settings_for, cwd, config_file=explicit_config,
+                                force_exclude=force_exclude)
+        else:
+            groups = plan_files(paths, settings_for, cwd, config_file=explicit_config, force_exclude=force_exclude)
+    except (ConfigError, DiscoveryError) as error:
+        raise fail(str(error))
+    file_jobs = [job for group in groups for job in group.jobs]
 
     if show_settings:
         for line in settings_report(settings, config_file):
             click.echo(shown(line))
         return
     if show_files:
-        for job in sorted((job for job in file_jobs if job.reported and job.asked), key=lambda j: j.display_path):
+        for job in sorted((job for job in file_jobs if job.reported and job.asked), key=lambda job: job.display_path):
             click.echo(shown(job.display_path))
         return
     if not file_jobs:
@@ -185,7 +179,8 @@ def check(
             raise fail("--add-noqa cannot be combined with --fix, --diff or standard input")
         from actorlint.add_noqa import add_noqa as add_directives
 
-        found = check_files(file_jobs, settings, workers=workers, use_cache=not no_cache)
+        found = merge_results([check_files(group.jobs, group.settings, workers=workers, use_cache=not no_cache)
+                               for group in groups])
         outcome = add_directives(file_jobs, found.diagnostics)
         for message in outcome.refused + found.internal_errors:
             click.echo(f"error: {shown(message)}", err=True)
@@ -193,8 +188,8 @@ def check(
         click.echo(f"Added {count} noqa directive{'s' if count != 1 else ''}.", err=True)
         raise click.exceptions.Exit(EXIT_ERROR if outcome.refused or found.internal_errors else EXIT_CLEAN)
     if fix or diff:
-        outcome = fix_files(file_jobs, settings, workers=workers, use_cache=not no_cache,
-                            unsafe=unsafe_fixes)
+        outcome = merge_fixes([fix_files(group.jobs, group.settings, workers=workers, use_cache=not no_cache,
+                                         unsafe=unsafe_fixes) for group in groups])
         for message in outcome.refused:
             click.echo(f"warning: {shown(message)}", err=True)
         if diff:
@@ -216,9 +211,11 @@ def check(
             from actorlint.progress import Progress
 
             progress = Progress(sys.stderr)
-        result = check_files(file_jobs, settings, workers=workers, use_cache=not no_cache, progress=progress)
+        result = merge_results([check_files(group.jobs, group.settings, workers=workers, use_cache=not no_cache,
+                                            progress=progress) for group in groups])
 
-    rules = {rule.code: RuleInfo.from_rule(rule) for rule in installed_rules(settings)}
+    rules = {rule.code: RuleInfo.from_rule(rule)
+             for each in [settings] + [group.settings for group in groups] for rule in installed_rules(each)}
     context = ReportContext(
         rules=rules, files_checked=result.files_checked, show_fixes=show_fixes,
         statistics=statistics, quiet=quiet, unsafe_fixes=unsafe_fixes,

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from actorlint.engine import FileChange
 
 __all__ = [
-    "EXIT_ERROR", "common_folder", "decoded", "echo_stdin", "fail", "read_stdin", "refuse_unknown_selectors",
+    "EXIT_ERROR", "decoded", "echo_stdin", "fail", "read_stdin", "refuse_unknown_selectors",
     "settings_report", "shown", "wants_color", "would_fix", "write_changes",
 ]
 
@@ -156,12 +156,3 @@ def read_stdin() -> bytes:
     if len(data) > MAX_READ_BYTES:
         raise fail(f"standard input is larger than {MAX_READ_BYTES:,} bytes")
     return data
-
-
-def common_folder(paths: Sequence[str], cwd: Path) -> Path:
-    """The folder holding every path given (the current folder for standard input)."""
-    absolute = [os.path.abspath(p) for p in paths if p != "-"]
-    if not absolute:
-        return cwd
-    common = Path(os.path.commonpath(absolute))
-    return common if common.is_dir() else common.parent

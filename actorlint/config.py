@@ -36,6 +36,7 @@ __all__ = [
     "PARSE_ERROR_CODE",
     "PLUGIN_CODE_PATTERN",
     "Settings",
+    "config_in_folder",
     "find_config_file",
     "load_settings",
     "selector_matches",
@@ -45,10 +46,6 @@ __all__ = [
 # Config file names that hold top-level keys, in order of preference within a folder.
 _OWN_CONFIG_NAMES = (".actorlint.toml", "actorlint.toml")
 _PYPROJECT = "pyproject.toml"
-
-
-
-
 
 # A config file larger than this is not one (``--config /dev/zero``).
 _MAX_CONFIG_BYTES = 4 * 1024 * 1024
@@ -105,13 +102,21 @@ def find_config_file(start: Path) -> Optional[Path]:
     if _is_file(directory):
         directory = directory.parent
     for folder in (directory, *directory.parents):
-        for name in _OWN_CONFIG_NAMES:
-            candidate = folder / name
-            if _is_file(candidate):
-                return candidate
-        pyproject = folder / _PYPROJECT
-        if _is_file(pyproject) and _has_actorlint_table(pyproject):
-            return pyproject
+        found = config_in_folder(folder)
+        if found is not None:
+            return found
+    return None
+
+
+def config_in_folder(folder: Path) -> Optional[Path]:
+    """The config file folder ``folder`` itself holds, if any (see find_config_file)."""
+    for name in _OWN_CONFIG_NAMES:
+        candidate = folder / name
+        if _is_file(candidate):
+            return candidate
+    pyproject = folder / _PYPROJECT
+    if _is_file(pyproject) and _has_actorlint_table(pyproject):
+        return pyproject
     return None
 
 

@@ -16,10 +16,10 @@ import re
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Pattern, Sequence, Set, Tuple
 
-from actorlint.config import Settings
+from actorlint.config import Settings, config_in_folder
 from actorlint.gitignore import GitignoreMatcher, compile_glob
 
-__all__ = ["DiscoveryError", "PYTHON_SUFFIXES", "discover", "discover_with_context", "project_context", "project_root"]
+__all__ = ["DiscoveryError", "PYTHON_SUFFIXES", "common_folder", "discover", "discover_with_context", "project_context", "project_root"]
 
 #: File name endings that a folder walk picks up.
 PYTHON_SUFFIXES: Tuple[str, ...] = (".py", ".pyi")
@@ -122,11 +122,21 @@ KEPT, UNREPORTED, UNKNOWN = 0, 1, 2
 class _Filter:
     """Decides which paths a run skips; holds the caches of one discovery run."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, nested: Optional[List[str]] = None) -> None:
         self.root = os.path.abspath(os.fspath(settings.root))
         self.gitignore = GitignoreMatcher()
         self.unknown = _Patterns(self.root, settings.exclude)
         self.unreported = _Patterns(self.root, settings.extend_exclude)
+        # When a list: walks do not enter a folder holding its own config file (its files
+        # follow that config, as in Ruff) but add its path here.
+        self.nested = nested
+
+    def governed_elsewhere(self, display: str, absolute: str) -> bool:
+        """Whether a folder met during a walk has its own config (and is noted as such)."""
+        if self.nested is None or config_in_folder(Path(absolute)) is None:
+            return False
+        self.nested.append(display)
+        return True
 
     def dir_level(self, absolute: str) -> int:
         """How far a folder met during a walk is left out, with everything below it."""
@@ -197,7 +207,7 @@ def _walk(top: str, filt: _Filter, top_level: int = KEPT) -> List[Tuple[str, str
             try:
                 if entry.is_dir(follow_symlinks=False):
                     child_level = max(level, filt.dir_level(child_absolute))
-                    if child_level != UNKNOWN:
+                    if child_level != UNKNOWN and not filt.governed_elsewhere(child_display, child_absolute):
                         stack.append((child_display, child_absolute, child_level))
                     continue
                 if not entry.name.endswith(PYTHON_SUFFIXES) or not entry.is_file():
@@ -210,24 +220,28 @@ def _walk(top: str, filt: _Filter, top_level: int = KEPT) -> List[Tuple[str, str
     return found
 
 
-def discover(paths: Sequence[str], settings: Settings, *, force_exclude: bool = False) -> List[Path]:
+def discover(paths: Sequence[str], settings: Settings, *, force_exclude: bool = False,
+             nested: Optional[List[str]] = None) -> List[Path]:
     """Expand command-line paths into a sorted, de-duplicated list of files to lint.
 
     Folders contribute their ``.py``/``.pyi`` files; an explicit file is always kept
     (whatever its name) unless ``force_exclude`` applies the skip rules to it too.
-    Raises DiscoveryError for a path that does not exist.
+    ``nested``: see discover_with_context. Raises DiscoveryError for a path that does not
+    exist.
     """
-    return discover_with_context(paths, settings, force_exclude=force_exclude)[0]
+    return discover_with_context(paths, settings, force_exclude=force_exclude, nested=nested)[0]
 
 
-def discover_with_context(paths: Sequence[str], settings: Settings, *,
-                          force_exclude: bool = False) -> Tuple[List[Path], List[Path]]:
+def discover_with_context(paths: Sequence[str], settings: Settings, *, force_exclude: bool = False,
+                          nested: Optional[List[str]] = None) -> Tuple[List[Path], List[Path]]:
     """The files to lint (as ``discover``) and the files read only for what they teach
-    the others: those that ``extend-exclude`` leaves out of the report."""
+    the others: those that ``extend-exclude`` leaves out of the report. With a ``nested``
+    list, folders met on the way that hold their own config file are not entered but
+    listed there (their files are another config's to check)."""
     for raw in paths:
         if not os.path.exists(raw):
             raise DiscoveryError(raw, _why_missing(raw))
-    filt = _Filter(settings)
+    filt = _Filter(settings, nested)
     files: Dict[str, Tuple[Path, int]] = {}
     for raw in paths:
         absolute = os.path.abspath(raw)
@@ -246,6 +260,15 @@ def discover_with_context(paths: Sequence[str], settings: Settings, *,
     return reported, context
 
 
+def common_folder(paths: Sequence[str], cwd: Path) -> Path:
+    """The folder holding every path given (the current folder for standard input)."""
+    absolute = [os.path.abspath(p) for p in paths if p != "-"]
+    if not absolute:
+        return cwd
+    common = Path(os.path.commonpath(absolute))
+    return common if common.is_dir() else common.parent
+
+
 _VCS_MARKERS = (".git", ".hg", ".svn")
 
 
@@ -262,14 +285,15 @@ def project_root(config_file: Optional[Path], start: Path) -> Optional[Path]:
     return None
 
 
-def project_context(root: Path, known: Sequence[Path], settings: Settings,
-                    cwd: Path) -> Tuple[List[Path], List[Path]]:
+def project_context(root: Path, known: Sequence[Path], settings: Settings, cwd: Path, *,
+                    nested_configs: bool = False) -> Tuple[List[Path], List[Path]]:
     """The project's other Python files under ``root``, read so that checking a few files
     gives, for them, what checking the whole project gives (what a handle passed in from
     another module is, which class is an actor): those a tree run would report, and those
     it reads only as context (``extend-exclude``). Excluded files stay out; files in
     ``known`` (already asked for, or context) are not repeated. Nothing is added when the
-    paths asked for already cover the root."""
+    paths asked for already cover the root. With ``nested_configs``, folders holding their
+    own config file are left out: each is a project of its own."""
     absolute_root = os.path.normcase(os.path.abspath(root))
     known_keys = {os.path.normcase(os.path.abspath(p)) for p in known}
     for key in known_keys:
@@ -277,7 +301,7 @@ def project_context(root: Path, known: Sequence[Path], settings: Settings,
             return [], []
     shown = os.path.relpath(root, cwd) if os.path.splitdrive(str(root))[0] == os.path.splitdrive(str(cwd))[0] \
         else str(root)
-    found = [(Path(display), level) for display, absolute, level in _walk(shown, _Filter(settings), KEPT)
+    found = [(Path(display), level) for display, absolute, level in _walk(shown, _Filter(settings, [] if nested_configs else None), KEPT)
              if level != UNKNOWN and os.path.normcase(os.path.normpath(absolute)) not in known_keys]
     return (sorted(path for path, level in found if level == KEPT),
             sorted(path for path, level in found if level == UNREPORTED))

@@ -359,23 +359,37 @@ or `.actorlint.toml`:
 
 ## Where the configuration is found
 
-One file is read; files are never merged.
+Each file follows the configuration nearest to it, as in Ruff.
 
-1. `actorlint check --config PATH` reads `PATH`, and nothing else. A file named
-   `pyproject.toml` is read from its `[tool.actorlint]` table, any other file as top-level
-   keys.
-2. Otherwise actorlint looks in the folder holding the checked paths (their common
-   folder), then in each folder above it, and takes the first folder that has one of, in
-   this order: `.actorlint.toml`, `actorlint.toml`, a `pyproject.toml` that has a
-   `[tool.actorlint]` table (a `pyproject.toml` without one is passed over). So
+1. `actorlint check --config PATH` reads `PATH` for every file, and nothing else (apart
+   from the file it `extend`s). A file named `pyproject.toml` is read from its
+   `[tool.actorlint]` table, any other file as top-level keys.
+2. Otherwise a file's configuration is found by looking in its folder, then in each
+   folder above it, and taking the first folder that has one of, in this order:
+   `.actorlint.toml`, `actorlint.toml`, a `pyproject.toml` that has a `[tool.actorlint]`
+   table (a `pyproject.toml` without one is passed over). So
    `actorlint check ../other-project` and `actorlint check examples/` use the
-   configuration nearest the code, as Ruff does.
+   configuration nearest the code.
 3. When that finds nothing, the same search starts from the current folder.
 4. Without a file, every key has its default.
 
 The folder of the file is the project root: patterns in `exclude`, `extend-exclude` and
 `per-file-ignores` are matched against paths relative to it, and the cache
 (`.actorlint_cache/`) lives there. Without a file the current folder is the root.
+
+A folder below the root that holds a configuration of its own (a service in a monorepo,
+say) is a project of its own: a run over the tree checks its files with its settings, and
+reads its files, not the outer project's, to learn what a handle passed in is. That is
+what checking that folder alone, one of its files, or its file on standard input gives
+too. A configuration shared with the outer one is written with `extend`:
+
+```toml
+# service/actorlint.toml
+extend = "../pyproject.toml"
+select = ["ACT1"]
+```
+
+`actorlint check --show-settings PATH` prints the configuration that applies to `PATH`.
 
 A mistake is an error, never ignored: an unknown key (with a suggestion when it looks like
 a known one, such as `call_timeout` for `call-timeout`), a value of the wrong type or out

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Dict, List, Optional
 from urllib.parse import unquote, urlparse
@@ -15,7 +16,7 @@ from actorlint.add_noqa import with_noqa
 from actorlint.diagnostics import Diagnostic, Severity
 from actorlint.fixing import apply_fixes, detect_newline
 from actorlint.lsp.positions import LineIndex
-from actorlint.lsp.session import ProjectSession, inside
+from actorlint.lsp.session import ProjectSession, governing_config, inside
 
 __all__ = ["build_server"]
 
@@ -35,13 +36,14 @@ class ActorlintServer(LanguageServer):
         self.findings: Dict[str, List[Diagnostic]] = {}
 
     def session_for(self, path: Path) -> ProjectSession:
-        for session in self.sessions.values():
-            if session.contains(path):
-                return session
+        """The project the document at ``path`` belongs to: that of its nearest config."""
         folders = [_path(folder.uri) for folder in (self.workspace.folders or {}).values()]
-        folder = next((f for f in folders if inside(path, f)), path.parent)
-        session = ProjectSession(folder)
-        self.sessions[str(session.root)] = session
+        workspace = next((f for f in folders if inside(path, f)), path.parent)
+        config = governing_config(path, workspace)
+        key = str(config if config is not None else os.path.abspath(workspace))
+        session = self.sessions.get(key)
+        if session is None:
+            session = self.sessions[key] = ProjectSession(config, workspace)
         return session
 
     def publish(self, uri: str) -> None:

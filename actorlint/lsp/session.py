@@ -20,7 +20,7 @@ from actorlint.judging import run_rules
 from actorlint.model.facts import FileFacts
 from actorlint.workers import analyse_safely, knowledge_for
 
-__all__ = ["ProjectSession", "inside"]
+__all__ = ["ProjectSession", "governing_config", "inside"]
 
 
 def inside(path: Path, folder: Path) -> bool:
@@ -28,15 +28,22 @@ def inside(path: Path, folder: Path) -> bool:
     return os.path.abspath(path).startswith(os.path.join(os.path.abspath(folder), ""))
 
 
-class ProjectSession:
-    """The facts of one project (the folder of its configuration, else the workspace)."""
+def governing_config(path: Path, workspace: Path) -> Optional[Path]:
+    """The config file for the document at ``path``: the nearest one above it, else the
+    workspace folder's (as the command line falls back on the current folder's)."""
+    return find_config_file(path.parent) or find_config_file(workspace)
 
-    def __init__(self, folder: Path, workers: int = 1) -> None:
-        config = find_config_file(folder)
+
+class ProjectSession:
+    """The facts of one project: the folder of its config file (``config``), else the
+    workspace ``folder``, without the folders below that hold a config of their own."""
+
+    def __init__(self, config: Optional[Path], folder: Path, workers: int = 1) -> None:
+        self.config = config
         self.root = config.parent if config is not None else Path(os.path.abspath(folder))
         self.settings: Settings = load_settings(config, self.root)
         self.knowledge = knowledge_for(self.settings)
-        jobs = jobs_for_paths(discover([str(self.root)], self.settings), self.root)
+        jobs = jobs_for_paths(discover([str(self.root)], self.settings, nested=[]), self.root)
         facts = collect_facts(jobs, self.settings, workers=workers, cache=Cache.open(self.settings))
         self.facts: Dict[str, FileFacts] = {f.path: f for f in facts}
         self.saved_facts: Dict[str, FileFacts] = dict(self.facts)
@@ -44,10 +51,6 @@ class ProjectSession:
     def display(self, path: Path) -> str:
         """How diagnostics name ``path``: relative to the project root."""
         return display_path(path, self.root)
-
-    def contains(self, path: Path) -> bool:
-        """Whether ``path`` belongs to this project."""
-        return inside(path, self.root)
 
     def check(self, path: Path, text: str) -> List[Diagnostic]:
         """The findings of the file at ``path`` whose text is ``text`` (unsaved, maybe)."""

@@ -16,7 +16,7 @@ pytest_lsp = pytest.importorskip("pytest_lsp")
 from lsprotocol import types  # noqa: E402
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
 
-from tests.cli_helpers import PROJECT_ROOT  # noqa: E402
+from tests.cli_helpers import PROJECT_ROOT, WORKER, WORKER_ACT101  # noqa: E402
 
 # A project: an actor module whose handler sleeps, and a client asking it without a timeout;
 # the client's finding depends on the other module (which class is an actor).
@@ -49,6 +49,10 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "shop" / "__init__.py").write_text("", encoding="utf-8")
     (root / "shop" / "actors.py").write_text(ACTORS, encoding="utf-8")
     (root / "shop" / "client.py").write_text(CLIENT, encoding="utf-8")
+    # A folder with its own config: its files follow it, as on the command line.
+    (root / "service").mkdir()
+    (root / "service" / "actorlint.toml").write_text('select = ["ACT101"]\n', encoding="utf-8")
+    (root / "service" / "worker.py").write_text(WORKER, encoding="utf-8")
     return root
 
 
@@ -79,6 +83,13 @@ async def test_findings_come_from_the_whole_project(client: LanguageClient, proj
     # As a tree run reports: ACT201 on line 6, column 12 (0-based: line 5, character 11).
     assert [(d.code, d.range.start.line, d.range.start.character, d.source) for d in found] == [
         ("ACT201", 5, 11, "actorlint")]
+
+
+@pytest.mark.asyncio
+async def test_a_file_follows_its_nearest_config(client: LanguageClient, project: Path) -> None:
+    found = await _open(client, project / "service" / "worker.py", WORKER)
+    # Its folder's config selects ACT101 alone; the workspace's would add the ACT201.
+    assert [(d.code, d.range.start.line) for d in found] == [("ACT101", WORKER_ACT101 - 1)]
 
 
 @pytest.mark.asyncio
