@@ -34,7 +34,9 @@ EXIT_FOUND = 1
 
 # The names of actorlint.report.FORMATS, spelled out so that `--help` does not import the
 # reporters (tests/cli/test_report.py checks that the two agree).
-OUTPUT_FORMATS = ("text", "full", "json", "github", "sarif", "gitlab")
+OUTPUT_FORMATS = ("text", "concise", "full", "json", "github", "sarif", "gitlab")
+# The formats people read (progress, "Fixed N errors."); `concise` is Ruff's name for `text`.
+_HUMAN_FORMATS = ("text", "concise", "full")
 
 
 def _split_codes(values: Sequence[str]) -> Tuple[str, ...]:
@@ -56,8 +58,8 @@ def cli() -> None:
 @click.option("--ignore", multiple=True, metavar="CODES", help="Rule codes or prefixes to disable.")
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Rule codes or prefixes to enable on top of `select`.")
 @click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="text", show_default=True,
-              help="text: one line per finding; full: with the source and carets; json, github, sarif, gitlab: "
-                   "for scripts and CI services.")
+              help="text (or concise): one line per finding; full: with the source and carets; json, github, sarif, "
+                   "gitlab: for scripts and CI services.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this pyproject.toml / actorlint.toml for every file instead of each file's nearest one.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics are found.")
 @click.option("--statistics", is_flag=True, help="Show how many diagnostics each rule produced (text or JSON).")
@@ -72,6 +74,8 @@ def cli() -> None:
 @click.option("--show-fixes", is_flag=True, help="Show the fix each fixable diagnostic offers.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes (and unsafe ones with --unsafe-fixes).")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (and count) unsafe fixes.")
+@click.option("--fix-only", is_flag=True, help="Apply fixes, and report nothing of what remains (exit 0 unless an error).")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit 1 when a fix was applied, even if nothing remains.")
 @click.option("--watch", is_flag=True, help="Check again whenever a Python or configuration file changes (needs `actorlint[watch]`).")
 @click.option("--show-settings", is_flag=True, help="Print the configuration file, the project root and every setting the run would use, then exit.")
 @click.option("--show-files", is_flag=True, help="Print the files the run would check, then exit.")
@@ -84,10 +88,11 @@ def check(
     extend_select: Tuple[str, ...], output_format: str, config_path: Optional[str],
     exit_zero: bool, statistics: bool, output_file: Optional[str], quiet: bool, force_exclude: bool,
     jobs: Optional[int], no_cache: bool, cache_dir: Optional[str], stdin_filename: Optional[str], show_fixes: bool, fix: bool,
-    unsafe_fixes: bool, watch: bool, show_settings: bool, show_files: bool, add_noqa: bool, diff: bool,
+    unsafe_fixes: bool, fix_only: bool, exit_non_zero_on_fix: bool, watch: bool, show_settings: bool, show_files: bool, add_noqa: bool, diff: bool,
     preview: Optional[bool],
 ) -> None:
     """Check PATHS (files or folders; default `.`; `-` reads standard input)."""
+    fix = fix or fix_only
     if watch:
         if fix or diff or add_noqa or show_settings or show_files or "-" in paths or stdin_filename:
             raise fail("--watch checks files on disk: it cannot be combined with --fix, --diff, "
@@ -204,10 +209,12 @@ def check(
             echo_stdin(stdin_job, outcome.changes)
             quiet = True
         result = outcome.remaining
+        if fix_only:  # as Ruff: what remains is neither reported nor counted in the exit code
+            result = replace(result, diagnostics=[])
         fixed = outcome.fixed - sum(change.fixed for change in not_written)
     else:
         progress = None
-        if output_format in ("text", "full") and _stderr_is_terminal():
+        if output_format in _HUMAN_FORMATS and _stderr_is_terminal():
             from actorlint.progress import Progress
 
             progress = Progress(sys.stderr)
@@ -229,8 +236,9 @@ def check(
         except OSError as error:
             raise fail(f"cannot write the report to {output_file}: {error.strerror or error}")
     with out if output_file else contextlib.nullcontext(out):
-        render(output_format, result.diagnostics, context, out)
-        if fixed and output_format == "text" and not quiet:
+        if not (fix_only and output_format in _HUMAN_FORMATS):
+            render(output_format, result.diagnostics, context, out)
+        if fixed and output_format in _HUMAN_FORMATS and not quiet:
             out.write(f"Fixed {fixed} error{'s' if fixed != 1 else ''}.\n")
         out.flush()
     from actorlint.printable import printable_lines
@@ -242,7 +250,7 @@ def check(
         click.echo(f"error: {count} file{'s' if count != 1 else ''} could not be fixed (see above).", err=True)
     if result.internal_errors or not_written:
         raise click.exceptions.Exit(EXIT_ERROR)
-    if result.diagnostics and not exit_zero:
+    if (result.diagnostics and not exit_zero) or (fixed and exit_non_zero_on_fix):
         raise click.exceptions.Exit(EXIT_FOUND)
 
 

@@ -26,6 +26,7 @@ Reporter = Callable[[Sequence[Diagnostic], ReportContext, TextIO], None]
 #: Output format name -> the function that writes it.
 FORMATS: Dict[str, Reporter] = {
     "text": text.write,
+    "concise": text.write,  # Ruff's name for it
     "full": full.write,
     "json": json_format.write,
     "github": github.write,

@@ -444,3 +444,33 @@ def test_extend_in_a_circle_or_to_nothing_is_an_error(tmp_path: Path, run) -> No
     (tmp_path / "c.toml").write_text('extend = "missing.toml"\n', encoding="utf-8")
     missing = run("check", "--config", "c.toml", "src.py")
     assert missing.exit_code == 2 and "missing.toml is not a file" in missing.stderr
+
+
+def test_concise_is_ruffs_name_for_the_text_format(tmp_path: Path, run) -> None:
+    (tmp_path / "use.py").write_text(UNTIMED, encoding="utf-8")
+    concise = run("check", "--no-cache", "--output-format", "concise", "use.py")
+    text = run("check", "--no-cache", "--output-format", "text", "use.py")
+    assert concise.exit_code == text.exit_code == 1
+    assert concise.stdout == text.stdout and "use.py:11:12: ACT201" in concise.stdout
+
+
+def test_fix_only_applies_fixes_and_reports_nothing_else(tmp_path: Path, run) -> None:
+    (tmp_path / "worker.py").write_text(WORKER, encoding="utf-8")
+    result = run("check", "--no-cache", "--fix-only", "--unsafe-fixes", "worker.py")
+    # The ACT201 timeout and the ACT202 decorator are written; the ACT101 left is not reported.
+    assert result.exit_code == 0 and result.stdout == "Fixed 2 errors.\n"
+    fixed = (tmp_path / "worker.py").read_text(encoding="utf-8")
+    assert 'ref.ask("x", timeout=5.0)' in fixed and "@time_limited(seconds=4.0)" in fixed
+    again = run("check", "--no-cache", "--fix-only", "--output-format", "json", "worker.py")
+    assert again.exit_code == 0 and json.loads(again.stdout) == []
+
+
+def test_exit_non_zero_on_fix(tmp_path: Path, run) -> None:
+    (tmp_path / "use.py").write_text(UNTIMED, encoding="utf-8")
+    (tmp_path / "again.py").write_text(UNTIMED, encoding="utf-8")
+    flagged = run("check", "--no-cache", "--fix", "--unsafe-fixes", "--exit-non-zero-on-fix", "use.py")
+    assert flagged.exit_code == 1 and "Fixed 1 error." in flagged.stdout  # nothing remains, but a file changed
+    plain = run("check", "--no-cache", "--fix", "--unsafe-fixes", "again.py")
+    assert plain.exit_code == 0
+    nothing = run("check", "--no-cache", "--fix", "--exit-non-zero-on-fix", "use.py")
+    assert nothing.exit_code == 0  # fixed already: no change this time

@@ -85,7 +85,8 @@ SAMPLE = [
 
 
 def test_formats_registry() -> None:
-    assert set(FORMATS) == {"text", "full", "json", "github", "sarif", "gitlab"}
+    assert set(FORMATS) == {"text", "concise", "full", "json", "github", "sarif", "gitlab"}
+    assert FORMATS["concise"] is FORMATS["text"]
 
 
 def test_cli_offers_every_format() -> None:
