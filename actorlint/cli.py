@@ -172,7 +172,7 @@ def check(
         for job in sorted((job for job in file_jobs if job.reported and job.asked), key=lambda job: job.display_path):
             click.echo(shown(job.display_path))
         return
-    if not file_jobs:
+    if not any(job.asked for job in file_jobs):
         # As Ruff warns; "All checks passed!" would claim a check that never happened.
         click.echo("warning: No Python files found under the given path(s)", err=True)
         quiet = True

@@ -53,7 +53,8 @@ def test_known_selectors_and_prefixes_are_accepted(tmp_path: Path, run, selector
 
 
 def test_no_python_files_says_so(tmp_path: Path, run) -> None:
-    write_tree(tmp_path, {"docs/readme.txt": "not python\n"})
+    # The project has Python files elsewhere (read as context): the folder asked for has none.
+    write_tree(tmp_path, {"docs/readme.txt": "not python\n", "src/app.py": "x = 1\n"})
     result = run("check", "docs")
     assert result.exit_code == 0
     assert "No Python files found" in result.stderr
