@@ -65,6 +65,7 @@ def cli() -> None:
 @click.option("--statistics", is_flag=True, help="Show how many diagnostics each rule produced (text or JSON).")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report to this file instead of standard output.")
 @click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only, no summary.")
+@click.option("--silent", "-s", is_flag=True, help="Print no report at all (the exit code still tells); errors are still printed.")
 @click.option("--force-exclude", is_flag=True, help="Apply exclusions to paths given explicitly too (for pre-commit).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes [default: the CPUs this process may run on].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
@@ -86,7 +87,7 @@ def cli() -> None:
 def check(
     paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ...],
     extend_select: Tuple[str, ...], output_format: str, config_path: Optional[str],
-    exit_zero: bool, statistics: bool, output_file: Optional[str], quiet: bool, force_exclude: bool,
+    exit_zero: bool, statistics: bool, output_file: Optional[str], quiet: bool, silent: bool, force_exclude: bool,
     jobs: Optional[int], no_cache: bool, cache_dir: Optional[str], stdin_filename: Optional[str], show_fixes: bool, fix: bool,
     unsafe_fixes: bool, fix_only: bool, exit_non_zero_on_fix: bool, watch: bool, show_settings: bool, show_files: bool, add_noqa: bool, diff: bool,
     preview: Optional[bool],
@@ -174,7 +175,8 @@ def check(
         return
     if not any(job.asked for job in file_jobs):
         # As Ruff warns; "All checks passed!" would claim a check that never happened.
-        click.echo("warning: No Python files found under the given path(s)", err=True)
+        if not silent:
+            click.echo("warning: No Python files found under the given path(s)", err=True)
         quiet = True
     workers = jobs or _usable_cpus()
     fixed = 0
@@ -236,9 +238,9 @@ def check(
         except OSError as error:
             raise fail(f"cannot write the report to {output_file}: {error.strerror or error}")
     with out if output_file else contextlib.nullcontext(out):
-        if not (fix_only and output_format in _HUMAN_FORMATS):
+        if not silent and not (fix_only and output_format in _HUMAN_FORMATS):
             render(output_format, result.diagnostics, context, out)
-        if fixed and output_format in _HUMAN_FORMATS and not quiet:
+        if fixed and output_format in _HUMAN_FORMATS and not (quiet or silent):
             out.write(f"Fixed {fixed} error{'s' if fixed != 1 else ''}.\n")
         out.flush()
     from actorlint.printable import printable_lines

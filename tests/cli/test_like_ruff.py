@@ -475,3 +475,11 @@ def test_exit_non_zero_on_fix(tmp_path: Path, run) -> None:
     assert plain.exit_code == 0
     nothing = run("check", "--no-cache", "--fix", "--exit-non-zero-on-fix", "use.py")
     assert nothing.exit_code == 0  # fixed already: no change this time
+
+
+def test_silent_prints_nothing_but_keeps_the_exit_code(tmp_path: Path, run) -> None:
+    (tmp_path / "use.py").write_text(UNTIMED, encoding="utf-8")
+    result = run("check", "--no-cache", "-s", "use.py")
+    assert result.exit_code == 1 and result.stdout == "" and result.stderr == ""
+    json_silent = run("check", "--no-cache", "--silent", "--output-format", "json", "use.py")
+    assert json_silent.exit_code == 1 and json_silent.stdout == ""
