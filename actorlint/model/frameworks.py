@@ -44,6 +44,7 @@ from typing import Mapping, Optional, Tuple
 
 __all__ = [
     "AWAITABLE",
+    "AWAITED_CALLS",
     "READY_ROLES",
     "UNPACKED_ROLES",
     "BUILTIN_CATALOG",
@@ -330,6 +331,9 @@ class Member:
     # Creates an actor of its class, passing the call's arguments to ``__init__``
     # (``Worker.start(core)``, ``Worker.remote(core)``).
     constructs: bool = False
+    # Runs the handler the handle names with the call's arguments (``h.method.remote(x)``
+    # calls ``method(x)`` in the actor), for inference across the program.
+    forwards: bool = False
     # Argument holding the handles the result serves: it points to their actor
     # (``ActorPool(workers)``).
     actors_arg: Optional[Param] = None
@@ -373,7 +377,7 @@ MEMBERS: Mapping[Tuple[str, str], Member] = {
     ),
     ("pykka.proxy", "actor_ref"): Member(result="pykka.ref", attribute=True),
     ("pykka.proxy", "*"): Member(result="pykka.proxy_member", attribute=True),
-    ("pykka.proxy_member", "defer"): Member(site="cast", label="defer"),
+    ("pykka.proxy_member", "defer"): Member(site="cast", label="defer", forwards=True),
     ("pykka.proxy_member", "get"): Member(site="call", label="get", timeout=_TIMEOUT_KW),
     ("pykka.proxy_member", "*"): Member(result="pykka.proxy_member", attribute=True),
     ("pykka.future", "get"): Member(site="call", label="get", timeout=_TIMEOUT_KW),
@@ -383,7 +387,7 @@ MEMBERS: Mapping[Tuple[str, str], Member] = {
     ("ray.class_options", "remote"): Member(result="ray.handle", payload=ALL_ARGUMENTS, constructs=True),
     ("ray.handle", "*"): Member(result="ray.method", attribute=True),
     ("ray.method", "remote"): Member(
-        result="ray.objectref", implicit_cast=True, label="remote", payload=ALL_ARGUMENTS,
+        result="ray.objectref", implicit_cast=True, label="remote", payload=ALL_ARGUMENTS, forwards=True,
     ),
     ("ray.method", "options"): Member(result="ray.method"),
     ("ray.runtime_context", "current_actor"): Member(result="ray.handle", attribute=True),
@@ -458,7 +462,7 @@ CALLED_ROLES: Mapping[str, Member] = {
     "celery.group": Member(result="celery.groupresult"),
     "celery.chain": Member(result="celery.asyncresult"),
     # Calling a proxy member returns a future and queues a message: a cast when dropped.
-    "pykka.proxy_member": Member(result="pykka.future", implicit_cast=True, label="proxy call"),
+    "pykka.proxy_member": Member(result="pykka.future", implicit_cast=True, label="proxy call", forwards=True),
 }
 
 # Roles that name an actor themselves: a handle read through a name takes that name as
@@ -573,6 +577,13 @@ AWAITABLE: Mapping[str, str] = {
     "ray.taskref": "await",
     "ray.pgref": "await",
 }
+
+# Awaiting a call of a method of this name on an attribute (``x.method.remote()``) waits
+# for the framework's reply even when ``x`` is not known, in a module importing the
+# framework's package:
+# ``await self.rollouter.get_replicas.remote()`` (a handle passed in from outside) waits
+# for a Ray ref. Method name -> (package, the role of what is awaited).
+AWAITED_CALLS: Mapping[str, Tuple[str, str]] = {"remote": ("ray", "ray.objectref")}
 
 # Roles whose wait returns at once (rules.md, ACT201 precision): a stored value's ref,
 # a ref from the ready list of ``ray.wait``. Waiting on one is no site.

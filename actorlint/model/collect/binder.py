@@ -9,7 +9,7 @@ guesses.
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
@@ -48,6 +48,8 @@ class Binder(StateWrites, ImportBinder):
         self.decorated_functions: List[Tuple[cst.FunctionDef, Scope, Scope]] = []
         # Inside ``except ImportError:`` (a fallback for an optional import).
         self.import_fallback = False
+        # The top-level packages the module imports from, anywhere in it.
+        self.imported_packages: Set[str] = set()
         # Each comprehension's own scope, by node id: where its element is evaluated.
         self.comprehension_scopes: Dict[int, Scope] = {}
         # ``if isinstance(name, Type):`` blocks, read by the evaluator (narrowing.py).

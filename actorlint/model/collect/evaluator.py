@@ -44,6 +44,10 @@ _MAX_ANNOTATION_TEXT = 500
 _MAX_ANNOTATION_BRACKETS = 20
 
 
+# ``None`` as a value.
+_NONE = Const(None)
+
+
 class Semantics(Protocol):
     """What the evaluator asks of the framework interpreter."""
 
@@ -290,28 +294,39 @@ class Evaluator:
             current = current.parent
         return None
 
-    def agree(self, bindings: List[Binding]) -> Value:
-        """The value all bindings agree on, else UNKNOWN."""
-        result: Value = UNKNOWN
-        for index, binding in enumerate(bindings):
-            if isinstance(binding, Assigned):
-                value = self.value_of(binding.expression, binding.scope)
-            elif isinstance(binding, Annotated):
-                value = self.annotated(binding.annotation, binding.scope)
-                if value is UNKNOWN:
-                    value = self.solved(binding.otherwise)
-            elif isinstance(binding, Iterated):
-                value = self._iterated(binding)
-            elif isinstance(binding, Unpacked):
-                value = self._unpacked(binding)
-            elif isinstance(binding, TaskSelf):
-                value = self.semantics.task_self(binding.function) or self.solved(binding.otherwise)
-            else:
-                value = self.solved(binding)
-            result = join(result, value) if index else value
+    def agree(self, bindings: List[Binding], none_placeholder: bool = False) -> Value:
+        """The value all bindings agree on, else UNKNOWN. ``none_placeholder`` (an
+        attribute's bindings): a ``None`` stands for a value set later (``self.core = None``
+        in ``__init__``) and agrees with a handle (or what may be one) or an instance."""
+        result: Optional[Value] = None
+        placeholder = False
+        for binding in bindings:
+            value = self._bound_value(binding)
+            if none_placeholder and value == _NONE:
+                placeholder = True
+                continue
+            result = value if result is None else join(result, value)
             if result is UNKNOWN:
                 return UNKNOWN
+        if result is None:
+            return _NONE if placeholder else UNKNOWN
+        if placeholder and not isinstance(result, (Handle, Symbol, Instance)):
+            return UNKNOWN
         return result
+
+    def _bound_value(self, binding: Binding) -> Value:
+        if isinstance(binding, Assigned):
+            return self.value_of(binding.expression, binding.scope)
+        if isinstance(binding, Annotated):
+            value = self.annotated(binding.annotation, binding.scope)
+            return self.solved(binding.otherwise) if value is UNKNOWN else value
+        if isinstance(binding, Iterated):
+            return self._iterated(binding)
+        if isinstance(binding, Unpacked):
+            return self._unpacked(binding)
+        if isinstance(binding, TaskSelf):
+            return self.semantics.task_self(binding.function) or self.solved(binding.otherwise)
+        return self.solved(binding)
 
     def _iterated(self, binding: Iterated) -> Value:
         container = self.value_of(binding.iterable, binding.scope)
@@ -355,7 +370,7 @@ class Evaluator:
             bindings = self.own_attribute(base.cls, attr)
             if bindings is not None:
                 info = self._class_by_name[base.cls]
-                value = self.with_writes(self.agree(bindings), info.attr_element_writes.get(attr))
+                value = self.with_writes(self.agree(bindings, none_placeholder=True), info.attr_element_writes.get(attr))
                 return self.semantics.named(value, f"self.{attr}")
             value = self.semantics.self_attribute(base.cls, attr)
             # Set by a base class or from outside: for inference across the program.

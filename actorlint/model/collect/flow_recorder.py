@@ -138,7 +138,7 @@ class FlowRecorder:
                           if isinstance(value, Qual))
             attributes = []
             for attr, bindings in info.attr_bindings.items():
-                attributes.append((attr, self.source(self.values.agree(bindings))))
+                attributes.append((attr, self.source(self.values.agree(bindings, none_placeholder=True))))
             methods = frozenset(node.name.value for node, _ in info.methods)
             found.append(ClassShape(info.qualname, bases, methods, tuple(attributes)))
         return found

@@ -3,7 +3,7 @@ optional imports (``try: import ray / except ImportError: ray = None``)."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Set
 
 import libcst as cst
 
@@ -23,6 +23,7 @@ class ImportBinder(ControlContext):
     scope: Scope
     # Inside ``except ImportError:`` (a fallback for an optional import).
     import_fallback: bool
+    imported_packages: Set[str]
 
     def _bind(self, name: str, binding: Binding) -> None:
         raise NotImplementedError  # the binder's
@@ -53,6 +54,7 @@ class ImportBinder(ControlContext):
             name = dotted(alias.name)
             if name is None:
                 continue
+            self.imported_packages.add(name.split(".", 1)[0])
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 self._bind(alias.asname.name.value, Qual(name))
             else:
@@ -62,6 +64,8 @@ class ImportBinder(ControlContext):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
         base = self._import_base(node)
+        if base:
+            self.imported_packages.add(base.split(".", 1)[0])
         if isinstance(node.names, cst.ImportStar):
             self.scope.star_import = True
             self.scope.star_modules.append(base)

@@ -21,7 +21,7 @@ from actorlint.model.collect.large_values import PayloadFinder
 from actorlint.model.collect.scopes import Scope, enclosing_class
 from actorlint.model.facts import ActorClass, Timeout
 from actorlint.model.frameworks import (
-    AWAITABLE, ELEMENT_ROLES, HANDLE_ANNOTATIONS, IN_PROCESS_VARIANTS, METHOD_LABELS, PROXY_SETATTR, READY_ROLES,
+    AWAITABLE, AWAITED_CALLS, ELEMENT_ROLES, HANDLE_ANNOTATIONS, IN_PROCESS_VARIANTS, METHOD_LABELS, PROXY_SETATTR, READY_ROLES,
     TASK_MEMBERS, TIME_LIMIT_SECONDS_CALL, TIME_LIMITERS, Catalog, Member, Param, framework_of_role,
     self_role,
 )
@@ -300,6 +300,8 @@ class Interpreter:
         if self.flows is not None:
             constructed = handle.actor if member.constructs and handle is not None else None
             self.flows.framework_call(node, scope, constructed)
+            if member.forwards and handle is not None and handle.actor and handle.member:
+                self.flows.call(f"{handle.actor}.{handle.member}", node, scope, "bound")
         waits = True
         if member.waits_if is not None:
             param, literal = member.waits_if
@@ -387,6 +389,13 @@ class Interpreter:
     # -- other candidates --------------------------------------------------------------
     def await_site(self, node: cst.Await, scope: Scope) -> Optional[dict]:
         value = self.values.value_of(node.expression, scope)
+        if value is UNKNOWN or isinstance(value, Symbol):
+            role = self._awaited_call_role(node.expression)
+            if role is not None:
+                self.values.consult(value, USE_AWAIT)
+                # Whose reply is not known (an assumption pass may tell: it stands in).
+                return {"kind": "call", "label": AWAITABLE[role], "framework": framework_of_role(role),
+                        "target": None, "timeout": Timeout.MISSING, "awaited": True}
         if isinstance(value, Handle) and value.role in AWAITABLE:
             return {
                 "kind": "call",
@@ -399,6 +408,20 @@ class Interpreter:
             }
         self.values.consult(value, USE_AWAIT)
         return None
+
+    def _awaited_call_role(self, expression: cst.BaseExpression) -> Optional[str]:
+        """The role of what an awaited call of a method named in AWAITED_CALLS gives when
+        its receiver is not known (the reply of an actor not known), in a module importing
+        its package.
+        Only a method of a method (``x.method.remote()``): a bare ``fn.remote()`` on a name
+        not known may be anything's."""
+        if not (isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute)
+                and isinstance(expression.func.value, cst.Attribute)):
+            return None
+        known = AWAITED_CALLS.get(expression.func.attr.value)
+        if known is None or known[0] not in self.binder.imported_packages:
+            return None
+        return known[1]
 
     def setattr_site(self, node: cst.Attribute, scope: Scope) -> Optional[dict]:
         value = self.values.value_of(node.value, scope)
