@@ -215,6 +215,7 @@ def resolve(files: Iterable[FileFacts], catalog: Catalog = BUILTIN_CATALOG, *, s
                 kept.append(_with_checked_target(settled, holds, index))
         replaced = {site.replaces for site in kept if isinstance(site, MessageSite) and site.replaces >= 0}
         sites[facts.path] = tuple(site for site in kept if site.id not in replaced)
+    _add_messaged_handlers(index, actors, handlers, sites)
     payloads = {}
     for facts in files:
         settled_payloads = (assumptions.settle_payload(p) for p in facts.payloads)
@@ -227,6 +228,25 @@ def resolve(files: Iterable[FileFacts], catalog: Catalog = BUILTIN_CATALOG, *, s
         (entry for spec in catalog.frameworks.values() for entry in spec.state_changing),
     )
     return project
+
+
+def _add_messaged_handlers(index: _Index, actors: Dict[str, Actor], handlers: Dict[str, Handler],
+                           sites: Dict[str, Tuple[AnySite, ...]]) -> None:
+    """Methods the code sends messages to by name are handlers, whatever their names say:
+    a Ray actor's ``_stop_profiling`` runs as a message when called as
+    ``h._stop_profiling.remote()``, although private names are not handlers by default."""
+    for found in sites.values():
+        for site in found:
+            target = site.target if isinstance(site, MessageSite) else None
+            if target is None or target.actor not in actors or not target.method or target.method.startswith("__"):
+                continue
+            qualname = f"{target.actor}.{target.method}"
+            if qualname in handlers:
+                continue
+            cls, _ = index.classes.get(target.actor, (None, None))
+            method = next((m for m in cls.methods if m.name == target.method), None) if cls is not None else None
+            if method is not None and not method.is_static:
+                handlers[qualname] = Handler(actors[target.actor], method)
 
 
 def _add_inherited_handlers(index: _Index, actors: Dict[str, Actor], handlers: Dict[str, Handler]) -> None:
