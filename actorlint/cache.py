@@ -52,7 +52,7 @@ _GITIGNORE = b"# Created by actorlint.\n*\n"
 # The suffix of the key of a file's facts when the prefilter only checked its syntax.
 SYNTAX_ONLY = "-syntax"
 _FACTS_HEADER = b"actorlint-facts-1 "
-_RUN_HEADER = b"actorlint-run-1 "
+_RUN_HEADER = b"actorlint-run-2 "
 # Larger entries are not ours (the largest real one seen is well under a megabyte).
 _MAX_ENTRY_BYTES = 256 * 1024 * 1024
 _TEMPORARY_PREFIX = ".tmp-"
@@ -129,9 +129,9 @@ class Cache:
         """The stored form of the facts for ``key`` (as ``put`` wrote them), or None."""
         return _read_entry(self._fact_path(key), _FACTS_HEADER + key.encode("ascii") + b"\n")
 
-    def get_run(self, slot: str, kind: Type[T]) -> Optional[Tuple[str, Tuple[str, ...], T]]:
-        """The run stored in ``slot``: the key it was stored under, the fact keys it used
-        and its ``kind`` result; None when absent or not of that shape."""
+    def get_run(self, slot: str, kind: Type[T]) -> Optional[Tuple[str, Tuple[str, ...], Tuple[str, ...], T]]:
+        """The run stored in ``slot``: the key it was stored under, the fact keys it used,
+        the files' stamps and its ``kind`` result; None when absent or not of that shape."""
         path = self.folder / "runs" / slot
         try:
             data = read_regular_file(path, _MAX_ENTRY_BYTES, follow_symlinks=False)
@@ -143,19 +143,20 @@ class Cache:
         key = data[len(_RUN_HEADER):newline]
         if not re.fullmatch(rb"[0-9a-f]{64}", key):
             return None
-        stored = _decode(data[newline + 1:], Tuple[Tuple[str, ...], kind])  # type: ignore[valid-type]
-        if stored is None:
+        stored = _decode(data[newline + 1:], Tuple[Tuple[str, ...], Tuple[str, ...], kind])  # type: ignore[valid-type]
+        if stored is None or len(stored[0]) != len(stored[1]):
             return None
         try:
             os.utime(path)  # used: keep it when pruning
         except OSError:
             pass
-        return key.decode("ascii"), stored[0], stored[1]
+        return key.decode("ascii"), stored[0], stored[1], stored[2]
 
-    def put_run(self, slot: str, key: str, fact_keys: Sequence[str], result: object) -> None:
+    def put_run(self, slot: str, key: str, fact_keys: Sequence[str], stamps: Sequence[str], result: object) -> None:
         """Store a run's result in ``slot`` (replacing the last one) under its key, with
-        the fact keys it used (which keeps them from being pruned)."""
-        body = serial.dumps((tuple(fact_keys), result))
+        the fact keys it used (which keeps them from being pruned) and the stamps of the
+        files they were read from (in the same order; "" for none)."""
+        body = serial.dumps((tuple(fact_keys), tuple(stamps), result))
         self._store(self.folder / "runs" / slot, _RUN_HEADER + key.encode("ascii") + b"\n" + body)
 
     def _fact_path(self, key: str) -> Path:
@@ -256,7 +257,7 @@ def _fact_keys_of_run(payload: Optional[bytes]) -> Optional[List[str]]:
         stored = json.loads(payload)
     except (ValueError, RecursionError):
         return None
-    if not (isinstance(stored, list) and len(stored) == 2 and isinstance(stored[0], list)):
+    if not (isinstance(stored, list) and len(stored) == 3 and isinstance(stored[0], list)):
         return None
     keys = stored[0]
     return keys if all(isinstance(key, str) for key in keys) else None

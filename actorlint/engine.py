@@ -14,7 +14,7 @@ from actorlint.analyse import FileJob, gc_paused, module_name_for
 from actorlint.cache import Cache, file_stamp
 from actorlint.config import Settings
 from actorlint.facts_collection import collect_facts, collect_project, read_inputs, unreported_paths
-from actorlint.incremental import RunRecord, fact_keys, reuse, run_key, run_slot
+from actorlint.incremental import RunRecord, fact_keys, known_stamps, reuse, run_key, run_slot, stamps_of
 from actorlint.fix_loop import FileChange, FixResult, fix_files
 from actorlint.judging import RunResult, run_rules
 from actorlint.progress import Progress
@@ -49,21 +49,23 @@ def check_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1
 def _check_files(jobs: Sequence[FileJob], settings: Settings, workers: int, use_cache: bool,
                  prefilter: bool, progress: Optional[Progress]) -> RunResult:
     cache = Cache.open(settings) if use_cache else None
-    inputs = read_inputs(jobs, cache, prefilter)
-    slot = run_slot(inputs, settings, prefilter, _rules_identity(settings)) if cache is not None else None
-    if slot is None or cache is None:
+    slot = run_slot(jobs, settings, prefilter, _rules_identity(settings)) if cache is not None else None
+    stored = cache.get_run(slot, RunRecord) if slot is not None and cache is not None else None
+    # Files whose stamps have not changed since the last run keep their keys unread.
+    inputs = read_inputs(jobs, cache, prefilter,
+                         None if slot is None else known_stamps(jobs, stored[1], stored[2]) if stored else {})
+    if slot is None or cache is None or len(inputs.keys) != len(inputs.jobs):  # no record without every key
         files = collect_project(inputs.jobs, settings, workers=workers, cache=cache, prefilter=prefilter,
                                 inputs=inputs, progress=progress).facts
         return judging.run_rules(files, settings, unreported_paths(inputs.jobs))
     keys = fact_keys(inputs)
     key = run_key(keys)
-    stored = cache.get_run(slot, RunRecord)
     if stored is not None:
-        stored_key, old_keys, record = stored
+        stored_key, old_keys, _, record = stored
         if stored_key == key:
             return record.answer(inputs.jobs)  # nothing changed since the last run like this one
         if len(old_keys) == len(keys) and reuse(record, old_keys, inputs, cache, settings, prefilter):
-            cache.put_run(slot, key, keys, record)
+            cache.put_run(slot, key, keys, stamps_of(inputs), record)
             return record.answer(inputs.jobs)
     collected = collect_project(inputs.jobs, settings, workers=workers, cache=cache, prefilter=prefilter,
                                 inputs=inputs, progress=progress)
@@ -72,8 +74,9 @@ def _check_files(jobs: Sequence[FileJob], settings: Settings, workers: int, use_
     judged = judging.run_rules(collected.facts, settings,
                                frozenset(job.display_path for job in inputs.jobs if not job.reported))
     record = RunRecord.of(judged, collected.facts, inputs, settings, collected.pairs if prefilter else frozenset())
-    if not judged.internal_errors:
-        cache.put_run(slot, key, keys, record)
+    if not judged.internal_errors and len(inputs.keys) == len(inputs.jobs):
+        keys = fact_keys(inputs)  # every file is read by now: one may have changed since its stamp
+        cache.put_run(slot, run_key(keys), keys, stamps_of(inputs), record)
     if cache.wrote:
         cache.prune()
     result = record.answer(inputs.jobs)

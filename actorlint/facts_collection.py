@@ -4,8 +4,10 @@ matter are parsed in full), the worker pool, and the per-file cache."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple, Union
+import os
+import time
+from dataclasses import dataclass, field, replace
+from typing import Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 from actorlint.analyse import FileJob
 from actorlint.cache import SYNTAX_ONLY, Cache
@@ -24,19 +26,72 @@ __all__ = ["Collected", "Inputs", "collect_facts", "collect_project", "pairs_dig
 
 @dataclass
 class Inputs:
-    """The jobs with their bytes read (once), and the cache keys of the cacheable ones."""
+    """The jobs with their bytes read (once), and the cache keys of the cacheable ones.
+
+    With stamps known from the last run, a file whose stamp is unchanged keeps its key
+    unread (its index is ``pending`` until ``complete`` reads it); ``stamps`` holds each
+    cacheable file's stamp as read this time ("" when too recent to trust)."""
 
     jobs: List[FileJob]
     texts: Dict[int, bytes]
     keys: Dict[int, str]
+    stamps: Dict[int, str] = field(default_factory=dict)
+    pending: Set[int] = field(default_factory=set)
+    cache: Optional[Cache] = None
+
+    def complete(self) -> None:
+        """Read the files left unread: the whole pipeline needs every text."""
+        for index in sorted(self.pending):
+            job = self.jobs[index]
+            try:
+                data = read_source_bytes(job.path)
+            except OSError:
+                self.keys.pop(index, None)  # gone since: analysing it reports why
+                continue
+            self.jobs[index] = replace(job, source=data)
+            self.texts[index] = data
+            assert self.cache is not None
+            self.keys[index] = self.cache.key_for(job, data)  # the same, unless it changed meanwhile
+        self.pending.clear()
 
 
-def read_inputs(jobs: Sequence[FileJob], cache: Optional[Cache], prefilter: bool) -> Inputs:
+# A stamp newer than this (nanoseconds) is not trusted: an edit within the file system's
+# time granularity could leave it unchanged (git's "racily clean" entries).
+_RACY_NS = 2_000_000_000
+
+
+def trusted_stamp(path: str, now_ns: int) -> Optional[str]:
+    """A stamp that changes when the file is edited, replaced or has its times reset:
+    size, inode, modification and change times; None when the file cannot be statted,
+    "" when it changed too recently to be trusted."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if max(info.st_mtime_ns, info.st_ctime_ns) > now_ns - _RACY_NS:
+        return ""
+    return f"{info.st_size}:{info.st_ino}:{info.st_mtime_ns}:{info.st_ctime_ns}"
+
+
+def read_inputs(jobs: Sequence[FileJob], cache: Optional[Cache], prefilter: bool,
+                known: Optional[Mapping[str, Tuple[str, str]]] = None) -> Inputs:
+    """Read every job's file once and key the cacheable ones. ``known`` (for a run that
+    keeps a record): per display path, the (stamp, key) of the last run; a file with the
+    same trusted stamp is not read. Stamps are taken only then."""
     jobs = list(jobs)
-    texts: Dict[int, bytes] = {}
-    keys: Dict[int, str] = {}
+    inputs = Inputs(jobs, {}, {}, cache=cache)
+    now_ns = time.time_ns()
     for index, job in enumerate(jobs):
         cacheable = cache is not None and job.source is None
+        if cacheable and known is not None:
+            stamp = trusted_stamp(job.path, now_ns)
+            if stamp:
+                inputs.stamps[index] = stamp
+                last = known.get(job.display_path)
+                if last is not None and last[0] == stamp:
+                    inputs.keys[index] = last[1]
+                    inputs.pending.add(index)
+                    continue
         data = job.source
         if data is None and (cacheable or prefilter):
             try:
@@ -47,11 +102,11 @@ def read_inputs(jobs: Sequence[FileJob], cache: Optional[Cache], prefilter: bool
                 jobs[index] = replace(job, source=data)  # read once
         if data is None:
             continue
-        texts[index] = data
+        inputs.texts[index] = data
         if cacheable:
             assert cache is not None
-            keys[index] = cache.key_for(job, data)
-    return Inputs(jobs, texts, keys)
+            inputs.keys[index] = cache.key_for(job, data)
+    return inputs
 
 
 @dataclass
@@ -83,6 +138,7 @@ def collect_project(jobs: Sequence[FileJob], settings: Settings, *, workers: int
     pairs: Optional[FrozenSet[Tuple[str, str]]] = None
     if inputs is None:
         inputs = read_inputs(jobs, cache, prefilter)
+    inputs.complete()
     jobs, texts, keys = inputs.jobs, inputs.texts, inputs.keys
     results: Dict[int, FileFacts] = {}
     syntax_only: Dict[int, FileFacts] = {}

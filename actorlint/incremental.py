@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, replace
-from typing import FrozenSet, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from actorlint import serial
 from actorlint.analyse import FileJob
@@ -43,7 +43,8 @@ from actorlint.model.resolve import resolve
 from actorlint.prefilter import FileWords, PairMatcher, framework_matcher, names_found
 from actorlint.workers import Runner
 
-__all__ = ["MAX_CHANGED_FILES", "RunRecord", "fact_keys", "reuse", "run_key", "run_slot"]
+__all__ = ["MAX_CHANGED_FILES", "RunRecord", "fact_keys", "known_stamps", "reuse", "run_key", "run_slot",
+           "stamps_of"]
 
 # Beyond this many changed files the whole pipeline (with its worker pool) is cheaper.
 MAX_CHANGED_FILES = 16
@@ -86,17 +87,18 @@ class RunRecord:
                          len(asked) - sum(1 for path in self.skipped if path in asked))
 
 
-def run_slot(inputs: Inputs, settings: Settings, prefilter: bool, rules_identity: str) -> Optional[str]:
+def run_slot(jobs: Sequence[FileJob], settings: Settings, prefilter: bool, rules_identity: str) -> Optional[str]:
     """The slot of a run's record: a digest of the settings, the folder, the rules and the
-    project's files (not which of them are asked for); None when a file has no cache key
-    (standard input, an unreadable file): such a run keeps no record."""
-    if len(inputs.keys) != len(inputs.jobs):
+    project's files (not which of them are asked for); None when a file is not read from
+    disk (standard input): such a run keeps no record (nor does one with a file that
+    cannot be read)."""
+    if any(job.source is not None for job in jobs):
         return None
     slot = hashlib.sha256()
     for part in ("run-2", settings.fingerprint(), str(settings.root), os.getcwd(), str(prefilter),
                  rules_identity):
         slot.update(part.encode("utf-8", "surrogatepass") + b"\0")
-    for path, reported in sorted((job.display_path, job.reported) for job in inputs.jobs):
+    for path, reported in sorted((job.display_path, job.reported) for job in jobs):
         slot.update(path.encode("utf-8", "surrogatepass") + (b"\0" if reported else b"\1"))
     return slot.hexdigest()
 
@@ -109,6 +111,21 @@ def _by_path(inputs: Inputs) -> List[int]:
 def fact_keys(inputs: Inputs) -> Tuple[str, ...]:
     """Every file's fact key, in the order of the files' display paths."""
     return tuple(inputs.keys[i] for i in _by_path(inputs))
+
+
+def stamps_of(inputs: Inputs) -> Tuple[str, ...]:
+    """Every file's stamp ("" when not trusted), in the order of the files' display paths."""
+    return tuple(inputs.stamps.get(i, "") for i in _by_path(inputs))
+
+
+def known_stamps(jobs: Sequence[FileJob], keys: Sequence[str], stamps: Sequence[str]) -> Dict[str, Tuple[str, str]]:
+    """A record's (stamp, key) per display path, for ``read_inputs``. The record lists
+    them in the order of its files' display paths, which are this run's (its slot says
+    so): they are paired in that order. Files without a trusted stamp are left out."""
+    paths = sorted(job.display_path for job in jobs)
+    if len(paths) != len(keys):
+        return {}
+    return {path: (stamp, key) for path, key, stamp in zip(paths, keys, stamps) if stamp}
 
 
 def run_key(keys: Sequence[str]) -> str:

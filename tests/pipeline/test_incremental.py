@@ -10,13 +10,15 @@ from recomputation, and the findings are compared with a ``--no-cache`` run ever
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 from typing import List, Tuple
 
 import pytest
 from click.testing import CliRunner
 
-from actorlint import engine
+from actorlint import engine, facts_collection
 from actorlint.cli import cli
 from actorlint.prefilter import DEFINES, IN_PACKAGE, FileWords, PairMatcher
 from tests.cli_helpers import write_tree
@@ -178,3 +180,46 @@ def test_an_undone_edit_is_answered_without_analysing_anything(project: Path, mo
     pipeline = _Pipeline(monkeypatch)
     assert _check(".") == [("shop/client.py", 6, "ACT201")]
     assert pipeline.runs == 0 and analysed == []  # its facts were cached under its text's key
+
+
+class _Reads:
+    """Counts the files read from disk."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.paths: List[str] = []
+        real = facts_collection.read_source_bytes
+
+        def counting(path):
+            self.paths.append(str(path))
+            return real(path)
+        monkeypatch.setattr(facts_collection, "read_source_bytes", counting)
+
+
+def test_files_whose_stamps_are_unchanged_are_not_read_again(project: Path, monkeypatch) -> None:
+    monkeypatch.setattr(facts_collection, "_RACY_NS", 0)  # trust stamps at once (no 2 s wait)
+    first = _check(".")
+    reads = _Reads(monkeypatch)
+    assert _check(".") == first
+    assert _check("shop/client.py") == first  # a staged file, from the tree run's record
+    assert reads.paths == []
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_seen(project: Path, monkeypatch) -> None:
+    monkeypatch.setattr(facts_collection, "_RACY_NS", 0)
+    assert _check(".") == [("shop/client.py", 6, "ACT201")]
+    client = project / "shop" / "client.py"
+    before = client.stat()
+    # Same size, same modification time (reset as some tools do): the change time differs.
+    client.write_text(CLIENT.replace(".add(1).get()", ".add(1)#get()"), encoding="utf-8")
+    os.utime(client, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert client.stat().st_size == before.st_size
+    assert _check(".") == _check("--no-cache", ".") == []
+
+
+def test_a_file_changed_within_two_seconds_is_not_trusted(tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh.py"
+    fresh.write_text("x = 1\n", encoding="utf-8")
+    now = time.time_ns()
+    assert facts_collection.trusted_stamp(str(fresh), now) == ""  # read again next time
+    assert facts_collection.trusted_stamp(str(fresh), now + 3_000_000_000) != ""
+    assert facts_collection.trusted_stamp(str(tmp_path / "missing.py"), now) is None
