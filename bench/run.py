@@ -578,7 +578,9 @@ def _bench(args: argparse.Namespace, cache: Path, sources: List[Path], skip: set
         alone_file.write_bytes(original)
         subprocess.run(alone_argv, cwd=work, env=env, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, check=False)
-        alone_file.write_bytes(original + f"\n# actorlint bench: touched, repetition {rep}\n".encode())
+        # The same kind of edit as the staged run's (a text never seen before): a stamp seen in
+        # an earlier bench run would be answered from the cache, which the staged run is not.
+        alone_file.write_bytes(original + f"\n# actorlint bench: touched, repetition {rep}, {time.time_ns()}\n".encode())
 
     def restore_alone() -> None:
         alone_file.write_bytes(original)

@@ -345,7 +345,7 @@ class Binder(StateWrites, ImportBinder):
 
     def visit_For(self, node: cst.For) -> bool:
         self.walk(node.iter)
-        self._bind_target(node.target, None, Iterated(node.iter, self.scope))
+        self._bind_target(node.target, None, Iterated(node.iter, self.scope, loop=node.body))
         for name in _target_names(node.target):
             self._record_assignment(name, node.iter, inside=id(node.body), element=True)
         self.walk(node.target)

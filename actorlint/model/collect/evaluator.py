@@ -48,6 +48,17 @@ _MAX_ANNOTATION_BRACKETS = 20
 _NONE = Const(None)
 
 
+def _binding_node(binding: Binding) -> Optional[cst.CSTNode]:
+    """The node a binding is made from (where it stands in the code), None when unknown."""
+    if isinstance(binding, (Assigned, Unpacked)):
+        return binding.expression
+    if isinstance(binding, Iterated):
+        return binding.iterable
+    if isinstance(binding, Annotated):
+        return binding.annotation
+    return None
+
+
 class Semantics(Protocol):
     """What the evaluator asks of the framework interpreter."""
 
@@ -88,6 +99,8 @@ class Evaluator:
         self._in_progress: Set[int] = set()
         self._class_by_name = {info.qualname: info for info in binder.classes}
         self._parsed: List[cst.BaseExpression] = []
+        # Per loop body (by id), the ids of its nodes (see _loop_bound).
+        self._loop_nodes: Dict[int, FrozenSet[int]] = {}
         # The symbols some evaluation needed the value of (a member, a call, a message
         # target) and could not use, each with how it was used: an attribute name or a
         # ``USE_*`` above (the assumption passes try only the roles that allow one).
@@ -163,6 +176,8 @@ class Evaluator:
             if constant is not None:
                 return constant
             value = self.lookup(node.value, scope)
+            if value is UNKNOWN:
+                value = self._loop_bound(node, scope)
             if not isinstance(value, Handle) and self.binder.narrowings:
                 value = self._narrowed().get(id(node), value)
             return self.semantics.named(value, node.value)
@@ -259,6 +274,44 @@ class Evaluator:
         if self.module_scope.star_import:
             return self._star_imported(name)
         return Qual(f"builtins.{name}") if name in _BUILTIN_NAMES else UNKNOWN
+
+    def _loop_bound(self, node: cst.Name, scope: Scope) -> Value:
+        """The value of a name inside the body of a ``for`` loop that binds it, when its
+        bindings elsewhere disagree (``for ref in ready: ray.get(ref)``, the name reused by
+        a later loop over pending refs): the loop's binding, unless something in the body
+        binds the name again (or a binding's place is not known)."""
+        bindings = self.bindings_of(node.value, scope)
+        if not bindings or len(bindings) < 2:
+            return UNKNOWN
+        best: Optional[Iterated] = None
+        best_ids: FrozenSet[int] = frozenset()
+        for binding in bindings:
+            if isinstance(binding, Iterated) and binding.loop is not None:
+                ids = self._node_ids(binding.loop)
+                if id(node) in ids and (best is None or len(ids) < len(best_ids)):
+                    best, best_ids = binding, ids
+        if best is None:
+            return UNKNOWN
+        for binding in bindings:
+            if binding is best:
+                continue
+            anchor = _binding_node(binding)
+            if anchor is None or id(anchor) in best_ids:
+                return UNKNOWN
+        return self.agree([best])
+
+    def _node_ids(self, body: cst.CSTNode) -> FrozenSet[int]:
+        """The ids of every node in a loop body (computed once per body)."""
+        known = self._loop_nodes.get(id(body))
+        if known is None:
+            found: Set[int] = set()
+            stack: List[cst.CSTNode] = [body]
+            while stack:
+                current = stack.pop()
+                found.add(id(current))
+                stack.extend(current.children)
+            known = self._loop_nodes[id(body)] = frozenset(found)
+        return known
 
     def _star_imported(self, name: str) -> Value:
         """A name no statement binds, in a module with star imports: the last star import

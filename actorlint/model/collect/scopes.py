@@ -49,6 +49,9 @@ class Iterated(NamedTuple):
     iterable: cst.BaseExpression
     scope: "Scope"
     part: Optional[int] = None
+    # The body of the ``for`` statement (None for a comprehension): inside it, before
+    # anything there binds the name again, the name holds this binding's value only.
+    loop: Optional[cst.CSTNode] = None
 
 
 class Unpacked(NamedTuple):
