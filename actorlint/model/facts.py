@@ -425,6 +425,8 @@ class Handler:
     # The file defining the method when it is not the actor's (a method inherited from a
     # plain base class in another module).
     path: str = ""
+    # Other actors that inherit the same method from a plain base class (their handler too).
+    shared_with: Tuple[str, ...] = ()
 
     @property
     def where(self) -> str:

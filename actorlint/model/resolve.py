@@ -252,8 +252,8 @@ def _add_messaged_handlers(index: _Index, actors: Dict[str, Actor], handlers: Di
 def _add_inherited_handlers(index: _Index, actors: Dict[str, Actor], handlers: Dict[str, Handler]) -> None:
     """Handlers an actor class inherits from plain base classes in the tree (``@ray.remote
     class Sub(Base)``, mixins): the base's methods its framework takes as handlers, unless
-    the class overrides them. A base method inherited by several actors stays unclaimed:
-    which actor runs it is not one answer."""
+    the class overrides them. A base method several actors inherit is a handler of each:
+    it is reported once, for the first of them by name, naming the others."""
     claims: Dict[str, List[Handler]] = {}
     for qualname, actor in actors.items():
         cls, _ = index.classes[qualname]
@@ -270,8 +270,10 @@ def _add_inherited_handlers(index: _Index, actors: Dict[str, Actor], handlers: D
                 handler = Handler(actor, method, framework_bounded=bounded, path=path)
                 claims.setdefault(method.qualname, []).append(handler)
     for method_qualname, claimed in claims.items():
-        if len(claimed) == 1 and method_qualname not in handlers:
-            handlers[method_qualname] = claimed[0]
+        if method_qualname not in handlers:
+            claimed.sort(key=lambda handler: handler.actor.qualname)
+            others = tuple(handler.actor.qualname for handler in claimed[1:])
+            handlers[method_qualname] = replace(claimed[0], shared_with=others) if others else claimed[0]
 
 
 def _bounded_tasks(files: Tuple[FileFacts, ...]) -> Dict[str, Set[str]]:

@@ -107,4 +107,6 @@ def handler_phrase(handler: Handler) -> str:
     """``handler `fetch` of `Crawler```; a task function is its own handler: ``task `add```."""
     if handler.method.qualname == handler.actor.qualname:
         return actor_phrase(handler.actor)
-    return f"handler `{handler.method.name}` of `{short_name(handler.actor.qualname)}`"
+    names = [f"`{short_name(name)}`" for name in (handler.actor.qualname, *handler.shared_with)]
+    actors = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"handler `{handler.method.name}` of {actors}"
