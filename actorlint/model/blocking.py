@@ -327,6 +327,9 @@ _add("threading.Semaphore.acquire", "wait", timeout=Param("timeout", 1),
 # not listed: it blocks only on a full bounded queue (see EXCLUDED).
 _add("queue.Queue.get", "wait", timeout=Param("timeout", 1), nonblocking=_falsy(Param("block", 0)))
 _add("queue.Queue.join", "wait")
+# ray.util.queue.Queue, a queue kept by an actor, has queue.Queue's API: get(block=True,
+# timeout=None) waits for an item (put, as queue.Queue's, only when a bounded queue is full).
+_add("ray.util.queue.Queue.get", "wait", timeout=Param("timeout", 1), nonblocking=_falsy(Param("block", 0)))
 _add("queue.SimpleQueue.get", "wait", timeout=Param("timeout", 1),
      nonblocking=_falsy(Param("block", 0)))
 _add("multiprocessing.queues.Queue.get", "wait", timeout=Param("timeout", 1),
@@ -417,6 +420,7 @@ _returns("threading.Lock", "threading.Lock", "threading.RLock", "_thread.allocat
 _returns("threading.Semaphore", "threading.Semaphore", "threading.BoundedSemaphore")
 _returns("queue.Queue", "queue.Queue", "queue.LifoQueue", "queue.PriorityQueue")
 _returns("queue.SimpleQueue", "queue.SimpleQueue")
+_returns("ray.util.queue.Queue", "ray.util.queue.Queue")
 _returns("multiprocessing.queues.Queue", "multiprocessing.Queue", "multiprocessing.queues.Queue")
 _returns("multiprocessing.Process", "multiprocessing.Process")
 _returns("multiprocessing.pool.Pool", "multiprocessing.Pool", "multiprocessing.pool.Pool",
@@ -475,6 +479,7 @@ ALIASES: Mapping[str, str] = MappingProxyType({
 #: Calls that other linters flag (or that look blocking) but that this table leaves out.
 EXCLUDED: Mapping[str, str] = MappingProxyType({
     "queue.Queue.put": "blocks only when a bounded queue is full; queues are usually unbounded",
+    "ray.util.queue.Queue.put": "blocks only when a bounded queue is full, as queue.Queue.put",
     "multiprocessing.queues.Queue.put": "blocks only when a bounded queue is full",
     "queue.SimpleQueue.put": "never blocks: SimpleQueue is unbounded",
     "socket.socket.makefile": "does no I/O itself; reading the file does",
