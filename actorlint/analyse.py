@@ -54,7 +54,8 @@ class FileJob:
     asked: bool = True
 
 
-def module_name_for(path: Path, packages: Optional[Dict[str, Tuple[str, ...]]] = None) -> Tuple[str, bool]:
+def module_name_for(path: "os.PathLike[str] | str",
+                    packages: Optional[Dict[str, Tuple[str, ...]]] = None) -> Tuple[str, bool]:
     """The dotted module name of a file, walking up through packages (``__init__.py``).
 
     ``packages`` memoises, per folder, the package names it stands in: pass the same

@@ -301,7 +301,8 @@ def project_context(root: Path, known: Sequence[Path], settings: Settings, cwd: 
             return [], []
     shown = os.path.relpath(root, cwd) if os.path.splitdrive(str(root))[0] == os.path.splitdrive(str(cwd))[0] \
         else str(root)
-    found = [(Path(display), level) for display, absolute, level in _walk(shown, _Filter(settings, [] if nested_configs else None), KEPT)
-             if level != UNKNOWN and os.path.normcase(os.path.normpath(absolute)) not in known_keys]
-    return (sorted(path for path, level in found if level == KEPT),
-            sorted(path for path, level in found if level == UNREPORTED))
+    # The walk's absolute paths are normalised already (an absolute folder joined with names).
+    found = [(display, level) for display, absolute, level in _walk(shown, _Filter(settings, [] if nested_configs else None), KEPT)
+             if level != UNKNOWN and os.path.normcase(absolute) not in known_keys]
+    return ([Path(display) for display in sorted(display for display, level in found if level == KEPT)],
+            [Path(display) for display in sorted(display for display, level in found if level == UNREPORTED)])

@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 
-def display_path(path: Path, cwd: Path) -> str:
+def display_path(path: "os.PathLike[str] | str", cwd: Path) -> str:
     """The path as diagnostics show it: relative to the current directory when inside it."""
     absolute = os.path.abspath(path)
     folder = os.path.join(str(cwd), "")  # with its trailing separator
@@ -102,7 +102,8 @@ def jobs_for_paths(paths: Sequence[Path], cwd: Path, context: Sequence[Path] = (
     packages: Dict[str, Tuple[str, ...]] = {}
     for paths_of_kind, reported, asked in ((paths, True, True), (unasked, True, False), (context, False, False)):
         for path in paths_of_kind:
-            module, is_package = module_name_for(path, packages)
-            jobs.append(FileJob(str(path), display_path(path, cwd), module, is_package, reported=reported,
+            absolute = os.path.abspath(path)  # once: both names below start from it
+            module, is_package = module_name_for(absolute, packages)
+            jobs.append(FileJob(str(path), display_path(absolute, cwd), module, is_package, reported=reported,
                                 asked=asked))
     return jobs
