@@ -66,7 +66,16 @@ def plan_files(paths: Sequence[str], settings_for: SettingsFor, cwd: Path, *,
     like any other. Raises DiscoveryError for a path that does not exist."""
     explicit = config_file is not None
     found: Dict[Optional[Path], _Found] = {}
-    queue = [(config_file if explicit else governing_config(Path(os.path.abspath(raw)), cwd), raw) for raw in paths]
+    by_folder: Dict[str, Optional[Path]] = {}  # pre-commit passes many files of few folders
+
+    def config_of(raw: str) -> Optional[Path]:
+        absolute = os.path.abspath(raw)
+        folder = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+        if folder not in by_folder:
+            by_folder[folder] = governing_config(Path(folder), cwd)
+        return by_folder[folder]
+
+    queue = [(config_file if explicit else config_of(raw), raw) for raw in paths]
     while queue:
         config, raw = queue.pop(0)
         nested: Optional[List[str]] = None if explicit else []
