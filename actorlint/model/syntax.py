@@ -10,7 +10,7 @@ import libcst as cst
 from actorlint.model.frameworks import Param
 from actorlint.model.values import Const, Qual, Value
 
-__all__ = ["callee", "dotted", "find_arg", "is_number", "qualname_of", "simple_name"]
+__all__ = ["callee", "dotted", "find_arg", "is_number", "qualname_of", "simple_name", "string_key"]
 
 
 def dotted(node: Optional[cst.BaseExpression]) -> Optional[str]:
@@ -27,6 +27,17 @@ def simple_name(node: cst.BaseExpression) -> Optional[str]:
         return node.value
     if isinstance(node, cst.Attribute):
         return node.attr.value
+    return None
+
+
+def string_key(node: cst.Subscript) -> Optional[str]:
+    """The key of ``container["key"]`` when it is one plain string literal, else None."""
+    if len(node.slice) != 1:
+        return None
+    index = node.slice[0].slice
+    if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
+        value = index.value.evaluated_value
+        return value if isinstance(value, str) else None
     return None
 
 

@@ -20,7 +20,7 @@ from actorlint.model.collect.scopes import (
     function_scope,
 )
 from actorlint.model.collect.state_writes import StateWrites
-from actorlint.model.syntax import simple_name
+from actorlint.model.syntax import simple_name, string_key
 from actorlint.model.values import UNKNOWN, Const, Qual, SelfRef, Symbol
 
 __all__ = ["Binder"]
@@ -121,11 +121,12 @@ class Binder(StateWrites, ImportBinder):
             if cls is not None and target.value.value == self.scope.self_name:
                 cls.attr_bindings.setdefault(target.attr.value, []).append(self._assigned(value))
         elif isinstance(target, cst.Subscript) and value is not None:
-            self._note_element_write(target.value, value, spread=False)  # ``d[k] = v``
+            self._note_element_write(target.value, value, spread=False, key=string_key(target))  # ``d[k] = v``
 
-    def _note_element_write(self, container: cst.BaseExpression, value: cst.BaseExpression, spread: bool) -> None:
+    def _note_element_write(self, container: cst.BaseExpression, value: cst.BaseExpression, spread: bool,
+                            key: Optional[str] = None) -> None:
         """Something added to the container ``container`` names (a name or ``self.attr``)."""
-        write = ElementWrite(value, self.scope, spread)
+        write = ElementWrite(value, self.scope, spread, key)
         if isinstance(container, cst.Name):
             owner = self._scope_binding(container.value)
             owner.element_writes.setdefault(container.value, []).append(write)

@@ -5,7 +5,7 @@ asked of the interpreter (``Semantics``), which knows the frameworks."""
 from __future__ import annotations
 
 import builtins
-from typing import Callable, Dict, FrozenSet, List, Optional, Protocol, Sequence, Set, TypeVar
+from typing import Callable, Dict, FrozenSet, List, Optional, Protocol, Sequence, Set, Tuple, TypeVar
 
 import libcst as cst
 
@@ -16,7 +16,7 @@ from actorlint.model.collect.scopes import (
     Annotated, Assigned, Binding, ClassInfo, ElementWrite, Iterated, Scope, TaskSelf, Unpacked,
 )
 from actorlint.model.frameworks import UNPACKED_ROLES, Param
-from actorlint.model.syntax import find_arg, is_number
+from actorlint.model.syntax import find_arg, is_number, string_key
 from actorlint.model.values import (
     UNKNOWN, Const, Handle, Instance, Many, Qual, SelfRef, Symbol, Value, join, known, many,
 )
@@ -197,9 +197,10 @@ class Evaluator:
             if isinstance(base, Handle):
                 return self.semantics.element(base, node)
             if isinstance(base, Many):
-                return containers.subscripted(base, node)
+                value = containers.subscripted(base, node)
+                return value if value is not UNKNOWN else self._keyed_entry(node, scope)
             self.consult(base, USE_ELEMENT)
-            return UNKNOWN
+            return self._keyed_entry(node, scope) if base is UNKNOWN else UNKNOWN
         return self._container(node, scope)
 
     def _container(self, node: cst.BaseExpression, scope: Scope) -> Value:
@@ -299,6 +300,54 @@ class Evaluator:
             if anchor is None or id(anchor) in best_ids:
                 return UNKNOWN
         return self.agree([best])
+
+    def _keyed_entry(self, node: cst.Subscript, scope: Scope) -> Value:
+        """``d["queue"]`` of a dict whose every entry the code writes under a key spelled as
+        a string (``{"queue": q}``, ``d["queue"] = q``): what is put under that key, when
+        those values agree; unknown when any write's key is not such a string, the dict is
+        updated wholesale, or nothing is put under the key (``self.components`` of verl's
+        task runner, holding handles and plain objects under their names)."""
+        key = string_key(node)
+        sources = self._container_sources(node.value, scope) if key is not None else None
+        if sources is None:
+            return UNKNOWN
+        bindings, writes = sources
+        found: List[Value] = []
+        for binding in bindings:
+            if not (isinstance(binding, Assigned) and isinstance(binding.expression, cst.Dict)):
+                return UNKNOWN
+            for element in binding.expression.elements:
+                if not (isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString)):
+                    return UNKNOWN  # ``**more``, or a key not spelled as a string
+                if element.key.evaluated_value == key:
+                    found.append(self.value_of(element.value, binding.scope))
+        for write in writes:
+            if write.spread or write.key is None:
+                return UNKNOWN
+            if write.key == key:
+                found.append(self.value_of(write.expression, write.scope))
+        result: Value = UNKNOWN
+        for index, value in enumerate(found):
+            result = join(result, value) if index else value
+        return result
+
+    def _container_sources(self, container: cst.BaseExpression,
+                           scope: Scope) -> Optional[Tuple[List[Binding], List[ElementWrite]]]:
+        """The bindings of the name or ``self`` attribute ``container`` is, and what code
+        puts into it; None for any other expression."""
+        if isinstance(container, cst.Name):
+            owner = self._owner(container.value, scope)
+            if owner is None:
+                return None
+            return owner.bindings[container.value], owner.element_writes.get(container.value, [])
+        if isinstance(container, cst.Attribute) and isinstance(container.value, cst.Name):
+            base = self.value_of(container.value, scope)
+            if isinstance(base, SelfRef):
+                bindings = self.own_attribute(base.cls, container.attr.value)
+                if bindings is not None:
+                    info = self._class_by_name[base.cls]
+                    return bindings, info.attr_element_writes.get(container.attr.value, [])
+        return None
 
     def _node_ids(self, body: cst.CSTNode) -> FrozenSet[int]:
         """The ids of every node in a loop body (computed once per body)."""

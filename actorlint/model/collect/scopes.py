@@ -71,6 +71,8 @@ class ElementWrite(NamedTuple):
     expression: cst.BaseExpression
     scope: "Scope"
     spread: bool = False
+    # The key written, when the code names it as a string (``d["queue"] = e``).
+    key: Optional[str] = None
 
 
 class TaskSelf(NamedTuple):
