@@ -15,7 +15,6 @@ import threading
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple, TypeVar
 
 from actorlint import suppressions
