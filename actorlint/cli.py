@@ -34,7 +34,7 @@ EXIT_FOUND = 1
 
 # The names of actorlint.report.FORMATS, spelled out so that `--help` does not import the
 # reporters (tests/cli/test_report.py checks that the two agree).
-OUTPUT_FORMATS = ("text", "concise", "full", "json", "github", "sarif", "gitlab")
+OUTPUT_FORMATS = ("text", "concise", "full", "json", "json-lines", "github", "sarif", "gitlab", "pylint")
 # The formats people read (progress, "Fixed N errors."); `concise` is Ruff's name for `text`.
 _HUMAN_FORMATS = ("text", "concise", "full")
 
@@ -58,8 +58,8 @@ def cli() -> None:
 @click.option("--ignore", multiple=True, metavar="CODES", help="Rule codes or prefixes to disable.")
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Rule codes or prefixes to enable on top of `select`.")
 @click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="text", show_default=True,
-              help="text (or concise): one line per finding; full: with the source and carets; json, github, sarif, "
-                   "gitlab: for scripts and CI services.")
+              help="text (or concise): one line per finding; full: with the source and carets; json, json-lines, "
+                   "github, sarif, gitlab, pylint: for scripts, CI services and other tools.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this pyproject.toml / actorlint.toml for every file instead of each file's nearest one.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics are found.")
 @click.option("--statistics", is_flag=True, help="Show how many diagnostics each rule produced (text or JSON).")

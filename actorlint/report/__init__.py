@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable, Dict, Sequence, TextIO
 
 from actorlint.diagnostics import Diagnostic
-from actorlint.report import full, github, gitlab, json_format, sarif, text
+from actorlint.report import full, github, gitlab, json_format, json_lines, pylint, sarif, text
 from actorlint.report.context import DEFAULT_DOCS_BASE_URL, ReportContext, RuleInfo
 
 __all__ = [
@@ -29,6 +29,8 @@ FORMATS: Dict[str, Reporter] = {
     "concise": text.write,  # Ruff's name for it
     "full": full.write,
     "json": json_format.write,
+    "json-lines": json_lines.write,
+    "pylint": pylint.write,
     "github": github.write,
     "sarif": sarif.write,
     "gitlab": gitlab.write,

@@ -483,3 +483,20 @@ def test_silent_prints_nothing_but_keeps_the_exit_code(tmp_path: Path, run) -> N
     assert result.exit_code == 1 and result.stdout == "" and result.stderr == ""
     json_silent = run("check", "--no-cache", "--silent", "--output-format", "json", "use.py")
     assert json_silent.exit_code == 1 and json_silent.stdout == ""
+
+
+def test_json_lines_holds_the_json_formats_objects_one_per_line(tmp_path: Path, run) -> None:
+    (tmp_path / "use.py").write_text(UNTIMED, encoding="utf-8")
+    (tmp_path / "worker.py").write_text(WORKER, encoding="utf-8")
+    lines = run("check", "--no-cache", "--output-format", "json-lines", ".").stdout.splitlines()
+    as_json = json.loads(run("check", "--no-cache", "--output-format", "json", ".").stdout)
+    assert len(lines) == len(as_json) == 4 and [json.loads(line) for line in lines] == as_json
+    clean = run("check", "--no-cache", "--output-format", "json-lines", "--select", "ACT103", ".")
+    assert clean.exit_code == 0 and clean.stdout == ""
+
+
+def test_pylint_format_is_pylints_parseable_line(tmp_path: Path, run) -> None:
+    (tmp_path / "use.py").write_text(UNTIMED, encoding="utf-8")
+    result = run("check", "--no-cache", "--output-format", "pylint", "use.py")
+    assert result.exit_code == 1
+    assert result.stdout == "use.py:11: [ACT201] `ask` waits for actor `Echo` with no time limit\n"

@@ -85,7 +85,7 @@ SAMPLE = [
 
 
 def test_formats_registry() -> None:
-    assert set(FORMATS) == {"text", "concise", "full", "json", "github", "sarif", "gitlab"}
+    assert set(FORMATS) == {"text", "concise", "full", "json", "json-lines", "github", "sarif", "gitlab", "pylint"}
     assert FORMATS["concise"] is FORMATS["text"]
 
 
