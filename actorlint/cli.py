@@ -77,6 +77,7 @@ def cli() -> None:
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (and count) unsafe fixes.")
 @click.option("--fix-only", is_flag=True, help="Apply fixes, and report nothing of what remains (exit 0 unless an error).")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit 1 when a fix was applied, even if nothing remains.")
+@click.option("--ignore-noqa", is_flag=True, help="Report what `# noqa` and `# actorlint: ignore[...]` comments suppress.")
 @click.option("--watch", is_flag=True, help="Check again whenever a Python or configuration file changes (needs `actorlint[watch]`).")
 @click.option("--show-settings", is_flag=True, help="Print the configuration file, the project root and every setting the run would use, then exit.")
 @click.option("--show-files", is_flag=True, help="Print the files the run would check, then exit.")
@@ -89,7 +90,7 @@ def check(
     extend_select: Tuple[str, ...], output_format: str, config_path: Optional[str],
     exit_zero: bool, statistics: bool, output_file: Optional[str], quiet: bool, silent: bool, force_exclude: bool,
     jobs: Optional[int], no_cache: bool, cache_dir: Optional[str], stdin_filename: Optional[str], show_fixes: bool, fix: bool,
-    unsafe_fixes: bool, fix_only: bool, exit_non_zero_on_fix: bool, watch: bool, show_settings: bool, show_files: bool, add_noqa: bool, diff: bool,
+    unsafe_fixes: bool, fix_only: bool, exit_non_zero_on_fix: bool, ignore_noqa: bool, watch: bool, show_settings: bool, show_files: bool, add_noqa: bool, diff: bool,
     preview: Optional[bool],
 ) -> None:
     """Check PATHS (files or folders; default `.`; `-` reads standard input)."""
@@ -138,6 +139,8 @@ def check(
             settings = replace(settings, cache_dir=Path(cache_dir))
         if preview is not None:
             settings = replace(settings, preview=preview)
+        if ignore_noqa:
+            settings = replace(settings, ignore_noqa=True)
         for code in settings.preview_only(installed_rules(settings)):
             if code not in warned:
                 warned.add(code)

@@ -71,7 +71,7 @@ def run_rules(files: Sequence[FileFacts], settings: Settings,
     used: Dict[str, Set[Tuple[int, str]]] = {}
     kept = _selected(found, by_path, settings, unreported, used)
     unused_rule = next((rule for rule in rules if isinstance(rule, UnusedSuppression)), None)
-    if unused_rule is not None and not internal:
+    if unused_rule is not None and not internal and not settings.ignore_noqa:
         ran = {rule.code for rule in rules}
         for facts in files:
             marks = facts.suppressions
@@ -102,7 +102,7 @@ def _selected(found: Sequence[Diagnostic], by_path: Dict[str, FileFacts], settin
         if settings.is_ignored_for(diagnostic.code, Path(os.path.abspath(diagnostic.path))):
             continue
         facts = by_path.get(diagnostic.path)
-        marks = facts.suppressions if facts is not None else None
+        marks = facts.suppressions if facts is not None and not settings.ignore_noqa else None
         if marks is not None and marks.is_suppressed(diagnostic):
             hits = used.setdefault(diagnostic.path, set())
             for line in (diagnostic.span.line, *diagnostic.statement_lines):

@@ -108,6 +108,8 @@ class Settings:
     require_time_limits: str = "unbounded"
     frameworks: Tuple[FrameworkDeclaration, ...] = ()
     plugin_timeout: float = DEFAULT_PLUGIN_TIMEOUT
+    # ``--ignore-noqa`` (the command line only, as in Ruff): suppression comments are not read.
+    ignore_noqa: bool = False
     # The folder of the config file (or the current directory when there is none).
     root: Path = field(default_factory=Path.cwd)
     config_file: Optional[Path] = None

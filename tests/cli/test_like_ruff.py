@@ -500,3 +500,13 @@ def test_pylint_format_is_pylints_parseable_line(tmp_path: Path, run) -> None:
     result = run("check", "--no-cache", "--output-format", "pylint", "use.py")
     assert result.exit_code == 1
     assert result.stdout == "use.py:11: [ACT201] `ask` waits for actor `Echo` with no time limit\n"
+
+
+def test_ignore_noqa_reports_what_comments_suppress(tmp_path: Path, run) -> None:
+    (tmp_path / "use.py").write_text(UNTIMED.replace('ref.ask("x")', 'ref.ask("x")  # noqa: ACT201'), encoding="utf-8")
+    assert run("check", "--no-cache", "use.py").exit_code == 0
+    shown = run("check", "--no-cache", "--preview", "--ignore-noqa", "use.py")
+    assert shown.exit_code == 1
+    assert "use.py:11:12: ACT201" in shown.stdout and "ACT100" not in shown.stdout  # the comment is not "unused"
+    cached = [run("check", "use.py").exit_code, run("check", "--ignore-noqa", "use.py").exit_code]
+    assert cached == [0, 1]  # the cache keeps the two apart

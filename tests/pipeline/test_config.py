@@ -241,7 +241,8 @@ def test_unreadable_file_is_a_config_error(tmp_path: Path) -> None:
 def test_config_keys_cover_every_settings_field() -> None:
     # cache_dir comes from --cache-dir / ACTORLINT_CACHE_DIR only: a config file (which a
     # cloned repository supplies) must not choose where actorlint writes or what `clean` removes.
-    fields = set(Settings.__dataclass_fields__) - {"root", "config_file", "cache_dir"}
+    # ignore_noqa comes from --ignore-noqa only, as in Ruff.
+    fields = set(Settings.__dataclass_fields__) - {"root", "config_file", "cache_dir", "ignore_noqa"}
     # `extend` names another file whose settings are merged in: it is not a setting itself.
     assert {key.replace("-", "_") for key in CONFIG_KEYS if key != "extend"} == fields
     defaults = Settings(root=Path("/"))
@@ -419,6 +420,7 @@ def test_fingerprint_is_a_known_value_for_defaults() -> None:
         "handler_time_limit": 4.0,
         "headroom": 0.8,
         "ignore": [],
+        "ignore_noqa": False,
         "large_literal": 1000,
         "max_file_tokens": 500_000,
         "per_file_ignores": [],
