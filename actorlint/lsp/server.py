@@ -16,7 +16,8 @@ from actorlint.add_noqa import with_noqa
 from actorlint.diagnostics import Diagnostic, Severity
 from actorlint.fixing import apply_fixes, detect_newline
 from actorlint.lsp.positions import LineIndex
-from actorlint.lsp.session import ProjectSession, governing_config, inside
+from actorlint.lsp.session import ProjectSession, inside
+from actorlint.run_plan import governing_config
 
 __all__ = ["build_server"]
 
@@ -39,7 +40,9 @@ class ActorlintServer(LanguageServer):
         """The project the document at ``path`` belongs to: that of its nearest config."""
         folders = [_path(folder.uri) for folder in (self.workspace.folders or {}).values()]
         workspace = next((f for f in folders if inside(path, f)), path.parent)
-        config = governing_config(path, workspace)
+        # The nearest config, else the workspace folder's (the command line falls back on
+        # the current folder's).
+        config = governing_config(path.parent, workspace)
         key = str(config if config is not None else os.path.abspath(workspace))
         session = self.sessions.get(key)
         if session is None:

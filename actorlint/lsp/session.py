@@ -11,7 +11,7 @@ from typing import Dict, List, Optional
 
 from actorlint.analyse import FileJob, module_name_for
 from actorlint.cache import Cache
-from actorlint.config import Settings, find_config_file, load_settings
+from actorlint.config import Settings, load_settings
 from actorlint.diagnostics import Diagnostic
 from actorlint.discovery import discover
 from actorlint.engine import display_path, jobs_for_paths
@@ -20,18 +20,12 @@ from actorlint.judging import run_rules
 from actorlint.model.facts import FileFacts
 from actorlint.workers import analyse_safely, knowledge_for
 
-__all__ = ["ProjectSession", "governing_config", "inside"]
+__all__ = ["ProjectSession", "inside"]
 
 
 def inside(path: Path, folder: Path) -> bool:
     """Whether ``path`` lies in ``folder`` (``/a/bc`` is not in ``/a/b``)."""
     return os.path.abspath(path).startswith(os.path.join(os.path.abspath(folder), ""))
-
-
-def governing_config(path: Path, workspace: Path) -> Optional[Path]:
-    """The config file for the document at ``path``: the nearest one above it, else the
-    workspace folder's (as the command line falls back on the current folder's)."""
-    return find_config_file(path.parent) or find_config_file(workspace)
 
 
 class ProjectSession:
