@@ -5,6 +5,7 @@ asked of the interpreter (``Semantics``), which knows the frameworks."""
 from __future__ import annotations
 
 import builtins
+import functools
 from typing import Callable, Dict, FrozenSet, List, Optional, Protocol, Sequence, Set, Tuple, TypeVar
 
 import libcst as cst
@@ -46,6 +47,9 @@ _MAX_ANNOTATION_BRACKETS = 20
 
 # ``None`` as a value.
 _NONE = Const(None)
+
+# A container's bindings and what code puts into it.
+_Sources = Tuple[List[Binding], List[ElementWrite]]
 
 
 def _binding_node(binding: Binding) -> Optional[cst.CSTNode]:
@@ -269,9 +273,10 @@ class Evaluator:
 
     def lookup(self, name: str, scope: Scope) -> Value:
         """The value a name has in ``scope``, when all its bindings agree."""
-        owner = self._owner(name, scope)
-        if owner is not None:
-            return self.with_writes(self.agree(owner.bindings[name]), owner.element_writes.get(name))
+        sources = self._name_sources(name, scope)
+        if sources is not None:
+            bindings, writes = sources
+            return self.with_writes(self.agree(bindings), writes)
         if self.module_scope.star_import:
             return self._star_imported(name)
         return Qual(f"builtins.{name}") if name in _BUILTIN_NAMES else UNKNOWN
@@ -326,28 +331,31 @@ class Evaluator:
                 return UNKNOWN
             if write.key == key:
                 found.append(self.value_of(write.expression, write.scope))
-        result: Value = UNKNOWN
-        for index, value in enumerate(found):
-            result = join(result, value) if index else value
-        return result
+        return functools.reduce(join, found) if found else UNKNOWN
 
-    def _container_sources(self, container: cst.BaseExpression,
-                           scope: Scope) -> Optional[Tuple[List[Binding], List[ElementWrite]]]:
+    def _container_sources(self, container: cst.BaseExpression, scope: Scope) -> Optional[_Sources]:
         """The bindings of the name or ``self`` attribute ``container`` is, and what code
         puts into it; None for any other expression."""
         if isinstance(container, cst.Name):
-            owner = self._owner(container.value, scope)
-            if owner is None:
-                return None
-            return owner.bindings[container.value], owner.element_writes.get(container.value, [])
+            return self._name_sources(container.value, scope)
         if isinstance(container, cst.Attribute) and isinstance(container.value, cst.Name):
             base = self.value_of(container.value, scope)
             if isinstance(base, SelfRef):
-                bindings = self.own_attribute(base.cls, container.attr.value)
-                if bindings is not None:
-                    info = self._class_by_name[base.cls]
-                    return bindings, info.attr_element_writes.get(container.attr.value, [])
+                return self._own_attribute_sources(base.cls, container.attr.value)
         return None
+
+    def _name_sources(self, name: str, scope: Scope) -> Optional[_Sources]:
+        """Every binding of ``name`` as seen from ``scope``, and what code puts into it."""
+        owner = self._owner(name, scope)
+        return (owner.bindings[name], owner.element_writes.get(name, [])) if owner is not None else None
+
+    def _own_attribute_sources(self, cls: str, attr: str) -> Optional[_Sources]:
+        """The bindings of ``self.attr`` that class ``cls`` of this module makes, and what
+        code puts into it; None when the class makes none."""
+        bindings = self.own_attribute(cls, attr)
+        if bindings is None:
+            return None
+        return bindings, self._class_by_name[cls].attr_element_writes.get(attr, [])
 
     def _node_ids(self, body: cst.CSTNode) -> FrozenSet[int]:
         """The ids of every node in a loop body (computed once per body)."""
@@ -469,10 +477,10 @@ class Evaluator:
         if isinstance(base, Handle):
             return self.semantics.handle_attribute(base, attr)
         if isinstance(base, SelfRef):
-            bindings = self.own_attribute(base.cls, attr)
-            if bindings is not None:
-                info = self._class_by_name[base.cls]
-                value = self.with_writes(self.agree(bindings, none_placeholder=True), info.attr_element_writes.get(attr))
+            sources = self._own_attribute_sources(base.cls, attr)
+            if sources is not None:
+                bindings, writes = sources
+                value = self.with_writes(self.agree(bindings, none_placeholder=True), writes)
                 return self.semantics.named(value, f"self.{attr}")
             value = self.semantics.self_attribute(base.cls, attr)
             # Set by a base class or from outside: for inference across the program.
