@@ -28,7 +28,8 @@ from actorlint.source import (
     read_source_bytes,
 )
 
-__all__ = ["FileJob", "analyse", "check_syntax", "error_diagnostic", "gc_paused", "module_name_for"]
+__all__ = ["FileJob", "analyse", "check_syntax", "error_diagnostic", "gc_paused", "module_name_for",
+           "module_name_of_absolute"]
 
 T = TypeVar("T")
 
@@ -60,7 +61,13 @@ def module_name_for(path: "os.PathLike[str] | str",
     ``packages`` memoises, per folder, the package names it stands in: pass the same
     dict for the files of one run, so that each folder is looked at once.
     """
-    folder, name = os.path.split(os.path.abspath(path))
+    return module_name_of_absolute(os.path.abspath(path), packages)
+
+
+def module_name_of_absolute(absolute: str, packages: Optional[Dict[str, Tuple[str, ...]]] = None
+                            ) -> Tuple[str, bool]:
+    """module_name_for of a path that is absolute and normalised already."""
+    folder, name = os.path.split(absolute)
     is_package = name == "__init__.py"
     stem = os.path.splitext(name)[0]
     parts = _package_names(folder, {} if packages is None else packages)

@@ -46,6 +46,8 @@ __all__ = [
 # Config file names that hold top-level keys, in order of preference within a folder.
 _OWN_CONFIG_NAMES = (".actorlint.toml", "actorlint.toml")
 _PYPROJECT = "pyproject.toml"
+#: The names a config file can have (a pyproject.toml only with a [tool.actorlint] table).
+CONFIG_FILE_NAMES = frozenset((*_OWN_CONFIG_NAMES, _PYPROJECT))
 
 # A config file larger than this is not one (``--config /dev/zero``).
 _MAX_CONFIG_BYTES = 4 * 1024 * 1024

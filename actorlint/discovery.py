@@ -14,15 +14,32 @@ import fnmatch
 import os
 import re
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Pattern, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, NamedTuple, Optional, Pattern, Sequence, Set, Tuple
 
-from actorlint.config import Settings, config_in_folder
+from actorlint.config import CONFIG_FILE_NAMES, Settings, config_in_folder
 from actorlint.gitignore import GitignoreMatcher, compile_glob
 
-__all__ = ["DiscoveryError", "PYTHON_SUFFIXES", "common_folder", "discover", "discover_with_context", "project_context", "project_root"]
+__all__ = [
+    "DiscoveryError", "FoundFile", "PYTHON_SUFFIXES", "common_folder", "discover", "discover_with_context",
+    "project_context", "project_root", "sorted_found",
+]
 
 #: File name endings that a folder walk picks up.
 PYTHON_SUFFIXES: Tuple[str, ...] = (".py", ".pyi")
+
+
+class FoundFile(NamedTuple):
+    """A Python file a discovery found. Plain strings: a run meets thousands, and both
+    names are worked out once, during the walk."""
+
+    path: str       # as the user's path spells it (normalised as pathlib would): to read it by
+    absolute: str   # absolute and normalised
+    level: int      # KEPT or UNREPORTED (``extend-exclude``)
+
+
+def sorted_found(found: Iterable[FoundFile]) -> List[FoundFile]:
+    """Found files in the order of their paths as pathlib sorts them (part by part)."""
+    return sorted(found, key=lambda f: f.path.split(os.sep))
 
 
 class DiscoveryError(Exception):
@@ -118,6 +135,9 @@ class _Patterns:
 #: virtual environments, what git ignores: not the project's code).
 KEPT, UNREPORTED, UNKNOWN = 0, 1, 2
 
+#: The file that makes a folder a virtual environment.
+_VENV_MARKER = "pyvenv.cfg"
+
 
 class _Filter:
     """Decides which paths a run skips; holds the caches of one discovery run."""
@@ -131,27 +151,33 @@ class _Filter:
         # follow that config, as in Ruff) but add its path here.
         self.nested = nested
 
-    def governed_elsewhere(self, display: str, absolute: str) -> bool:
-        """Whether a folder met during a walk has its own config (and is noted as such)."""
-        if self.nested is None or config_in_folder(Path(absolute)) is None:
+    def governed_elsewhere(self, display: str, absolute: str, names: Set[str]) -> bool:
+        """Whether a folder entered during a walk, holding files ``names``, has its own
+        config (and is noted as such)."""
+        if self.nested is None or not names & CONFIG_FILE_NAMES or config_in_folder(Path(absolute)) is None:
             return False
         self.nested.append(display)
         return True
 
     def dir_level(self, absolute: str) -> int:
-        """How far a folder met during a walk is left out, with everything below it."""
+        """How far a folder is left out, with everything below it."""
+        if os.path.isfile(os.path.join(absolute, _VENV_MARKER)):
+            return UNKNOWN
+        return self.named_dir_level(absolute)
+
+    def named_dir_level(self, absolute: str) -> int:
+        """dir_level, but for what the folder holds (the walk looks at that once inside)."""
         if (
             os.path.basename(absolute) == ".git"
             or self.unknown.match(absolute, True)
-            or os.path.isfile(os.path.join(absolute, "pyvenv.cfg"))
-            or self.gitignore.is_ignored(absolute, True, check_parents=False)
+            or self.gitignore.ignores_entry(absolute, True)
         ):
             return UNKNOWN
         return UNREPORTED if self.unreported.match(absolute, True) else KEPT
 
     def file_level(self, absolute: str) -> int:
         """How far a Python file met during a walk is left out."""
-        if self.unknown.match(absolute, False) or self.gitignore.is_ignored(absolute, False, check_parents=False):
+        if self.unknown.match(absolute, False) or self.gitignore.ignores_entry(absolute, False):
             return UNKNOWN
         return UNREPORTED if self.unreported.match(absolute, False) else KEPT
 
@@ -178,14 +204,15 @@ class _Filter:
         return level
 
 
-def _walk(top: str, filt: _Filter, top_level: int = KEPT) -> List[Tuple[str, str, int]]:
-    """The (display path, absolute path, level) of every Python file under folder ``top``
-    that is not left out entirely."""
-    found: List[Tuple[str, str, int]] = []
+def _walk(top: str, filt: _Filter, top_level: int = KEPT) -> List[FoundFile]:
+    """Every Python file under folder ``top`` that is not left out entirely."""
+    found: List[FoundFile] = []
     seen: Set[Tuple[int, int]] = set()
-    stack: List[Tuple[str, str, int]] = [(top, os.path.abspath(top), top_level)]
+    # Names joined below a normalised top are normalised too ("./" dropped, as pathlib does).
+    top_display = str(Path(top))
+    stack: List[Tuple[str, str, int, bool]] = [(top_display, os.path.abspath(top), top_level, True)]
     while stack:
-        display, absolute, level = stack.pop()
+        display, absolute, level, is_top = stack.pop()
         try:
             info = os.stat(absolute)
         except OSError:
@@ -201,14 +228,21 @@ def _walk(top: str, filt: _Filter, top_level: int = KEPT) -> List[Tuple[str, str
                 entries = list(iterator)
         except OSError:
             continue
+        if not is_top:
+            # What a folder holds is judged from its listing: no extra look per folder.
+            names = {entry.name for entry in entries}
+            if _VENV_MARKER in names and os.path.isfile(os.path.join(absolute, _VENV_MARKER)):
+                continue
+            if filt.governed_elsewhere(display, absolute, names):
+                continue
         for entry in entries:
-            child_display = os.path.join(display, entry.name)
+            child_display = entry.name if display == os.curdir else os.path.join(display, entry.name)
             child_absolute = os.path.join(absolute, entry.name)
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    child_level = max(level, filt.dir_level(child_absolute))
-                    if child_level != UNKNOWN and not filt.governed_elsewhere(child_display, child_absolute):
-                        stack.append((child_display, child_absolute, child_level))
+                    child_level = max(level, filt.named_dir_level(child_absolute))
+                    if child_level != UNKNOWN:
+                        stack.append((child_display, child_absolute, child_level, False))
                     continue
                 if not entry.name.endswith(PYTHON_SUFFIXES) or not entry.is_file():
                     continue
@@ -216,7 +250,7 @@ def _walk(top: str, filt: _Filter, top_level: int = KEPT) -> List[Tuple[str, str
                 continue
             child_level = max(level, filt.file_level(child_absolute))
             if child_level != UNKNOWN:
-                found.append((child_display, child_absolute, child_level))
+                found.append(FoundFile(child_display, child_absolute, child_level))
     return found
 
 
@@ -229,11 +263,12 @@ def discover(paths: Sequence[str], settings: Settings, *, force_exclude: bool = 
     ``nested``: see discover_with_context. Raises DiscoveryError for a path that does not
     exist.
     """
-    return discover_with_context(paths, settings, force_exclude=force_exclude, nested=nested)[0]
+    reported = discover_with_context(paths, settings, force_exclude=force_exclude, nested=nested)[0]
+    return [Path(found.path) for found in reported]
 
 
 def discover_with_context(paths: Sequence[str], settings: Settings, *, force_exclude: bool = False,
-                          nested: Optional[List[str]] = None) -> Tuple[List[Path], List[Path]]:
+                          nested: Optional[List[str]] = None) -> Tuple[List[FoundFile], List[FoundFile]]:
     """The files to lint (as ``discover``) and the files read only for what they teach
     the others: those that ``extend-exclude`` leaves out of the report. With a ``nested``
     list, folders met on the way that hold their own config file are not entered but
@@ -242,21 +277,23 @@ def discover_with_context(paths: Sequence[str], settings: Settings, *, force_exc
         if not os.path.exists(raw):
             raise DiscoveryError(raw, _why_missing(raw))
     filt = _Filter(settings, nested)
-    files: Dict[str, Tuple[Path, int]] = {}
+    files: Dict[str, FoundFile] = {}
     for raw in paths:
         absolute = os.path.abspath(raw)
         is_dir = os.path.isdir(absolute)
         level = filt.forced_level(absolute, is_dir) if force_exclude else KEPT
         if level == UNKNOWN:
             continue
-        candidates = _walk(raw, filt, level) if is_dir else [(raw, absolute, level)]
-        for display, file_absolute, file_level in candidates:
-            key = os.path.normcase(os.path.normpath(file_absolute))
+        candidates = _walk(raw, filt, level) if is_dir else [FoundFile(str(Path(raw)), absolute, level)]
+        for found in candidates:
+            key = os.path.normcase(found.absolute)  # abspath has normalised it
             known = files.get(key)
-            if known is None or file_level < known[1]:
-                files[key] = (Path(display) if known is None else known[0], file_level)
-    reported = sorted(path for path, level in files.values() if level == KEPT)
-    context = sorted(path for path, level in files.values() if level == UNREPORTED)
+            if known is None:
+                files[key] = found
+            elif found.level < known.level:
+                files[key] = known._replace(level=found.level)
+    reported = sorted_found(found for found in files.values() if found.level == KEPT)
+    context = sorted_found(found for found in files.values() if found.level == UNREPORTED)
     return reported, context
 
 
@@ -285,24 +322,25 @@ def project_root(config_file: Optional[Path], start: Path) -> Optional[Path]:
     return None
 
 
-def project_context(root: Path, known: Sequence[Path], settings: Settings, cwd: Path, *,
-                    nested_configs: bool = False) -> Tuple[List[Path], List[Path]]:
+def project_context(root: Path, asked: Sequence[str], known: Set[str], settings: Settings, cwd: Path, *,
+                    nested_configs: bool = False) -> Tuple[List[FoundFile], List[FoundFile]]:
     """The project's other Python files under ``root``, read so that checking a few files
     gives, for them, what checking the whole project gives (what a handle passed in from
     another module is, which class is an actor): those a tree run would report, and those
     it reads only as context (``extend-exclude``). Excluded files stay out; files in
-    ``known`` (already asked for, or context) are not repeated. Nothing is added when the
-    paths asked for already cover the root. With ``nested_configs``, folders holding their
-    own config file are left out: each is a project of its own."""
+    ``known`` (normcased absolute paths: already asked for, or context) are not repeated.
+    Nothing is added when the paths ``asked`` for already cover the root. With
+    ``nested_configs``, folders holding their own config file are left out: each is a
+    project of its own."""
     absolute_root = os.path.normcase(os.path.abspath(root))
-    known_keys = {os.path.normcase(os.path.abspath(p)) for p in known}
-    for key in known_keys:
+    asked_keys = {os.path.normcase(os.path.abspath(raw)) for raw in asked}
+    for key in asked_keys:
         if absolute_root == key or absolute_root.startswith(key.rstrip(os.sep) + os.sep):
             return [], []
     shown = os.path.relpath(root, cwd) if os.path.splitdrive(str(root))[0] == os.path.splitdrive(str(cwd))[0] \
         else str(root)
     # The walk's absolute paths are normalised already (an absolute folder joined with names).
-    found = [(display, level) for display, absolute, level in _walk(shown, _Filter(settings, [] if nested_configs else None), KEPT)
-             if level != UNKNOWN and os.path.normcase(absolute) not in known_keys]
-    return ([Path(display) for display in sorted(display for display, level in found if level == KEPT)],
-            [Path(display) for display in sorted(display for display, level in found if level == UNREPORTED)])
+    found = [f for f in _walk(shown, _Filter(settings, [] if nested_configs else None), KEPT)
+             if os.path.normcase(f.absolute) not in known and os.path.normcase(f.absolute) not in asked_keys]
+    return (sorted_found(f for f in found if f.level == KEPT),
+            sorted_found(f for f in found if f.level == UNREPORTED))

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from actorlint import judging
-from actorlint.analyse import FileJob, gc_paused, module_name_for
+from actorlint.analyse import FileJob, gc_paused, module_name_of_absolute
 from actorlint.cache import Cache, file_stamp
 from actorlint.config import Settings
+from actorlint.discovery import KEPT, FoundFile
 from actorlint.facts_collection import collect_facts, collect_project, read_inputs, unreported_paths
 from actorlint.incremental import RunRecord, fact_keys, known_stamps, reuse, run_key, run_slot, stamps_of
 from actorlint.fix_loop import FileChange, FixResult, fix_files
@@ -22,14 +23,17 @@ from actorlint.rules import installed_rules
 
 __all__ = [
     "FileChange", "FileJob", "FixResult", "RunResult", "check_files", "collect_facts", "display_path",
-    "fix_files", "jobs_for_paths", "run_rules",
+    "fix_files", "jobs_for_found", "jobs_for_paths", "run_rules",
 ]
 
 
 def display_path(path: "os.PathLike[str] | str", cwd: Path) -> str:
     """The path as diagnostics show it: relative to the current directory when inside it."""
-    absolute = os.path.abspath(path)
-    folder = os.path.join(str(cwd), "")  # with its trailing separator
+    return _display_of_absolute(os.path.abspath(path), os.path.join(str(cwd), ""), cwd)
+
+
+def _display_of_absolute(absolute: str, folder: str, cwd: Path) -> str:
+    """display_path of an absolute path; ``folder`` is ``cwd`` with a trailing separator."""
     if os.sep == "/" and absolute.startswith(folder):
         return absolute[len(folder):]  # the common case, without pathlib's cost per file
     try:
@@ -94,16 +98,21 @@ def _rules_identity(settings: Optional[Settings] = None) -> str:
     return "\n".join(parts)
 
 
-def jobs_for_paths(paths: Sequence[Path], cwd: Path, context: Sequence[Path] = (),
-                   unasked: Sequence[Path] = ()) -> List[FileJob]:
-    """File jobs for discovered paths, for ``context`` files read but never reported, and
+def jobs_for_paths(paths: Sequence[Path], cwd: Path) -> List[FileJob]:
+    """File jobs for paths to check and report."""
+    return jobs_for_found([FoundFile(str(path), os.path.abspath(path), KEPT) for path in paths], cwd)
+
+
+def jobs_for_found(found: Sequence[FoundFile], cwd: Path, context: Sequence[FoundFile] = (),
+                   unasked: Sequence[FoundFile] = ()) -> List[FileJob]:
+    """File jobs for discovered files, for ``context`` files read but never reported, and
     for ``unasked`` files of the project read (and judged) but not shown this time."""
     jobs = []
     packages: Dict[str, Tuple[str, ...]] = {}
-    for paths_of_kind, reported, asked in ((paths, True, True), (unasked, True, False), (context, False, False)):
-        for path in paths_of_kind:
-            absolute = os.path.abspath(path)  # once: both names below start from it
-            module, is_package = module_name_for(absolute, packages)
-            jobs.append(FileJob(str(path), display_path(absolute, cwd), module, is_package, reported=reported,
-                                asked=asked))
+    folder = os.path.join(str(cwd), "")
+    for files, reported, asked in ((found, True, True), (unasked, True, False), (context, False, False)):
+        for file in files:
+            module, is_package = module_name_of_absolute(file.absolute, packages)
+            jobs.append(FileJob(file.path, _display_of_absolute(file.absolute, folder, cwd), module, is_package,
+                                reported=reported, asked=asked))
     return jobs

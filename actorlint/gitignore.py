@@ -304,3 +304,8 @@ class GitignoreMatcher:
         if check_parents and parent != path and self._is_dir_ignored(parent):
             return True
         return self._matches(path, is_dir)
+
+    def ignores_entry(self, absolute: str, is_dir: bool) -> bool:
+        """Whether git would ignore a path met in a walk that prunes ignored folders:
+        ``absolute`` is absolute and normalised, and its folders are known not ignored."""
+        return self._matches(absolute, is_dir)

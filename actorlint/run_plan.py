@@ -15,8 +15,10 @@ from typing import Callable, Dict, List, Optional, Sequence
 
 from actorlint.analyse import module_name_for
 from actorlint.config import Settings, config_in_folder, find_config_file
-from actorlint.discovery import common_folder, discover, discover_with_context, project_context, project_root
-from actorlint.engine import FileJob, FixResult, RunResult, display_path, jobs_for_paths
+from actorlint.discovery import (
+    FoundFile, common_folder, discover, discover_with_context, project_context, project_root, sorted_found,
+)
+from actorlint.engine import FileJob, FixResult, RunResult, display_path, jobs_for_found
 
 __all__ = ["ConfigGroup", "governing_config", "merge_fixes", "merge_results", "plan_files", "plan_stdin"]
 
@@ -43,20 +45,20 @@ class _Found:
     """What the walks found for one config: files to report, context files, paths asked."""
 
     def __init__(self) -> None:
-        self.reported: Dict[str, Path] = {}
-        self.context: Dict[str, Path] = {}
+        self.reported: Dict[str, FoundFile] = {}
+        self.context: Dict[str, FoundFile] = {}
         self.asked: List[str] = []
 
-    def add(self, asked: Sequence[str], reported: Sequence[Path], context: Sequence[Path]) -> None:
+    def add(self, asked: Sequence[str], reported: Sequence[FoundFile], context: Sequence[FoundFile]) -> None:
         self.asked.extend(asked)
-        for path in reported:
-            key = os.path.normcase(os.path.abspath(path))
-            self.reported.setdefault(key, path)
+        for found in reported:
+            key = os.path.normcase(found.absolute)
+            self.reported.setdefault(key, found)
             self.context.pop(key, None)
-        for path in context:
-            key = os.path.normcase(os.path.abspath(path))
+        for found in context:
+            key = os.path.normcase(found.absolute)
             if key not in self.reported:
-                self.context.setdefault(key, path)
+                self.context.setdefault(key, found)
 
 
 def plan_files(paths: Sequence[str], settings_for: SettingsFor, cwd: Path, *,
@@ -87,16 +89,17 @@ def plan_files(paths: Sequence[str], settings_for: SettingsFor, cwd: Path, *,
     groups = []
     for config, files in found.items():
         settings = settings_for(config)
-        reported, context = sorted(files.reported.values()), sorted(files.context.values())
+        reported, context = sorted_found(files.reported.values()), sorted_found(files.context.values())
         root = project_root(config, common_folder(files.asked, cwd))
-        unasked: List[Path] = []
+        unasked: List[FoundFile] = []
         if root is not None:
             # Checking part of a project (pre-commit's staged files, a path) reads the
             # rest too, so that those files get what a whole-tree run gives them.
-            known = [Path(p) for p in files.asked] + reported + context
-            unasked, more_context = project_context(root, known, settings, cwd, nested_configs=not explicit)
+            known = files.reported.keys() | files.context.keys()
+            unasked, more_context = project_context(root, files.asked, known, settings, cwd,
+                                                    nested_configs=not explicit)
             context = context + more_context
-        groups.append(ConfigGroup(config, settings, jobs_for_paths(reported, cwd, context, unasked)))
+        groups.append(ConfigGroup(config, settings, jobs_for_found(reported, cwd, context, unasked)))
     return groups
 
 
@@ -122,8 +125,8 @@ def plan_stdin(source: bytes, stdin_filename: Optional[str], settings_for: Setti
     root = project_root(config, absolute.parent)
     if root is not None:
         # The rest of the project as context; the text on stdin stands for the file.
-        unasked, context = project_context(root, [Path(stdin_filename)], settings, cwd, nested_configs=not explicit)
-        group.jobs += jobs_for_paths([], cwd, context, unasked)
+        unasked, context = project_context(root, [stdin_filename], set(), settings, cwd, nested_configs=not explicit)
+        group.jobs += jobs_for_found([], cwd, context, unasked)
     return [group]
 
 
