@@ -327,7 +327,7 @@ def test_progress_reaches_a_terminal(tmp_path: Path) -> None:
 
     # Long enough for the line to appear (it waits a second) on a fast machine too.
     padding = "".join(f"\n\ndef helper_{n}(value):\n    return value + {n}\n" for n in range(80))
-    for index in range(250):
+    for index in range(100):
         (tmp_path / f"worker_{index}.py").write_text(WORKER + padding, encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text("[tool.actorlint]\n", encoding="utf-8")
     master, slave = pty.openpty()
@@ -346,7 +346,7 @@ def test_progress_reaches_a_terminal(tmp_path: Path) -> None:
         seen += chunk
     process.wait(timeout=120)
     os.close(master)
-    assert b"\ractorlint: analysing files " in seen and b"/250" in seen
+    assert b"\ractorlint: analysing files " in seen and b"/100" in seen
 
 
 @pytest.mark.parametrize("terminal, fmt, shown", [

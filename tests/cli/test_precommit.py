@@ -10,9 +10,9 @@ carries over changes to *tracked* files, so new, untracked modules would be miss
 
 Most tests use a ``.pre-commit-config.yaml`` pointing at the snapshot (``repo:`` +
 ``rev:``) with one ``PRE_COMMIT_HOME`` for the whole module, so the hook's virtualenv
-is built once. Two tests exercise ``pre-commit try-repo`` (on a clean clone, run by the
-bench only, and on a clone with uncommitted changes); try-repo always builds its own
-environment in a temporary store, so each costs one more virtualenv build.
+is built once. Two tests exercise ``pre-commit try-repo`` (on a clean clone, and on a clone with
+uncommitted changes); try-repo always builds its own environment in a temporary store,
+so each costs one more virtualenv build, and both are left to the bench (``-m slow``).
 
 pre-commit runs through ``sys.executable -m pre_commit`` so that the test
 environment's pre-commit is used.
@@ -248,7 +248,7 @@ def test_hook_reports_generated_file_without_exclusion(setup: PreCommitSetup) ->
 # pre-commit try-repo (each builds its own environment).
 
 
-@pytest.mark.slow  # the uncommitted-changes run below covers try-repo in CI
+@pytest.mark.slow
 def test_try_repo_on_clean_clone(setup: PreCommitSetup) -> None:
     clone = setup.base / "clean-clone"
     _git(["clone", "-q", str(setup.hook_repo), str(clone)], setup.base, setup.env)
@@ -263,6 +263,7 @@ def test_try_repo_on_clean_clone(setup: PreCommitSetup) -> None:
     assert "good.py" not in output, _describe(proc)
 
 
+@pytest.mark.slow
 def test_try_repo_uses_uncommitted_changes(setup: PreCommitSetup) -> None:
     # Commit a manifest whose hook cannot work, then put the real one back without
     # committing: the run only passes if try-repo uses the working tree.

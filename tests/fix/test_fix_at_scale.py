@@ -230,6 +230,7 @@ def ci_sources(*, fixable_only: bool = False) -> Dict[str, Path]:
     return sources
 
 
+@pytest.mark.slow  # the whole sample: the bench runs it; CI fixes its fixable part twice below
 def test_fix_fixtures_examples_and_site_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     copy_tree(ci_sources(), tmp_path / "tree", "as-is")
     figures = fix_tree(tmp_path / "tree", monkeypatch, jobs=2)

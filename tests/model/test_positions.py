@@ -122,7 +122,7 @@ def test_tricky_layouts_place_like_libcst(name: str) -> None:
 
 
 # CI reads a few files of each framework; the bench (``pytest -m slow``) reads them all.
-@pytest.mark.parametrize("per_package", [pytest.param(6, id="ci"),
+@pytest.mark.parametrize("per_package", [pytest.param(3, id="ci"),
                                          pytest.param(None, id="full", marks=pytest.mark.slow)])
 def test_real_files_place_like_libcst(per_package: Optional[int]) -> None:
     files = sorted((ROOT / "tests" / "fixtures").rglob("*.py"))

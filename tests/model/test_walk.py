@@ -38,7 +38,7 @@ class _Everything(cst.CSTVisitor):
 
 
 # CI reads a few files of each framework; the bench (``pytest -m slow``) reads them all.
-@pytest.mark.parametrize("per_package", [pytest.param(5, id="ci"),
+@pytest.mark.parametrize("per_package", [pytest.param(3, id="ci"),
                                          pytest.param(None, id="full", marks=pytest.mark.slow)])
 def test_child_nodes_agree_with_libcst_on_real_files(per_package: Optional[int]) -> None:
     files = _real_files(per_package)
