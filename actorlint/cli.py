@@ -52,6 +52,11 @@ def cli() -> None:
     """actorlint: find blocking handlers, untimed calls and races in Python actor code."""
 
 
+#: Whether the process ends when a check is over: run from the entry point (``main``),
+#: not ``--watch``, whose process outlives each check, nor in-process from Python.
+_EXITS_AFTER_CHECK = False
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--select", multiple=True, metavar="CODES", help="Rule codes or prefixes to enable (replaces the config's `select`).")
@@ -102,13 +107,19 @@ def check(
         from actorlint.discovery import common_folder
         from actorlint.watch import watch_and_rerun
 
+        global _EXITS_AFTER_CHECK
+        _EXITS_AFTER_CHECK = False  # each run's leftovers are collected
         context = click.get_current_context()
         watch_and_rerun(lambda: context.invoke(check, **{**context.params, "watch": False}),
                         [common_folder(paths or (".",), Path.cwd())])
         return
+    from actorlint.analyse import process_ends_after_run
     from actorlint.config import ConfigError, load_settings
     from actorlint.discovery import DiscoveryError, common_folder
     from actorlint.engine import check_files, fix_files
+
+    if _EXITS_AFTER_CHECK:
+        process_ends_after_run()
     from actorlint.fixing import unified_diff
     from actorlint.report import ReportContext, RuleInfo, render
     from actorlint.rules import installed_rules
@@ -375,6 +386,8 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ct
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Run the command line; exit codes: 0 clean, 1 diagnostics, 2 errors, 130 Ctrl-C."""
+    global _EXITS_AFTER_CHECK
+    _EXITS_AFTER_CHECK = True
     try:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="actorlint",
                         standalone_mode=False)

@@ -197,13 +197,18 @@ class Settings:
         return declared_safe
 
     def _relative(self, path: Path) -> Tuple[Optional[str], str]:
+        """``path`` relative to the root, in posix form (None outside it, or for the root
+        itself), and absolute. String work: a run asks this of every file."""
         absolute = os.path.abspath(os.fspath(path))
-        root = os.path.abspath(os.fspath(self.root))
-        try:
-            rel: Optional[str] = Path(absolute).relative_to(root).as_posix()
-        except ValueError:
-            rel = None
-        return (None if rel in (None, ".") else rel), absolute
+        root = self._absolute_root
+        if os.path.normcase(absolute).startswith(root):
+            return absolute[len(root):].replace(os.sep, "/"), absolute
+        return None, absolute
+
+    @cached_property
+    def _absolute_root(self) -> str:
+        """The root, absolute and normcased, with a trailing separator."""
+        return os.path.normcase(os.path.join(os.path.abspath(os.fspath(self.root)), ""))
 
     def ignored_codes_for(self, path: Path) -> frozenset[str]:
         """The selectors that per-file-ignores turns off for ``path`` (prefixes included)."""
