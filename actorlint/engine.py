@@ -68,9 +68,10 @@ def _check_files(jobs: Sequence[FileJob], settings: Settings, workers: int, use_
         stored_key, old_keys, _, record = stored
         if stored_key == key:
             return record.answer(inputs.jobs)  # nothing changed since the last run like this one
-        if len(old_keys) == len(keys) and reuse(record, old_keys, inputs, cache, settings, prefilter):
-            cache.put_run(slot, key, keys, stamps_of(inputs), record)
-            return record.answer(inputs.jobs)
+        reused = reuse(record, old_keys, inputs, cache, settings, prefilter) if len(old_keys) == len(keys) else None
+        if reused is not None:
+            cache.put_run(slot, key, keys, stamps_of(inputs), reused)
+            return reused.answer(inputs.jobs)
     collected = collect_project(inputs.jobs, settings, workers=workers, cache=cache, prefilter=prefilter,
                                 inputs=inputs, progress=progress)
     # Every file a tree run reports is judged, so that the record answers any part of the

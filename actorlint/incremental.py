@@ -13,7 +13,9 @@ later run in the same slot:
   what they were, and the prefilter would pick it (or leave it) as before, nothing any
   other file or rule reads has changed, and the record's findings stand. That is the
   common edit: a module that uses no actor, a comment, a docstring, a body whose lines
-  keep their places. Anything else runs the whole pipeline, which finds the changed
+  keep their places. When a changed file's facts differ from what they were only in
+  positions (code moved by lines inserted or removed), the findings move with it
+  (``position_shift.py``). Anything else runs the whole pipeline, which finds the changed
   files' facts in the cache.
 
 Why the prefilter test is exact: the files analysed in full are the least set closed under
@@ -40,7 +42,10 @@ from actorlint.judging import RunResult
 from actorlint.model.declared import catalog_for
 from actorlint.model.facts import FileFacts
 from actorlint.model.resolve import resolve
+from actorlint.position_shift import Shift, shift_between, shift_findings
 from actorlint.prefilter import FileWords, PairMatcher, framework_matcher, names_found
+from actorlint.rules import installed_rules
+from actorlint.selectors import BUILTIN_LETTERS
 from actorlint.workers import Runner
 
 __all__ = ["MAX_CHANGED_FILES", "RunRecord", "fact_keys", "known_stamps", "reuse", "run_key", "run_slot",
@@ -150,13 +155,14 @@ def _pickers(facts: Sequence[FileFacts], inputs: Inputs, pairs: FrozenSet[Pair],
 
 
 def reuse(record: RunRecord, old_keys: Sequence[str], inputs: Inputs, cache: Cache,
-          settings: Settings, prefilter: bool) -> bool:
-    """Whether ``record``'s findings hold for ``inputs``, whose files changed since it was
-    written are analysed here (and cached): True when every changed file's facts are
-    those it had and the prefilter treats it as it did."""
+          settings: Settings, prefilter: bool) -> Optional[RunRecord]:
+    """The findings of ``record`` as they hold for ``inputs``, whose files changed since it
+    was written are analysed here (and cached); None unless the prefilter treats every
+    changed file as it did and its facts are those it had, or differ from them only in
+    positions (code moved by the edit: the findings move with it, see position_shift)."""
     changed = [(index, old) for index, old in zip(_by_path(inputs), old_keys) if inputs.keys[index] != old]
     if not changed or len(changed) > MAX_CHANGED_FILES:
-        return False
+        return None
     words = framework_matcher(catalog_for(settings.frameworks))
     matcher = PairMatcher(record.pairs, FileWords())
     pickers = dict(record.pickers)
@@ -165,27 +171,32 @@ def reuse(record: RunRecord, old_keys: Sequence[str], inputs: Inputs, cache: Cac
     for index, old in changed:
         job, text = inputs.jobs[index], inputs.texts.get(index)
         if text is None:
-            return False
+            return None
         stored = cache.entry(old)
         if stored is not None:
             if prefilter and not words.search(text):
                 known = pickers.get(job.display_path)
                 if known is None or tuple(sorted(matcher.matched(text, job.module))) != known:
-                    return False
+                    return None
             full.append((index, stored))
             continue
         stored = cache.entry(old + SYNTAX_ONLY)
         if stored is None or not prefilter or words.search(text) or matcher.search(text, job.module):
-            return False
+            return None
         syntax.append((index, stored))
+    moved: Dict[str, Shift] = {}
     # A text seen before (an undone edit, a branch switched back) has its facts cached.
     for wanted, suffix in ((full, ""), (syntax, SYNTAX_ONLY)):
         for index, stored in list(wanted):
             known = cache.entry(inputs.keys[index] + suffix)
-            if known is not None:
-                if known != stored:
-                    return False
-                wanted.remove((index, stored))
+            if known is None:
+                continue
+            if known != stored:
+                shift = _moved_only(stored, known, settings) if not suffix else None
+                if shift is None:
+                    return None
+                moved[inputs.jobs[index].display_path] = shift
+            wanted.remove((index, stored))
     digest = pairs_digest(record.pairs)
     with Runner(settings, 1) as runner:
         for task, wanted in (("syntax", syntax), ("analyse", full)):
@@ -194,12 +205,31 @@ def reuse(record: RunRecord, old_keys: Sequence[str], inputs: Inputs, cache: Cac
             jobs = [inputs.jobs[index] for index, _ in wanted]
             for (index, stored), facts in zip(wanted, runner.map(task, jobs)):
                 if facts is None or facts.internal_error is not None:
-                    return False
+                    return None
                 key = inputs.keys[index]
                 if task == "syntax":
                     facts = replace(facts, prefilter_digest=digest)
                     key += SYNTAX_ONLY
                 cache.put(key, facts)
-                if serial.dumps(facts) != stored:
-                    return False
-    return True
+                if serial.dumps(facts) == stored:
+                    continue
+                shift = _moved_only(stored, serial.dumps(facts), settings) if task == "analyse" else None
+                if shift is None:
+                    return None
+                moved[inputs.jobs[index].display_path] = shift
+    if not moved:
+        return record
+    diagnostics = shift_findings(record.diagnostics, moved)
+    return None if diagnostics is None else replace(record, diagnostics=diagnostics)
+
+
+def _moved_only(stored: bytes, now: bytes, settings: Settings) -> Optional[Shift]:
+    """The shift from a file's stored facts to those it has ``now`` (both as the cache
+    keeps them) when only positions differ; None otherwise, or when a plugin's rules run
+    (they may read positions their own way)."""
+    if any(not rule.code.startswith(BUILTIN_LETTERS) for rule in installed_rules(settings)):
+        return None
+    try:
+        return shift_between(serial.loads(stored, FileFacts), serial.loads(now, FileFacts))
+    except serial.ShapeError:
+        return None

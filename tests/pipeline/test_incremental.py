@@ -101,9 +101,13 @@ def test_a_staged_file_is_answered_from_the_tree_runs_record(project: Path, monk
     ("shop/actors.py", lambda text: text + "# reviewed\n", True),
     # The same for a file the prefilter picks through a pair, not a framework word.
     ("shop/client.py", lambda text: text + "# reviewed\n", True),
-    # A line inserted above the actor: its positions move, and the findings are worked out again.
-    ("shop/actors.py", lambda text: "# Counters.\n" + text, False),
-    ("shop/client.py", lambda text: "# Clients.\n" + text, False),
+    # A line inserted above the actor, or above a finding: positions move and nothing else;
+    # the findings move with them (position_shift.py).
+    ("shop/actors.py", lambda text: "# Counters.\n" + text, True),
+    ("shop/client.py", lambda text: "# Clients.\n" + text, True),
+    ("shop/client.py", lambda text: text.replace("    return proxy", "\n    # Ask.\n    return proxy"), True),
+    # Text added before a fact on its own line moves its column: worked out again.
+    ("shop/client.py", lambda text: text.replace("    return proxy", "    return  proxy"), False),
     # A module that starts using the framework: it must now be analysed in full.
     ("shop/util.py", lambda text: text + "\n\ndef ask(proxy):\n    import pykka\n    return proxy.add(1).get()\n", False),
     # A suppression comment added to a file with findings changes its facts.
