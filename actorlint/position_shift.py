@@ -114,8 +114,9 @@ def _paired(kind: str, old: object, new: object, shift: Shift) -> bool:
         shift.lines.setdefault(a, b) == b and _same(old[a], new[b], shift) for a, b in zip(olds, news))
 
 
-#: "line 25" in a message: a line of the file the finding or its related locations name.
-_LINE_CITED = re.compile(r"\bline (\d+)\b")
+#: "on line 25" in a message (as the built-in rules write it): a line of the file the
+#: finding or its related locations name.
+_LINE_CITED = re.compile(r"\bon line (\d+)\b")
 
 
 def shift_findings(diagnostics: Sequence[Diagnostic], moved: Mapping[str, Shift]) -> Optional[List[Diagnostic]]:
@@ -173,7 +174,7 @@ def _shift_span(span: Span, shift: Shift) -> Optional[Span]:
 
 def _shift_message(diagnostic: Diagnostic, moved: Mapping[str, Shift], cited: Sequence[str]) -> Optional[str]:
     """The message with the lines it cites moved: ``path:N`` for a moved path, and
-    ``line N`` when the file it means is certain (the finding's own, all its related
+    ``on line N`` when the file it means is certain (the finding's own, all its related
     locations being there too)."""
     message = diagnostic.message
     for path in cited:
@@ -199,4 +200,4 @@ def _shift_message(diagnostic: Diagnostic, moved: Mapping[str, Shift], cited: Se
     if None in found:
         return None
     lines_in_order = iter(found)
-    return _LINE_CITED.sub(lambda match: f"line {next(lines_in_order)}", message)
+    return _LINE_CITED.sub(lambda match: f"on line {next(lines_in_order)}", message)

@@ -6,6 +6,7 @@ what a tree run would report for it."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -18,9 +19,22 @@ from actorlint.engine import display_path, jobs_for_paths
 from actorlint.facts_collection import collect_facts
 from actorlint.judging import run_rules
 from actorlint.model.facts import FileFacts
+from actorlint.position_shift import shift_between, shift_findings
+from actorlint.rules import installed_rules
+from actorlint.selectors import BUILTIN_LETTERS
 from actorlint.workers import analyse_safely, knowledge_for
 
 __all__ = ["ProjectSession", "inside"]
+
+
+@dataclass
+class _Checked:
+    """A document's last check: its facts, its findings, and how many changes the
+    project's facts had seen then (its own included)."""
+
+    facts: FileFacts
+    diagnostics: List[Diagnostic]
+    changes: int
 
 
 def inside(path: Path, folder: Path) -> bool:
@@ -41,23 +55,44 @@ class ProjectSession:
         facts = collect_facts(jobs, self.settings, workers=workers, cache=Cache.open(self.settings))
         self.facts: Dict[str, FileFacts] = {f.path: f for f in facts}
         self.saved_facts: Dict[str, FileFacts] = dict(self.facts)
+        # How many times the project's facts have changed, and each document's last check.
+        self.changes = 0
+        self.last: Dict[str, _Checked] = {}
+        self.builtin_rules_only = all(rule.code.startswith(BUILTIN_LETTERS) for rule in installed_rules(self.settings))
 
     def display(self, path: Path) -> str:
         """How diagnostics name ``path``: relative to the project root."""
         return display_path(path, self.root)
 
     def check(self, path: Path, text: str) -> List[Diagnostic]:
-        """The findings of the file at ``path`` whose text is ``text`` (unsaved, maybe)."""
+        """The findings of the file at ``path`` whose text is ``text`` (unsaved, maybe).
+
+        When nothing else changed since this file's last check and its facts only moved
+        (a line typed or deleted above its code: see position_shift), the last findings
+        are moved instead of the project being judged again."""
         shown = self.display(path)
         module, is_package = module_name_for(path)
         job = FileJob(str(path), shown, module, is_package, source=text.encode("utf-8"))
-        self.facts[shown] = analyse_safely(job, self.knowledge)
-        others = frozenset(p for p in self.facts if p != shown)
-        return run_rules(list(self.facts.values()), self.settings, others).diagnostics
+        facts = analyse_safely(job, self.knowledge)
+        last = self.last.get(shown)
+        moved = shift_between(last.facts, facts) if last is not None and last.changes == self.changes \
+            and self.builtin_rules_only else None
+        found = shift_findings(last.diagnostics, {shown: moved}) if last is not None and moved is not None \
+            else None
+        if facts != self.facts.get(shown):
+            self.facts[shown] = facts
+            self.changes += 1
+        if found is None:
+            others = frozenset(p for p in self.facts if p != shown)
+            found = run_rules(list(self.facts.values()), self.settings, others).diagnostics
+        self.last[shown] = _Checked(facts, found, self.changes)
+        return found
 
     def close(self, path: Path) -> None:
         """The document was closed: its saved facts stand again."""
         shown = self.display(path)
+        self.changes += 1
+        self.last.pop(shown, None)
         if shown in self.saved_facts:
             self.facts[shown] = self.saved_facts[shown]
         else:
@@ -70,7 +105,5 @@ class ProjectSession:
             self.saved_facts[shown] = self.facts[shown]
 
     def rule_documentation(self, code: str) -> Optional[str]:
-        from actorlint.rules import installed_rules
-
         rule = next((r for r in installed_rules(self.settings) if r.code == code), None)
         return f"**{rule.code} {rule.name}**\n\n{rule.documentation()}" if rule is not None else None
