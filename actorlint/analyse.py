@@ -90,15 +90,17 @@ def _package_names(folder: str, known: Dict[str, Tuple[str, ...]]) -> Tuple[str,
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused(freeze_if_ending: bool = False) -> Iterator[None]:
     """Pause the cyclic garbage collector (unless it is off already) for a block.
 
     Parsing a file, or loading the facts of thousands, allocates hundreds of thousands
     of objects, and each batch of allocations sets off a collection that walks every
     live object and finds nothing: LibCST's trees and the facts hold no cycles (scopes
     point only outwards). That costs a fifth of a parse and four fifths of loading the
-    cache. Whatever cycles the block leaves are collected after it, unless the process
-    ends after its run (see ``process_ends_after_run``).
+    cache. Whatever cycles the block leaves are collected after it, unless
+    ``freeze_if_ending`` (a whole run's block) and the process ends after its run (see
+    ``process_ends_after_run``). Never freeze per file: a worker analyses many files,
+    and what one leaves must be collected.
     """
     collecting = gc.isenabled()
     gc.disable()
@@ -106,7 +108,7 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if collecting:
-            if _ENDS_AFTER_RUN:
+            if freeze_if_ending and _ENDS_AFTER_RUN:
                 # The first collection after the block would walk everything it left alive
                 # (0.7 s after loading the facts of 4,000 files), and so would the one at
                 # exit: set them outside the collector's reach instead.

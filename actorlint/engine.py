@@ -46,7 +46,7 @@ def check_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1
                 use_cache: bool = False, prefilter: bool = True, progress: Optional[Progress] = None) -> RunResult:
     """Run the whole pipeline over prepared file jobs (``prefilter``: see collect_facts;
     ``progress``: counts the files analysed, for a terminal)."""
-    with gc_paused():
+    with gc_paused(freeze_if_ending=True):
         return _check_files(jobs, settings, workers, use_cache, prefilter, progress)
 
 

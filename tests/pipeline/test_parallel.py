@@ -54,3 +54,24 @@ def test_workers_run_with_the_garbage_collector_on(tmp_path: Path, monkeypatch: 
         facts = engine.collect_facts(jobs_for_paths(files, tmp_path), Settings(root=tmp_path), workers=2,
                                      cache=None, prefilter=False)
     assert {f.module for f in facts} == {"collector enabled: True"}
+
+
+def test_only_a_whole_run_freezes_what_it_leaves(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command-line check freezes what its run leaves (the process ends next); a file's
+    analysis never does, or a worker would keep every tree it parsed (it did: 1 GB per
+    worker on the bench corpus)."""
+    import gc
+
+    from actorlint import analyse
+
+    monkeypatch.setattr(analyse, "_ENDS_AFTER_RUN", True)
+    before = gc.get_freeze_count()
+    try:
+        with analyse.gc_paused():
+            kept = [object() for _ in range(10)]
+        assert gc.get_freeze_count() == before
+        with analyse.gc_paused(freeze_if_ending=True):
+            kept += [object() for _ in range(10)]
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
