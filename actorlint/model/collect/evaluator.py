@@ -17,6 +17,7 @@ from actorlint.model.collect.scopes import (
     Annotated, Assigned, Binding, ClassInfo, ElementWrite, Iterated, Scope, TaskSelf, Unpacked,
 )
 from actorlint.model.frameworks import UNPACKED_ROLES, Param
+from actorlint.model.libcst_internals.walk import child_nodes
 from actorlint.model.syntax import find_arg, is_number, string_key
 from actorlint.model.values import (
     UNKNOWN, Const, Handle, Instance, Many, Qual, SelfRef, Symbol, Value, join, known, many,
@@ -366,7 +367,7 @@ class Evaluator:
             while stack:
                 current = stack.pop()
                 found.add(id(current))
-                stack.extend(current.children)
+                stack.extend(child_nodes(current))  # code nodes: what a binding or a use is
             known = self._loop_nodes[id(body)] = frozenset(found)
         return known
 
