@@ -216,7 +216,7 @@ class _Solver:
         if symbol.kind == Symbol.RETURNED:
             returned = program.returns.get(program.canonical(symbol.owner))
             return [returned]
-        if symbol.kind == Symbol.ATTRIBUTE:
+        if symbol.kind in (Symbol.ATTRIBUTE, Symbol.MEMBER):
             for cls in program.mro(symbol.owner):
                 attributes = dict(program.classes[cls].attributes)
                 if symbol.name in attributes:

@@ -81,7 +81,9 @@ class Symbol:
     """A value the file alone cannot decide, named for inference across the program,
     which solves it once every file is collected: ``parameter`` ``name`` of function
     ``owner``, the value ``returned`` by function ``owner`` (defined in another module),
-    or ``attribute`` ``name`` of instances of class ``owner``. Until it is solved, it
+    or ``attribute`` ``name`` of instances of class ``owner`` (read as ``self.name`` in
+    its methods), or ``member`` ``name`` of an instance of class ``owner`` read from
+    outside (``Context(core).core``; solved as the attribute is). Until it is solved, it
     tells nothing: every reading of values treats it as unknown (``known``)."""
 
     kind: str
@@ -91,6 +93,7 @@ class Symbol:
     PARAMETER = "parameter"
     RETURNED = "returned"
     ATTRIBUTE = "attribute"
+    MEMBER = "member"
 
 
 # An actor name standing for "the actor of the handle symbol S turns out to be, if it is

@@ -12,7 +12,7 @@ puts the solved actor in place of the placeholder (resolve.py).
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, List, Mapping, NamedTuple, Set
+from typing import Dict, FrozenSet, List, Mapping, NamedTuple, Set, Tuple
 
 import libcst as cst
 
@@ -114,22 +114,38 @@ def interpret_assuming(binder: Binder, plain: Interpretation, consulted: Dict[Sy
                    for index, draft in enumerate(plain.sites)}
     for role in sorted(assumed_roles(catalog)):
         symbols = [symbol for symbol, uses in consulted.items() if _allows(role, uses, catalog)]
-        if not symbols:
-            continue
-        evaluator = Evaluator(binder)
-        evaluator.assumed = {symbol: Handle(role, assumed_actor(role, symbol)) for symbol in symbols}
-        interpreter = Interpreter(evaluator, catalog, blocking)
-        assumed = interpret(interpreter, binder, plain.touched, class_roles)
-        for draft in assumed.sites:
-            plain_site = plain_sites.get(id(draft.node))
-            if not _assumes(draft.fields) or (plain_site is not None and plain_site[1]):
-                continue
-            if plain_site is not None:
-                draft.fields["replaces"] = plain_site[0]
-            found.sites.append(draft)
-        found.payloads.extend(p for p in assumed.payloads
-                              if any(read_assumption(r.qualname) for r in p.argument.requires))
+        for group in _apart(symbols):
+            _interpret_group(binder, plain, group, role, catalog, blocking, class_roles, plain_sites, found)
     return found
+
+
+def _apart(symbols: List[Symbol]) -> List[List[Symbol]]:
+    """The symbols assumed together in one pass, split in two when some are members of an
+    instance (``Context(core).core``, ``context.core`` of a parameter annotated
+    ``Context``): assuming the instance itself a handle hides its members, so the members
+    get a pass of their own."""
+    members = [symbol for symbol in symbols if symbol.kind == Symbol.MEMBER]
+    rest = [symbol for symbol in symbols if symbol.kind != Symbol.MEMBER]
+    return [group for group in (rest, members) if group]
+
+
+def _interpret_group(binder: Binder, plain: Interpretation, symbols: List[Symbol], role: str, catalog: Catalog,
+                     blocking: Mapping[str, blocking_table.BlockingCall], class_roles: FrozenSet[str],
+                     plain_sites: Dict[int, Tuple[int, bool]], found: Interpretation) -> None:
+    """One assumption pass: ``symbols`` are handles of ``role``; what it adds goes to ``found``."""
+    evaluator = Evaluator(binder)
+    evaluator.assumed = {symbol: Handle(role, assumed_actor(role, symbol)) for symbol in symbols}
+    interpreter = Interpreter(evaluator, catalog, blocking)
+    assumed = interpret(interpreter, binder, plain.touched, class_roles)
+    for draft in assumed.sites:
+        plain_site = plain_sites.get(id(draft.node))
+        if not _assumes(draft.fields) or (plain_site is not None and plain_site[1]):
+            continue
+        if plain_site is not None:
+            draft.fields["replaces"] = plain_site[0]
+        found.sites.append(draft)
+    found.payloads.extend(p for p in assumed.payloads
+                          if any(read_assumption(r.qualname) for r in p.argument.requires))
 
 
 def _assumes(fields: dict) -> bool:

@@ -30,6 +30,7 @@ USE_CALL, USE_ELEMENT, USE_TARGET, USE_AWAIT, USE_SETATTR = "()", "[]", "<target
 
 _T = TypeVar("_T")
 _BUILTIN_NAMES = frozenset(dir(builtins))
+_BUILTINS_PREFIX = "builtins."
 _CONSTANT_NAMES = {"None": Const(None), "True": Const(True), "False": Const(False)}
 _TIMEDELTA = "datetime.timedelta"
 # timedelta's parameters in positional order, with their length in seconds.
@@ -103,7 +104,9 @@ class Evaluator:
         self._values: Dict[int, Value] = {}
         self._in_progress: Set[int] = set()
         self._class_by_name = {info.qualname: info for info in binder.classes}
-        self._parsed: List[cst.BaseExpression] = []
+        self._parsed_annotations: Dict[str, cst.BaseExpression] = {}
+        # Parameters annotated with a class of the project (their symbol: the class).
+        self._annotated_classes: Dict[Symbol, str] = {}
         # Per loop body (by id), the ids of its nodes (see _loop_bound).
         self._loop_nodes: Dict[int, FrozenSet[int]] = {}
         # The symbols some evaluation needed the value of (a member, a call, a message
@@ -254,16 +257,10 @@ class Evaluator:
     def annotated(self, annotation: cst.BaseExpression, scope: Scope) -> Value:
         """The framework handle a type annotation names, e.g. ``pykka.ActorProxy[Seat]``."""
         assert self.semantics is not None
-        if isinstance(annotation, cst.SimpleString):
-            text = annotation.evaluated_value
-            if not isinstance(text, str) or len(text) > _MAX_ANNOTATION_TEXT \
-                    or sum(map(text.count, "([{")) > _MAX_ANNOTATION_BRACKETS:
-                return UNKNOWN  # no handle type is spelled so; LibCST would crash on deep ones
-            try:
-                annotation = cst.parse_expression(text)
-            except Exception:  # not an expression: not a handle type
-                return UNKNOWN
-            self._parsed.append(annotation)  # keep it alive: values are memoised by id
+        written = self._annotation_expression(annotation)
+        if written is None:
+            return UNKNOWN
+        annotation = written
         element: Value = UNKNOWN
         if isinstance(annotation, cst.Subscript) and len(annotation.slice) == 1:
             index = annotation.slice[0].slice
@@ -271,6 +268,39 @@ class Evaluator:
                 element = self.value_of(index.value, scope)
             annotation = annotation.value
         return self.semantics.annotation(self.value_of(annotation, scope), element)
+
+    def _annotation_expression(self, annotation: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+        """The expression an annotation is, parsed when written as a string (None when
+        the string is no expression, or too long or nested to be a type worth reading)."""
+        if not isinstance(annotation, cst.SimpleString):
+            return annotation
+        text = annotation.evaluated_value
+        if not isinstance(text, str) or len(text) > _MAX_ANNOTATION_TEXT \
+                or sum(map(text.count, "([{")) > _MAX_ANNOTATION_BRACKETS:
+            return None  # no handle type is spelled so; LibCST would crash on deep ones
+        parsed = self._parsed_annotations.get(text)
+        if parsed is None:
+            try:
+                parsed = cst.parse_expression(text)
+            except Exception:  # not an expression: not a type
+                return None
+            # Kept alive (values are memoised by node id), and parsed once per text.
+            self._parsed_annotations[text] = parsed
+        return parsed
+
+    def _annotated_class(self, annotation: cst.BaseExpression, scope: Scope) -> Optional[str]:
+        """The class of the project a parameter's annotation names (``context: Context``,
+        ``"Context"``), if it names one."""
+        written = self._annotation_expression(annotation)
+        if not isinstance(written, (cst.Name, cst.Attribute)):
+            return None
+        named = self.value_of(written, scope)
+        if not isinstance(named, Qual) or named.name.startswith(_BUILTINS_PREFIX):
+            return None
+        owner = named.name
+        if owner.partition(".")[0] != self.binder.module_name.partition(".")[0]:
+            return None  # another package's class: not one the project's flows can tell
+        return owner if self._names_class(owner) else None
 
     def lookup(self, name: str, scope: Scope) -> Value:
         """The value a name has in ``scope``, when all its bindings agree."""
@@ -430,7 +460,13 @@ class Evaluator:
             return self.value_of(binding.expression, binding.scope)
         if isinstance(binding, Annotated):
             value = self.annotated(binding.annotation, binding.scope)
-            return self.solved(binding.otherwise) if value is UNKNOWN else value
+            if value is not UNKNOWN:
+                return value
+            otherwise = self.solved(binding.otherwise)
+            cls = self._annotated_class(binding.annotation, binding.scope)
+            if cls is not None and isinstance(otherwise, Symbol):
+                self._annotated_classes[otherwise] = cls
+            return otherwise
         if isinstance(binding, Iterated):
             return self._iterated(binding)
         if isinstance(binding, Unpacked):
@@ -487,7 +523,32 @@ class Evaluator:
             # Set by a base class or from outside: for inference across the program.
             return value if known(value) else self.solved(Symbol(Symbol.ATTRIBUTE, base.cls, attr))
         self.consult(base, attr)
+        cls = self._instance_class(base)
+        if cls is not None:
+            # ``Context(core).core``, ``self.context.core``, ``context.core`` of a parameter
+            # annotated ``Context``: an instance of a class of the project has the attribute
+            # its methods set (solved as ``self.core`` inside it is). The value itself is
+            # still assumed to be a handle too, in passes of its own (collect/
+            # assumptions.py): a function may be named like a class, a handle annotated so.
+            return self.solved(Symbol(Symbol.MEMBER, cls, attr))
         return UNKNOWN
+
+    def _instance_class(self, value: Value) -> Optional[str]:
+        """The class of the project ``value`` may be an instance of: what calling a class
+        returns, or a parameter annotated with one."""
+        if not isinstance(value, Symbol):
+            return None
+        if value.kind == Symbol.RETURNED:
+            return value.owner if self._solvable(value) and self._names_class(value.owner) else None
+        return self._annotated_classes.get(value)
+
+    def _names_class(self, qualname: str) -> bool:
+        """Whether ``qualname`` is a class: one this module defines, or, defined elsewhere,
+        a name spelled as classes are (``Context``, not ``make_context``)."""
+        if qualname in self._class_by_name:
+            return True
+        module, _, name = qualname.rpartition(".")
+        return module != self.binder.module_name and name[:1].isupper() and not name.isupper()
 
     def class_info(self, cls: str) -> Optional[ClassInfo]:
         """Class ``cls`` when this module defines it."""
