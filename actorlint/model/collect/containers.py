@@ -60,6 +60,8 @@ def method_result(container: Many, method: str) -> Value:
             return container.element
     elif container.kind == Many.SEQUENCE and method == "pop":
         return container.element
+    elif container.kind == Many.PAIRS and method == "pop":
+        return container  # a list of pairs gives a pair, which is read as pairs are
     if method == "copy":
         return container
     return UNKNOWN

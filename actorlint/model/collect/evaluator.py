@@ -65,6 +65,11 @@ def _binding_node(binding: Binding) -> Optional[cst.CSTNode]:
     return None
 
 
+
+def _is_pair(node: cst.Tuple) -> bool:
+    """Whether a tuple display is two plain elements (no ``*spread``)."""
+    return len(node.elements) == 2 and not any(isinstance(e, cst.StarredElement) for e in node.elements)
+
 class Semantics(Protocol):
     """What the evaluator asks of the framework interpreter."""
 
@@ -213,6 +218,9 @@ class Evaluator:
 
     def _container(self, node: cst.BaseExpression, scope: Scope) -> Value:
         """A container display or comprehension: what all its elements agree on."""
+        if isinstance(node, cst.Tuple) and _is_pair(node):
+            agreed = self._elements(node.elements, scope, Many.SEQUENCE)
+            return agreed if known(agreed) else self._pair(node, scope)
         if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
             return self._elements(node.elements, scope, Many.SEQUENCE)
         if isinstance(node, cst.Dict):
@@ -223,7 +231,7 @@ class Evaluator:
                 return UNKNOWN
             if isinstance(node, cst.DictComp):
                 return many(self.value_of(node.value, inner), Many.MAPPING)
-            return many(self.value_of(node.elt, inner))
+            return self._as_element(node.elt, self.value_of(node.elt, inner), Many.SEQUENCE)
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply) \
                 and isinstance(node.left, cst.List):
             return self.value_of(node.left, scope)  # ``[None] * n``: slots to fill
@@ -236,11 +244,29 @@ class Evaluator:
                 spread = self.value_of(element.value, scope)
                 value = spread if isinstance(spread, Many) and spread.kind == kind else UNKNOWN
             else:
-                value = many(self.value_of(element.value, scope), kind)
-            result = join(result, value)
+                value = self._as_element(element.value, self.value_of(element.value, scope), kind)
+            # The first element decides the kind: a list of pairs is pairs.
+            result = value if isinstance(result, Many) and result.empty and isinstance(value, Many) \
+                else join(result, value)
             if result is UNKNOWN:
                 return UNKNOWN
         return result
+
+    def _pair(self, node: cst.Tuple, scope: Scope) -> Value:
+        """``(key, handle)``: a pair whose second half holds a handle (or a container of
+        them), as the pairs ``dict.items()`` gives; unknown otherwise."""
+        second = self.value_of(node.elements[1].value, scope)
+        return many(second, Many.PAIRS) if isinstance(second, (Handle, Many)) else UNKNOWN
+
+    @staticmethod
+    def _as_element(node: cst.BaseExpression, value: Value, kind: str) -> Value:
+        """A container of ``kind`` holding ``value``, the value of element ``node``. A
+        sequence of pairs written out (``[(path, future)]``, ``[(n, w.run.remote()) for
+        ...]``) is pairs, as ``dict.items()`` is: unpacking an item gives its second half."""
+        if kind in (Many.SEQUENCE, Many.PAIRS) and isinstance(node, cst.Tuple) and _is_pair(node) \
+                and isinstance(value, Many) and value.kind == Many.PAIRS:
+            return value
+        return many(value, kind)
 
     def _narrowed(self) -> Dict[int, Value]:
         """The handle each use of a name narrowed by ``isinstance(name, HandleType)``
@@ -484,6 +510,9 @@ class Evaluator:
 
     def _unpacked(self, binding: Unpacked) -> Value:
         whole = self.value_of(binding.expression, binding.scope)
+        if isinstance(whole, Many) and whole.kind == Many.PAIRS and not whole.empty:
+            # ``path, future = pending.pop()``: a pair's second half.
+            return whole.element if binding.index == 1 else UNKNOWN
         if isinstance(whole, Handle):
             role = UNPACKED_ROLES.get((whole.role, binding.index))
             return many(Handle(role)) if role is not None else UNKNOWN
@@ -498,7 +527,9 @@ class Evaluator:
             if write.spread:
                 added = added if isinstance(added, Many) and added.kind == value.kind else UNKNOWN
             else:
-                added = many(added, value.kind)
+                added = self._as_element(write.expression, added, value.kind)
+                if value.empty and isinstance(added, Many) and added.kind == Many.PAIRS:
+                    value = Many(UNKNOWN, Many.PAIRS, empty=True)  # ``pending = []``, pairs appended
             value = join(value, added)
             if not isinstance(value, Many):
                 return UNKNOWN
