@@ -3,8 +3,9 @@
 ``workers = [Worker.remote() for _ in range(n)]`` holds handles to one actor class;
 ``workers[0]``, ``for w in workers``, ``workers.values()`` (for a dict) and
 ``sorted(workers)`` keep that knowledge, so that ``ray.get([w.step.remote() for w in
-workers])`` is known to wait for ``Worker``. The evaluator asks this module; nothing here
-reads syntax beyond the shape of a subscript.
+workers])`` is known to wait for ``Worker``. A list of ``(key, handle)`` tuples is pairs,
+as ``dict.items()`` is (``PAIRS``): one taken off with ``pop()`` is read as pairs are. The
+evaluator asks this module; nothing here reads syntax beyond the shape of a subscript.
 """
 
 from __future__ import annotations
