@@ -28,8 +28,10 @@ from actorlint.source import (
     read_source_bytes,
 )
 
-__all__ = ["FileJob", "analyse", "check_syntax", "error_diagnostic", "gc_paused", "module_name_for", "process_ends_after_run",
-           "module_name_of_absolute"]
+__all__ = [
+    "FileJob", "analyse", "check_syntax", "error_diagnostic", "gc_paused", "module_name_for",
+    "module_name_of_absolute", "process_ends_after_run",
+]
 
 T = TypeVar("T")
 

@@ -117,14 +117,13 @@ def check(
     from actorlint.config import ConfigError, load_settings
     from actorlint.discovery import DiscoveryError, common_folder
     from actorlint.engine import check_files, fix_files
-
-    if _EXITS_AFTER_CHECK:
-        process_ends_after_run()
     from actorlint.fixing import unified_diff
     from actorlint.report import ReportContext, RuleInfo, render
     from actorlint.rules import installed_rules
     from actorlint.run_plan import governing_config, merge_fixes, merge_results, plan_files, plan_stdin
 
+    if _EXITS_AFTER_CHECK:
+        process_ends_after_run()
     cwd = Path.cwd()
     # As in Ruff, `--stdin-filename` with no path reads standard input.
     paths = paths or (("-",) if stdin_filename else (".",))

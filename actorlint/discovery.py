@@ -339,8 +339,9 @@ def project_context(root: Path, asked: Sequence[str], known: Set[str], settings:
             return [], []
     shown = os.path.relpath(root, cwd) if os.path.splitdrive(str(root))[0] == os.path.splitdrive(str(cwd))[0] \
         else str(root)
+    listed = known | asked_keys
     # The walk's absolute paths are normalised already (an absolute folder joined with names).
     found = [f for f in _walk(shown, _Filter(settings, [] if nested_configs else None), KEPT)
-             if os.path.normcase(f.absolute) not in known and os.path.normcase(f.absolute) not in asked_keys]
+             if os.path.normcase(f.absolute) not in listed]
     return (sorted_found(f for f in found if f.level == KEPT),
             sorted_found(f for f in found if f.level == UNREPORTED))

@@ -293,15 +293,12 @@ class GitignoreMatcher:
             self._dir_ignored[folder] = ignored
         return ignored
 
-    def is_ignored(self, path: str, is_dir: bool, *, check_parents: bool = True) -> bool:
-        """Whether git would ignore ``path``.
-
-        With ``check_parents`` (the default), a path inside an ignored folder is
-        ignored too; a directory walk that prunes ignored folders can turn it off.
-        """
+    def is_ignored(self, path: str, is_dir: bool) -> bool:
+        """Whether git would ignore ``path`` (a path inside an ignored folder is ignored
+        too; a walk that prunes ignored folders asks ``ignores_entry`` instead)."""
         path = os.path.abspath(path)
         parent = os.path.dirname(path)
-        if check_parents and parent != path and self._is_dir_ignored(parent):
+        if parent != path and self._is_dir_ignored(parent):
             return True
         return self._matches(path, is_dir)
 

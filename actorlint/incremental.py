@@ -42,10 +42,8 @@ from actorlint.judging import RunResult
 from actorlint.model.declared import catalog_for
 from actorlint.model.facts import FileFacts
 from actorlint.model.resolve import resolve
-from actorlint.position_shift import Shift, shift_between, shift_findings
+from actorlint.position_shift import Shift, moves_apply, shift_between, shift_findings
 from actorlint.prefilter import FileWords, PairMatcher, framework_matcher, names_found
-from actorlint.rules import installed_rules
-from actorlint.selectors import BUILTIN_LETTERS
 from actorlint.workers import Runner
 
 __all__ = ["MAX_CHANGED_FILES", "RunRecord", "fact_keys", "known_stamps", "reuse", "run_key", "run_slot",
@@ -227,7 +225,7 @@ def _moved_only(stored: bytes, now: bytes, settings: Settings) -> Optional[Shift
     """The shift from a file's stored facts to those it has ``now`` (both as the cache
     keeps them) when only positions differ; None otherwise, or when a plugin's rules run
     (they may read positions their own way)."""
-    if any(not rule.code.startswith(BUILTIN_LETTERS) for rule in installed_rules(settings)):
+    if not moves_apply(settings):
         return None
     try:
         return shift_between(serial.loads(stored, FileFacts), serial.loads(now, FileFacts))

@@ -27,10 +27,12 @@ from actorlint.model.facts import (
     BlockingSite, HoistAnchor, ImportAnchor, KeywordAnchor, MessageSite, MethodFact, Payload, TimeLimitSite,
     TimeoutAnchor,
 )
+from actorlint.rules import installed_rules
 from actorlint.selectors import BUILTIN_LETTERS
+from actorlint.settings import Settings
 from actorlint.suppressions import Directive, Suppressions
 
-__all__ = ["POSITION_FIELDS", "Shift", "shift_between", "shift_findings"]
+__all__ = ["POSITION_FIELDS", "Shift", "moves_apply", "shift_between", "shift_findings"]
 
 LINE, COLUMN, OFFSET, LINES, LINE_KEYS = "line", "column", "offset", "lines", "line keys"
 
@@ -52,6 +54,12 @@ POSITION_FIELDS: Mapping[Tuple[type, str], str] = {
     (TimeLimitSite, "statement_lines"): LINES, (Payload, "statement_lines"): LINES,
     (Diagnostic, "statement_lines"): LINES,
 }
+
+
+def moves_apply(settings: Settings) -> bool:
+    """Whether findings may be moved for these settings: only built-in rules run (a
+    plugin's rule may compute positions its own way)."""
+    return all(rule.code.startswith(BUILTIN_LETTERS) for rule in installed_rules(settings))
 
 
 @dataclass

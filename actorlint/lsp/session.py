@@ -19,9 +19,8 @@ from actorlint.engine import display_path, jobs_for_paths
 from actorlint.facts_collection import collect_facts
 from actorlint.judging import run_rules
 from actorlint.model.facts import FileFacts
-from actorlint.position_shift import shift_between, shift_findings
+from actorlint.position_shift import moves_apply, shift_between, shift_findings
 from actorlint.rules import installed_rules
-from actorlint.selectors import BUILTIN_LETTERS
 from actorlint.workers import analyse_safely, knowledge_for
 
 __all__ = ["ProjectSession", "inside"]
@@ -58,7 +57,7 @@ class ProjectSession:
         # How many times the project's facts have changed, and each document's last check.
         self.changes = 0
         self.last: Dict[str, _Checked] = {}
-        self.builtin_rules_only = all(rule.code.startswith(BUILTIN_LETTERS) for rule in installed_rules(self.settings))
+        self.moves_apply = moves_apply(self.settings)
 
     def display(self, path: Path) -> str:
         """How diagnostics name ``path``: relative to the project root."""
@@ -76,7 +75,7 @@ class ProjectSession:
         facts = analyse_safely(job, self.knowledge)
         last = self.last.get(shown)
         moved = shift_between(last.facts, facts) if last is not None and last.changes == self.changes \
-            and self.builtin_rules_only else None
+            and self.moves_apply else None
         found = shift_findings(last.diagnostics, {shown: moved}) if last is not None and moved is not None \
             else None
         if facts != self.facts.get(shown):

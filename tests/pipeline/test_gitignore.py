@@ -153,11 +153,11 @@ def test_nested_repository_starts_afresh(repo: Path) -> None:
     assert not _ignored(repo, "inner/x.gen.py")
 
 
-def test_check_parents_off_judges_the_path_alone(repo: Path) -> None:
+def test_a_walks_entry_is_judged_alone(repo: Path) -> None:
     _tree(repo, {".gitignore": "build/\n"})
     path = str(repo / "build" / "x.py")
     assert GitignoreMatcher().is_ignored(path, False)
-    assert not GitignoreMatcher().is_ignored(path, False, check_parents=False)
+    assert not GitignoreMatcher().ignores_entry(path, False)
 
 
 def test_find_git_root(repo: Path) -> None:
