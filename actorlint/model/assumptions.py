@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Callable, Dict, Iterable, Optional, Set, Tuple
 
 from actorlint.model.facts import ActorClass, FileFacts, MessageSite, Payload
-from actorlint.model.frameworks import Catalog
+from actorlint.model.frameworks import READY_ROLES, Catalog
 from actorlint.model.inference import SolvedHandle, solve
 from actorlint.model.values import Symbol, read_assumption
 
@@ -28,6 +28,7 @@ class Assumptions:
             for site in facts.sites:
                 if isinstance(site, MessageSite):
                     wanted.update(_assumed(site.requires, site.target.actor if site.target else None))
+                    wanted.update(_assumed((), site.ready_if))
             for payload in facts.payloads:
                 wanted.update(_assumed(payload.requires, None))
         self.solved: Dict[Symbol, SolvedHandle] = solve(files, wanted, canonical, catalog) if wanted else {}
@@ -42,6 +43,11 @@ class Assumptions:
             return False, None
         return True, solved.actor
 
+    def _ready(self, placeholder: str) -> bool:
+        assumption = read_assumption(placeholder)
+        solved = self.solved.get(assumption[1]) if assumption is not None else None
+        return solved is not None and solved.role in READY_ROLES
+
     def _requires(self, requires: Tuple[ActorClass, ...]) -> Optional[Tuple[ActorClass, ...]]:
         kept = []
         for requirement in requires:
@@ -53,7 +59,10 @@ class Assumptions:
         return tuple(kept)
 
     def settle_site(self, site: MessageSite) -> Optional[MessageSite]:
-        """The site with its assumptions settled, or None when one does not hold."""
+        """The site with its assumptions settled, or None when one does not hold or
+        when what it waits on turns out to be ready."""
+        if site.ready_if is not None and self._ready(site.ready_if):
+            return None
         target = site.target
         if target is None or read_assumption(target.actor) is None:
             if not any(read_assumption(r.qualname) for r in site.requires):

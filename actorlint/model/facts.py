@@ -187,6 +187,10 @@ class MessageSite(Site):
     # the assumption holds, stands in for the plain site of this id (same call, its actor
     # now known); -1 for none.
     replaces: int = -1
+    # A call waiting on the ref a symbol holds (``ray.get(stash(x))``), as a placeholder
+    # (values.assumed_actor): when the symbol turns out to hold a ready ref (a ``ray.put``
+    # result), the call waits for nothing and the site is dropped; None for none.
+    ready_if: Optional[str] = None
 
 
 @dataclass(frozen=True)

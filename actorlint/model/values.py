@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Optional, Tuple, Union
 
 __all__ = [
-    "Const", "Handle", "Instance", "Many", "Qual", "SelfRef", "Symbol", "UNKNOWN", "Value", "assumed_actor",
+    "Const", "Handle", "Instance", "Many", "Qual", "READY_ASSUMPTION", "SelfRef", "Symbol", "UNKNOWN", "Value",
+    "assumed_actor",
     "join", "known", "many", "read_assumption",
 ]
 
@@ -100,6 +101,11 @@ class Symbol:
 # a handle of role R": what the collector's assumption passes give a symbol (collect/
 # assumptions.py), written into the facts as a string so that they stay plain data.
 _ASSUMED = "?"
+
+
+# The role written in a site's ``ready_if`` placeholder: the site waits on a symbol's
+# ref, and waits for nothing when the symbol turns out to hold a ready one (``ray.put``).
+READY_ASSUMPTION = "ready"
 
 
 def assumed_actor(role: str, symbol: Symbol) -> str:

@@ -26,7 +26,9 @@ from actorlint.model.frameworks import (
     self_role,
 )
 from actorlint.model.syntax import find_arg
-from actorlint.model.values import UNKNOWN, Const, Handle, Instance, Many, Qual, SelfRef, Symbol, Value, known
+from actorlint.model.values import (
+    READY_ASSUMPTION, UNKNOWN, Const, Handle, Instance, Many, Qual, SelfRef, Symbol, Value, assumed_actor, known,
+)
 
 __all__ = ["Interpreter"]
 
@@ -329,6 +331,7 @@ class Interpreter:
         if kind is None:
             return result, None
         target = handle
+        ready_if = None
         if member.target_arg is not None:
             value = self._literal(node, member.target_arg, scope)
             if isinstance(value, Many) and value.kind == Many.SEQUENCE:
@@ -336,6 +339,9 @@ class Interpreter:
             if isinstance(value, Handle) and value.role in READY_ROLES:
                 return result, None  # ``ray.get(ray.put(x))``: nothing to wait for
             self.values.consult(value, USE_TARGET)
+            if isinstance(value, Symbol) and value in self.values.consulted:
+                # ``ray.get(stash(x))``, ``stash`` returning ``ray.put(x)`` in another module
+                ready_if = assumed_actor(READY_ASSUMPTION, value)
             target = value if isinstance(value, Handle) and value.role in self.catalog.target_roles else None
         framework = framework_of_role(handle.role) if handle is not None else member.framework
         site = {
@@ -348,6 +354,8 @@ class Interpreter:
             "untargeted": member.untargeted,
             "lifecycle": member.lifecycle,
         }
+        if ready_if is not None:
+            site["ready_if"] = ready_if
         if kind == "call":
             site.update(self.limits.fields(node, member.timeout, scope, member.default_timeout))
         return result, site
