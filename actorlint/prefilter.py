@@ -6,9 +6,11 @@ something an earlier round found together with the module it lives in: an actor 
 task, a framework value other files may import (``app = Celery()`` in ``shop/celery.py``),
 or a re-exported framework base. Inference across the program adds two kinds of pick:
 a file defining a function or class that an analysed file passes a handle to (or takes
-a value from) or that an actor class is based on, and, in a package using a framework with a contract (Mopidy), a file
-spelling a parameter the contract fills (``core``). The rounds stop when nothing new is
-picked.
+a value from) or that an actor class is based on; in a package using a framework with a
+contract (Mopidy), a file spelling a parameter the contract fills (``core``); and a file
+of a class's own package spelling the class, when its instances carry a handle in an
+attribute (``context.core`` of ``context: MpdContext``). The rounds stop when nothing new
+is picked.
 
 A file that is never picked cannot hold anything the rules judge: no actor, handler or
 message can be written without naming a framework or an actor. Such a file is only
@@ -24,7 +26,7 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from actorlint.model.facts import ProjectFacts
 from actorlint.model.frameworks import Catalog
-from actorlint.model.inference import imports_any
+from actorlint.model.inference import imports_any, solve
 from actorlint.model.module_keys import as_written
 from actorlint.model.values import Symbol, read_assumption
 
@@ -115,6 +117,7 @@ def _flow_pairs(project: ProjectFacts, catalog: Catalog) -> Set[Tuple[str, str]]
             assumption = read_assumption(target.actor) if target is not None else None
             if assumption is not None and assumption[1].kind == Symbol.RETURNED:
                 want(assumption[1].owner)
+    pairs.update(_handle_holders(project, catalog))
     for spec in catalog.frameworks.values():
         if not spec.injects:
             continue
@@ -122,6 +125,32 @@ def _flow_pairs(project: ProjectFacts, catalog: Catalog) -> Set[Tuple[str, str]]
             if imports_any(facts.flows.imported, spec.modules):
                 package = as_written(facts.module).partition(".")[0]
                 pairs.update((param, IN_PACKAGE + package) for param, _, _ in spec.injects)
+    return pairs
+
+
+def _handle_holders(project: ProjectFacts, catalog: Catalog) -> Set[Tuple[str, str]]:
+    """Classes whose instances carry a handle to an actor or task in an attribute, as the
+    files analysed so far solve it: code that names no framework reaches the actor through them
+    (``context.core.playback.get_state().get()`` with ``context: MpdContext``)."""
+    held: Dict[Symbol, str] = {}
+    for facts in project.files:
+        for shape in facts.flows.classes:
+            if shape.qualname not in project.actors:
+                held.update((Symbol(Symbol.ATTRIBUTE, shape.qualname, attr), facts.module)
+                            for attr, source in shape.attributes if source is not None)
+    if not held:
+        return set()
+    solved = solve(project.files, held, project.canonical, catalog)
+    pairs = set()
+    for symbol in solved.keys() & held.keys():
+        if solved[symbol].role not in catalog.named_roles:
+            continue  # a result or a group, not a handle to an actor
+        # A file of the class's own package that spells its name (a common name, such as
+        # ``Channel``, is spelled in other packages for other classes).
+        package = as_written(held[symbol]).partition(".")[0]
+        name = symbol.owner.rpartition(".")[2]
+        if name.isidentifier():
+            pairs.add((name, IN_PACKAGE + package))
     return pairs
 
 

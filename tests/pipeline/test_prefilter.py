@@ -107,6 +107,29 @@ _PROJECTS = {
                     time.sleep(1)
             """,
     },
+    "a handle carried by an instance of a project class": {
+        "app/__init__.py": "",
+        "app/context.py": """\
+            import pykka
+
+            class Core(pykka.ThreadingActor):
+                def get_state(self):
+                    return 1
+
+            class Ctx:
+                def __init__(self, core):
+                    self.core = core
+
+            def make():
+                return Ctx(Core.start().proxy())
+            """,
+        "app/commands.py": """\
+            from app.context import Ctx
+
+            def state(context: Ctx):
+                return context.core.get_state().get()
+            """,
+    },
     "syntax errors in files the prefilter leaves out": {
         "util/__init__.py": "",
         "util/broken.py": "def f(:\n    pass\n",

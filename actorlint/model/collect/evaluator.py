@@ -498,7 +498,9 @@ class Evaluator:
         if isinstance(binding, Unpacked):
             return self._unpacked(binding)
         if isinstance(binding, TaskSelf):
-            return self.semantics.task_self(binding.function) or self.solved(binding.otherwise)
+            # Not a bound task: what the parameter is otherwise (its annotation, its callers).
+            task = self.semantics.task_self(binding.function)
+            return task if task is not None else self._bound_value(binding.otherwise)
         return self.solved(binding)
 
     def _iterated(self, binding: Iterated) -> Value:

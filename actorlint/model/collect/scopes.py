@@ -77,10 +77,10 @@ class ElementWrite(NamedTuple):
 
 class TaskSelf(NamedTuple):
     """The first parameter of a decorated function: the task itself when a task decorator
-    binds it (``@app.task(bind=True)``), else ``otherwise``."""
+    binds it (``@app.task(bind=True)``), else ``otherwise`` (its symbol, or its annotation)."""
 
     function: str
-    otherwise: Value
+    otherwise: Union[Value, "Annotated"]
 
 
 Binding = Union[Value, Assigned, Annotated, Iterated, Unpacked, TaskSelf]
