@@ -57,7 +57,11 @@ def dependencies(pending: List["SiteDraft"], asserted: FrozenSet[int] = frozense
             if check.fields["kind"] != "call":
                 continue
             origin = check.fields["target"].origin
-            flow = _ReplyFlow(function, check.node)
+            # The reply of another message to the same handle is a read of its own, not
+            # this reply changed, whatever it was asked with (``get_items(ref.uri)``).
+            others = frozenset(id(pending[other].node) for other in indices
+                               if other != first and pending[other].fields["target"].origin == origin)
+            flow = _ReplyFlow(function, check.node, others)
             for second in indices:
                 act = pending[second]
                 # An act before the check in visit order can still take the reply, nested
@@ -174,8 +178,9 @@ class _ReplyFlow:
     True`` does not.
     """
 
-    def __init__(self, function: Scope, reply: cst.CSTNode) -> None:
+    def __init__(self, function: Scope, reply: cst.CSTNode, other_replies: FrozenSet[int] = frozenset()) -> None:
         self.reply = reply
+        self.other_replies = other_replies
         self.assignments: Dict[str, List[Tuple[int, Optional[cst.CSTNode], Tuple[int, ...], bool]]] = {}
         for name, order, value, blocks, element in function.assignments:
             self.assignments.setdefault(name, []).append((order, value, blocks, element))
@@ -199,7 +204,7 @@ class _ReplyFlow:
                     results[id(node)] = (True, False)
                 elif isinstance(node, cst.Name):
                     results[id(node)] = self._held(node.value, order, blocks)
-                elif isinstance(node, (cst.Lambda, cst.FunctionDef)):
+                elif isinstance(node, (cst.Lambda, cst.FunctionDef)) or id(node) in self.other_replies:
                     results[id(node)] = (False, False)
                 else:
                     children = _read_parts(node)
