@@ -18,7 +18,7 @@ from actorlint.model.collect.scopes import (
 )
 from actorlint.model.frameworks import UNPACKED_ROLES, Param
 from actorlint.model.libcst_internals.walk import child_nodes
-from actorlint.model.syntax import find_arg, is_number, string_key
+from actorlint.model.syntax import dotted, find_arg, is_number, string_key
 from actorlint.model.values import (
     UNKNOWN, Const, Handle, Instance, Many, Qual, SelfRef, Symbol, Value, join, known, many,
 )
@@ -195,7 +195,14 @@ class Evaluator:
                 value = self._narrowed().get(id(node), value)
             return self.semantics.named(value, node.value)
         if isinstance(node, cst.Attribute):
-            return self.attribute(self.value_of(node.value, scope), node.attr.value)
+            value = self.attribute(self.value_of(node.value, scope), node.attr.value)
+            if isinstance(value, Handle) and value.origin is None:
+                # A member of an instance (``context.core``): the same handle wherever
+                # the function reads it so.
+                path = dotted(node)
+                if path is not None:
+                    value = self.semantics.named(value, path)
+            return value
         if isinstance(node, cst.Call):
             return self.semantics.call_value(node, scope)
         if isinstance(node, (cst.Integer, cst.Float)):
@@ -553,8 +560,10 @@ class Evaluator:
                 value = self.with_writes(self.agree(bindings, none_placeholder=True), writes)
                 return self.semantics.named(value, f"self.{attr}")
             value = self.semantics.self_attribute(base.cls, attr)
-            # Set by a base class or from outside: for inference across the program.
-            return value if known(value) else self.solved(Symbol(Symbol.ATTRIBUTE, base.cls, attr))
+            if not known(value):
+                # Set by a base class or from outside: for inference across the program.
+                value = self.solved(Symbol(Symbol.ATTRIBUTE, base.cls, attr))
+            return self.semantics.named(value, f"self.{attr}")
         self.consult(base, attr)
         cls = self._instance_class(base)
         if cls is not None:
