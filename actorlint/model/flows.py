@@ -36,10 +36,11 @@ class CallFlow(NamedTuple):
 
     callee: str
     how: str
+    # The positional arguments before any ``*args`` (those after it have no known place).
     positional: Tuple[Optional[Source], ...] = ()
+    # (A parameter given neither here nor there takes its default, or what ``*args`` or
+    # ``**kwargs`` hold: either way nothing inference can tell.)
     keywords: Tuple[Tuple[str, Optional[Source]], ...] = ()
-    # ``*args`` or ``**kwargs`` at the call: any parameter may receive anything.
-    star: bool = False
     method: str = ""
 
 

@@ -243,8 +243,6 @@ class _Solver:
         return sources if counted or injected is not None else [None]
 
     def _argument(self, call: CallFlow, signature: Signature, function: str, param: str) -> Optional[Source]:
-        if call.star:
-            return None
         keywords = dict(call.keywords)
         positional = list(call.positional)
         # ``Cls.m(obj, x)``: an unbound method called through its class takes ``self`` first.
@@ -256,7 +254,7 @@ class _Solver:
                 return positional[index]
         if param in keywords:
             return keywords[param]
-        return None  # the default, or a call that does not fit: not a handle we know
+        return None  # the default, ``*args``/``**kwargs``, or a call that does not fit: not known
 
     def _injected(self, function: str, param: str) -> Optional[Source]:
         """What a framework contract passes as ``param`` of ``function``, if one applies:

@@ -46,17 +46,17 @@ class FlowRecorder:
             return
         positional: List[Optional[Source]] = []
         keywords: List[Tuple[str, Optional[Source]]] = []
-        star = False
+        spread = False
         for arg in node.args:
             if arg.star:
-                star = True
+                spread = spread or arg.star == "*"
                 continue
             source = self.source(self.values.value_of(arg.value, scope))
             if arg.keyword is not None:
                 keywords.append((arg.keyword.value, source))
-            else:
+            elif not spread:  # after ``*args``, a positional's place is not known
                 positional.append(source)
-        self.calls.append(CallFlow(callee, how, tuple(positional), tuple(keywords), star, method))
+        self.calls.append(CallFlow(callee, how, tuple(positional), tuple(keywords), method))
 
     def framework_call(self, node: cst.Call, scope: Scope, constructed: Optional[str]) -> None:
         """A call a framework member interprets (its arguments are the framework's, not
