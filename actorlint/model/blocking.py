@@ -110,6 +110,7 @@ CATEGORIES: Mapping[str, str] = MappingProxyType({
     "smtp": "talks to an SMTP server",
     "ftp": "talks to an FTP server",
     "telnet": "talks to a Telnet server",
+    "serial": "does blocking serial-port I/O",
     "input": "waits for terminal input",
     "file": "does blocking file-system I/O",
     "db": "makes a blocking database call",
@@ -171,6 +172,8 @@ _add("urllib.request.OpenerDirector.open", "http")
 _add("urllib3.request", "http")
 _methods("urllib3.PoolManager", "request urlopen request_encode_url request_encode_body", "http")
 _methods("urllib3.HTTPConnectionPool", "request urlopen request_encode_url request_encode_body", "http")
+# tornado's synchronous client (AsyncHTTPClient.fetch returns a future instead).
+_methods("tornado.httpclient.HTTPClient", "fetch", "http")
 # http.client: constructing a connection does no I/O; these do.
 _methods("http.client.HTTPConnection", "connect request getresponse endheaders send", "http")
 
@@ -248,6 +251,10 @@ _methods(
 # fits the socket buffer.
 _add("telnetlib.Telnet", "telnet", requires=_HOST, nonblocking=((_HOST, None),))
 _methods("telnetlib.Telnet", "open read_until read_all read_some expect interact", "telnet")
+
+# pyserial: reads wait for the device's bytes (forever unless the port was opened with a
+# timeout), writes and flush until the device has taken them.
+_methods("serial.Serial", "read read_until readline readlines write flush", "serial")
 
 # ---------------------------------------------------------------------------------------
 # input
@@ -377,6 +384,8 @@ _returns("urllib3.HTTPConnectionPool", "urllib3.HTTPConnectionPool", "urllib3.HT
          "urllib3.connection_from_url", "urllib3.PoolManager.connection_from_url",
          "urllib3.PoolManager.connection_from_host")
 _returns("http.client.HTTPConnection", "http.client.HTTPConnection", "http.client.HTTPSConnection")
+_returns("tornado.httpclient.HTTPClient", "tornado.httpclient.HTTPClient")
+_returns("serial.Serial", "serial.Serial", "serial.serial_for_url")
 # socket
 _returns("socket.socket", "socket.socket", "socket.create_connection", "socket.create_server",
          "socket.fromfd", "socket.socket.dup", "ssl.SSLContext.wrap_socket")
@@ -453,6 +462,8 @@ ALIASES: Mapping[str, str] = MappingProxyType({
     "urllib3.connectionpool.HTTPConnectionPool": "urllib3.HTTPConnectionPool",
     "urllib3.connectionpool.HTTPSConnectionPool": "urllib3.HTTPSConnectionPool",
     "urllib3.connectionpool.connection_from_url": "urllib3.connection_from_url",
+    # pyserial: serial.Serial is the platform's class
+    "serial.serialposix.Serial": "serial.Serial",
     # stdlib
     "io.open": "builtins.open",
     "sqlite3.dbapi2.connect": "sqlite3.connect",

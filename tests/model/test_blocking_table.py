@@ -38,7 +38,7 @@ from actorlint.model.blocking import (
 
 # Packages that need not be installed: their entries are skipped when they are missing.
 OPTIONAL_ROOTS = {"requests", "httpx", "urllib3", "psycopg2", "psycopg", "pymysql", "ray",
-                  "telnetlib"}  # telnetlib left the standard library in 3.13
+                  "telnetlib", "tornado", "serial"}  # telnetlib left the standard library in 3.13
 
 # Canonical type names that are factory functions at run time on some versions: the
 # class whose methods the table means. (threading.Lock is _thread.allocate_lock before
