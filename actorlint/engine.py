@@ -53,7 +53,10 @@ def check_files(jobs: Sequence[FileJob], settings: Settings, *, workers: int = 1
 def _check_files(jobs: Sequence[FileJob], settings: Settings, workers: int, use_cache: bool,
                  prefilter: bool, progress: Optional[Progress]) -> RunResult:
     cache = Cache.open(settings) if use_cache else None
-    slot = run_slot(jobs, settings, prefilter, _rules_identity(settings)) if cache is not None else None
+    # The salt of the facts is in the slot: a record (and the fact keys it lends by stamp)
+    # made by other analysis code, or with other frameworks declared, is not this run's.
+    slot = run_slot(jobs, settings, prefilter, f"{cache.salt}\0{_rules_identity(settings)}") \
+        if cache is not None else None
     stored = cache.get_run(slot, RunRecord) if slot is not None and cache is not None else None
     # Files whose stamps have not changed since the last run keep their keys unread.
     inputs = read_inputs(jobs, cache, prefilter,

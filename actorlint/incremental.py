@@ -90,16 +90,16 @@ class RunRecord:
                          len(asked) - sum(1 for path in self.skipped if path in asked))
 
 
-def run_slot(jobs: Sequence[FileJob], settings: Settings, prefilter: bool, rules_identity: str) -> Optional[str]:
-    """The slot of a run's record: a digest of the settings, the folder, the rules and the
-    project's files (not which of them are asked for); None when a file is not read from
+def run_slot(jobs: Sequence[FileJob], settings: Settings, prefilter: bool, identity: str) -> Optional[str]:
+    """The slot of a run's record: a digest of the settings, the folder, the code that
+    makes facts and judges them (``identity``) and the project's files (not which of them
+    are asked for); None when a file is not read from
     disk (standard input): such a run keeps no record (nor does one with a file that
     cannot be read)."""
     if any(job.source is not None for job in jobs):
         return None
     slot = hashlib.sha256()
-    for part in ("run-2", settings.fingerprint(), str(settings.root), os.getcwd(), str(prefilter),
-                 rules_identity):
+    for part in ("run-2", settings.fingerprint(), str(settings.root), os.getcwd(), str(prefilter), identity):
         slot.update(part.encode("utf-8", "surrogatepass") + b"\0")
     for path, reported in sorted((job.display_path, job.reported) for job in jobs):
         slot.update(path.encode("utf-8", "surrogatepass") + (b"\0" if reported else b"\1"))

@@ -18,6 +18,7 @@ from typing import List, Tuple
 import pytest
 from click.testing import CliRunner
 
+from actorlint import cache as cache_module
 from actorlint import engine, facts_collection
 from actorlint.cli import cli
 from actorlint.prefilter import DEFINES, IN_PACKAGE, FileWords, PairMatcher
@@ -227,3 +228,17 @@ def test_a_file_changed_within_two_seconds_is_not_trusted(tmp_path: Path) -> Non
     assert facts_collection.trusted_stamp(str(fresh), now) == ""  # read again next time
     assert facts_collection.trusted_stamp(str(fresh), now + 3_000_000_000) != ""
     assert facts_collection.trusted_stamp(str(tmp_path / "missing.py"), now) is None
+
+
+def test_a_record_made_by_other_analysis_code_is_not_used(project: Path, monkeypatch) -> None:
+    # A patched or locally edited actorlint keeps its version number: the record of a run
+    # made by the other code (and the fact keys it lends to files by their stamps) must
+    # not answer, or that code's findings would stand.
+    monkeypatch.setattr(facts_collection, "_RACY_NS", 0)
+    first = _check(".")
+    pipeline = _Pipeline(monkeypatch)
+    monkeypatch.setattr(cache_module, "code_identity", lambda: "another build of actorlint")
+    assert _check(".") == first
+    assert pipeline.runs == 1
+    assert _check(".") == first
+    assert pipeline.runs == 1  # its own record answers the next run
