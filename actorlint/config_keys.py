@@ -235,8 +235,8 @@ CONFIG_KEYS: Mapping[str, ConfigKey] = {
     "test-paths": ConfigKey(
         _check_globs, DEFAULT_TEST_PATHS,
         "Glob patterns of test code, matched like per-file-ignores (replaces the defaults). A test drives "
-        "the actors it tests alone: its call and cast sites do not count for ACT301, and in it an `assert` "
-        "guards nothing for ACT501.",
+        "the actors it tests alone: its call and cast sites do not count for ACT301, in it an `assert` "
+        "guards nothing for ACT501, and ACT502 does not check it (no other client's update can be lost).",
         "list of globs",
     ),
     "call-timeout": ConfigKey(
