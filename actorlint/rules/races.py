@@ -181,7 +181,10 @@ class ReadModifyWrite(FileRule):
     (`state["x"] = 1`) before it is sent back. Handing back what the actor gave, whole or
     a part of it, is a protocol and is not reported: `token = lock.acquire()` then
     `lock.release(token)`, `p = playlists.create(name)` then `playlists.delete(p.uri)`.
-    As for ACT501, the write must be able to change the actor's state. Test code
+    Nor is a reply from one part of an actor sent to another part (`core.library.search()`
+    built into `core.tracklist.add()`, two traversable attributes of one actor): nothing
+    read is written back. As for ACT501, the write must be able to change the actor's
+    state. Test code
     (`test-paths`) is not checked: a test is the actor's only client, so no update made
     in between can be lost (a test that creates a playlist, changes it and saves it back
     sets up a state).

@@ -61,6 +61,9 @@ class ControlContext(Walker):
         self.candidates: List[Candidate] = []
         # The tests of ``assert`` statements, by node id (no guard in test code).
         self.asserted: Set[int] = set()
+        # Where each guard test is read, by node id: the source order just after it (what
+        # it walked is before it, what follows is not) and its blocks.
+        self.guard_points: Dict[int, Tuple[int, Tuple[int, ...]]] = {}
 
     def candidate(self, kind: str, node: cst.CSTNode) -> None:
         """Record a node that may become a site, with its context."""
@@ -91,6 +94,10 @@ class ControlContext(Walker):
         finally:
             self.loops.pop()
 
+    def _read_test(self, test: cst.BaseExpression) -> None:
+        self.walk(test)
+        self.guard_points[id(test)] = (self.order + 1, tuple(self.blocks))
+
     def _guarded(self, test: cst.BaseExpression, *parts: Optional[cst.CSTNode]) -> None:
         self.guards.append(test)
         for part in parts:
@@ -101,7 +108,7 @@ class ControlContext(Walker):
     def visit_If(self, node: cst.If) -> bool:
         if isinstance(node.orelse, cst.If):
             self.elifs[id(node.orelse)] = node
-        self.walk(node.test)
+        self._read_test(node.test)
         self._guarded(node.test, node.body, node.orelse)
         if node.orelse is None and _ends_with_exit(node.body):
             self.block_guards[-1].append(node.test)  # ``if not ok: return`` guards the rest
@@ -109,23 +116,24 @@ class ControlContext(Walker):
 
     def visit_While(self, node: cst.While) -> bool:
         with self.inside_loop(node):  # the test runs on every iteration too
-            self.walk(node.test)
+            self._read_test(node.test)
             self._guarded(node.test, node.body)
         if node.orelse is not None:
             self.walk(node.orelse)
         return False
 
     def visit_IfExp(self, node: cst.IfExp) -> bool:
-        self.walk(node.test)
+        self._read_test(node.test)
         self._guarded(node.test, node.body, node.orelse)
         return False
 
     def visit_BooleanOperation(self, node: cst.BooleanOperation) -> bool:
-        self.walk(node.left)
+        self._read_test(node.left)
         self._guarded(node.left, node.right)
         return False
 
     def leave_Assert(self, original_node: cst.Assert) -> None:
+        self.guard_points[id(original_node.test)] = (self.order + 1, tuple(self.blocks))
         self.block_guards[-1].append(original_node.test)
         self.asserted.add(id(original_node.test))
 

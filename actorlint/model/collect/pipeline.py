@@ -103,7 +103,7 @@ def collect(
         shared_actors=tuple(dict.fromkeys((actor, positions.span(call)) for actor, call in notes.shared)),
         pooled_classes=tuple(sorted(notes.pooled)),
         retried_classes=tuple(sorted(notes.retried)),
-        dependencies=tuple(dependencies(sites, frozenset(binder.asserted))),
+        dependencies=tuple(dependencies(sites, frozenset(binder.asserted), binder.guard_points)),
         time_limited_name=_name_for(imports, TIME_LIMITERS),
         module_names=module_names,
         runtime_import=added_import(block, positions, offsets),

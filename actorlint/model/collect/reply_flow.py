@@ -3,14 +3,16 @@ decides (a guard) or, changed, goes into (an argument) a later message to the sa
 Recorded as dependencies between a file's sites; the rules judge them.
 
 A guard does not count when the message it guards hands the reply back as it came
-(``if token: lock.release(token)``): the actor checks what it issued itself.
+(``if token: lock.release(token)``): the actor checks what it issued itself. A guard is
+read where it stands: a name given a new value after it does not carry that value back.
 
 A reply handed back as it came, or a part of it (``lock.release(token)``,
 ``playlists.delete(playlist.uri)``), is a protocol, not a lost update: an argument only
 counts when the reply was changed on the way (arithmetic, ``not``, a comparison, an
 f-string, a spread into a new collection, a comprehension, a slice, a method or built-in
 that derives a new value) or changed in place before it is sent back (rules.md, ACT502
-precision)."""
+precision). Nor is a reply from one part of an actor built into a message to another
+(``core.library.search()`` into ``core.tracklist.add()``): nothing read is written back."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import libcst as cst
 from actorlint.model.collect.scopes import Scope, function_scope
 from actorlint.model.facts import Dependency
 from actorlint.model.libcst_internals.walk import child_nodes
+from actorlint.model.syntax import dotted
 from actorlint.model.values import Handle
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,11 +40,14 @@ _DERIVING = frozenset({
 _OPERATIONS = (cst.BinaryOperation, cst.UnaryOperation, cst.Comparison, cst.AugAssign, cst.FormattedString)
 
 
-def dependencies(pending: List["SiteDraft"], asserted: FrozenSet[int] = frozenset()) -> List[Dependency]:
+def dependencies(pending: List["SiteDraft"], asserted: FrozenSet[int] = frozenset(),
+                 guard_points: Optional[Dict[int, Tuple[int, Tuple[int, ...]]]] = None) -> List[Dependency]:
     """Within each function: which call's reply decides, or goes changed into, a later
     message to the same handle (style.md rule 13: judged once the whole function is seen).
     A guard that is only an ``assert`` (ids in ``asserted``) is told apart ("assert"):
-    in test code it is no guard."""
+    in test code it is no guard. A guard is read where it stands (``guard_points``: its
+    source order and blocks), so a name assigned after it does not reach it."""
+    points = guard_points or {}
     by_function: Dict[int, List[int]] = {}
     for index, site in enumerate(pending):
         target = site.fields.get("target")
@@ -71,16 +77,42 @@ def dependencies(pending: List["SiteDraft"], asserted: FrozenSet[int] = frozense
                 at, blocks = act.candidate.order, act.candidate.blocks
                 arguments = [flow.scan(argument, at, blocks)
                              for argument in _message_arguments(act.node, act.fields["target"].member)]
-                guards = [guard for guard in act.candidate.guards if flow.scan(guard, at, blocks)[0]]
+                guards = [guard for guard in act.candidate.guards
+                          if flow.scan(guard, *points.get(id(guard), (at, blocks)))[0]]
                 # ``if token: lock.release(token)``: the actor is handed back what it issued
                 # and checks it itself (a protocol, not a decision taken for it).
                 handed_back = any(reached and not changed for reached, changed in arguments)
                 if guards and not handed_back:
                     how = "assert" if all(id(guard) in asserted for guard in guards) else "guard"
                     found.append(Dependency(first, second, how))
-                if any(reached and changed for reached, changed in arguments):
+                if any(reached and changed for reached, changed in arguments) and _same_receiver(check, act):
                     found.append(Dependency(first, second, "argument"))
     return found
+
+
+def _same_receiver(read: "SiteDraft", write: "SiteDraft") -> bool:
+    """Whether two messages to one handle go to the same object, as far as the code shows:
+    a reply from ``core.library`` built into a message to ``core.tracklist`` (two
+    traversable parts of one actor) writes back nothing it read, so it loses no update."""
+    first, second = _receiver(read), _receiver(write)
+    return first is None or second is None or first == second
+
+
+def _receiver(site: "SiteDraft") -> Optional[str]:
+    """The dotted name a message's method is taken from (``self.core.playlists`` in
+    ``self.core.playlists.save(p)``), or None when the code does not spell one."""
+    member = site.fields["target"].member
+    node: cst.CSTNode = site.node
+    if isinstance(node, cst.Await):
+        node = node.expression
+    while isinstance(node, (cst.Call, cst.Attribute)):
+        if isinstance(node, cst.Attribute):
+            if node.attr.value == member:
+                return dotted(node.value)
+            node = node.value
+        else:
+            node = node.func
+    return None
 
 
 def _message_arguments(node: cst.CSTNode, member: Optional[str] = None) -> List[cst.BaseExpression]:
